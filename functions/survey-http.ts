@@ -1,0 +1,2 @@
+// Being written; replaced by the real handler.
+export const handler = async (): Promise<void> => {};
