@@ -1,2 +1,31 @@
-// Being written; replaced by the real handler.
-export const handler = async (): Promise<void> => {};
+/** Scheduled weekly (and callable from the CLI): emails the leadership digest to its readers. */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { ScheduledEvent } from 'aws-lambda';
+import { digestTimeZone, emailConfig, surveyPolicy, tableName } from '#shared/config.ts';
+import { type DigestSent, sendDigest } from '#shared/digest.ts';
+import { awsClients, logger } from './commons/runtime.ts';
+
+export const sendScheduledDigest = async (): Promise<DigestSent> => {
+  const { ddb, ses } = awsClients();
+  const email = emailConfig();
+  const sent = await sendDigest(
+    {
+      ddb,
+      ses,
+      table: tableName(),
+      fromAddress: email.fromAddress,
+      configurationSet: email.configurationSet,
+      timeZone: digestTimeZone(),
+      minSegmentResponses: surveyPolicy().minSegmentResponses,
+      title: process.env.DIGEST_TITLE || 'NPS',
+    },
+    { now: new Date(), days: 7 },
+  );
+  logger.info('Sent the digest', { period: sent.period, readers: sent.recipients.length });
+  return sent;
+};
+
+export const handler = middy<ScheduledEvent | Record<string, never>, DigestSent>()
+  .use(injectLambdaContext(logger))
+  .handler(sendScheduledDigest);

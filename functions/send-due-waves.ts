@@ -1,2 +1,36 @@
-// Being written; replaced by the real handler.
-export const handler = async (): Promise<void> => {};
+/** Scheduled every minute: sends the survey emails of every due wave, resuming where the last run stopped. */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { digestTimeZone, emailConfig, publicBaseUrl, surveyPolicy, tableName } from '#shared/config.ts';
+import { type SendReport, sendDueWaves } from '#shared/sender.ts';
+import { awsClients, logger, signingKeys } from './commons/runtime.ts';
+
+/** Leave this much of the invocation for finishing the batch in flight. */
+const SAFETY_MS = 60_000;
+
+export const sendDue = async (
+  _event: unknown,
+  context: Pick<Context, 'getRemainingTimeInMillis'>,
+): Promise<SendReport> => {
+  const { ddb, ses } = awsClients();
+  const report = await sendDueWaves({
+    ddb,
+    ses,
+    table: tableName(),
+    email: emailConfig(),
+    baseUrl: publicBaseUrl(),
+    keys: await signingKeys(),
+    policy: surveyPolicy(),
+    timeZone: digestTimeZone(),
+    now: () => new Date(),
+    deadline: Date.now() + Math.max(1_000, context.getRemainingTimeInMillis() - SAFETY_MS),
+    log: (message, detail) => logger.info(message, detail ?? {}),
+  });
+  if (report.waves.length) logger.info('Sent due waves', { ...report });
+  return report;
+};
+
+export const handler = middy<ScheduledEvent | Record<string, never>, SendReport>()
+  .use(injectLambdaContext(logger))
+  .handler(sendDue);

@@ -1,2 +1,45 @@
-// Being written; replaced by the real handler.
-export const handler = async (): Promise<void> => {};
+/** SES bounce and complaint events (through EventBridge): suppress the contact so it is never mailed again. */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { tableName } from '#shared/config.ts';
+import { contactIdOf, markSuppressed, normaliseEmail } from '#shared/contacts.ts';
+import { awsClients, logger } from './commons/runtime.ts';
+
+interface SesEventDetail {
+  eventType?: string;
+  mail?: { destination?: string[] };
+  bounce?: { bounceType?: string; bouncedRecipients?: { emailAddress?: string }[] };
+  complaint?: { complainedRecipients?: { emailAddress?: string }[] };
+}
+
+export const suppressFromEvent = async (
+  event: EventBridgeEvent<string, SesEventDetail>,
+): Promise<{ suppressed: number }> => {
+  const detail = event.detail ?? {};
+  let reason: 'bounced' | 'complained' | undefined;
+  let addresses: (string | undefined)[] = [];
+  if (detail.eventType === 'Bounce' && detail.bounce?.bounceType === 'Permanent') {
+    reason = 'bounced';
+    addresses = (detail.bounce.bouncedRecipients ?? []).map((r) => r.emailAddress);
+  } else if (detail.eventType === 'Complaint') {
+    reason = 'complained';
+    addresses = (detail.complaint?.complainedRecipients ?? []).map((r) => r.emailAddress);
+  }
+  if (!reason) return { suppressed: 0 };
+  const at = new Date(event.time || Date.now());
+  let suppressed = 0;
+  for (const raw of addresses) {
+    const email = raw ? normaliseEmail(raw) : undefined;
+    if (!email) continue;
+    // Idempotent: duplicate and out-of-order events keep the first reason and time.
+    await markSuppressed(awsClients().ddb, tableName(), contactIdOf(email), reason, at);
+    suppressed++;
+  }
+  logger.info('Suppressed contacts from an SES event', { reason, suppressed });
+  return { suppressed };
+};
+
+export const handler = middy<EventBridgeEvent<string, SesEventDetail>, { suppressed: number }>()
+  .use(injectLambdaContext(logger))
+  .handler(suppressFromEvent);

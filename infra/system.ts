@@ -28,7 +28,12 @@ export type Schedule =
   /** Every N minutes. */
   | { kind: 'rate'; minutes: number }
   /** Weekly at a local time in the configured digest time zone. */
-  | { kind: 'weekly'; weekDay: 'MON' | 'TUE' | 'WED' | 'THU' | 'FRI' | 'SAT' | 'SUN'; hour: number; minute: number };
+  | {
+      kind: 'weekly';
+      weekDay: 'MON' | 'TUE' | 'WED' | 'THU' | 'FRI' | 'SAT' | 'SUN';
+      hour: number;
+      minute: number;
+    };
 
 export type Trigger =
   | { kind: 'schedule'; schedule: Schedule }

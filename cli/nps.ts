@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+/**
+ * `nps`: the marketing team's command line. Works against the local stack (started by `npm start`);
+ * every command takes `--json` and then prints exactly one JSON document on stdout.
+ */
+import { parseArgs } from 'node:util';
+import { applyLocalEnvironment, localSettings } from '#infra/local/environment.ts';
+import { run, UsageError } from './commands.ts';
+
+const argv = process.argv.slice(2);
+const json = argv.includes('--json');
+
+const main = async () => {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      json: { type: 'boolean' },
+      name: { type: 'string' },
+      audience: { type: 'string' },
+      survey: { type: 'string' },
+      locale: { type: 'string' },
+      product: { type: 'string' },
+      at: { type: 'string' },
+      now: { type: 'boolean' },
+      every: { type: 'string' },
+      'skip-invalid': { type: 'boolean' },
+      wave: { type: 'string' },
+      segment: { type: 'string' },
+      since: { type: 'string' },
+      to: { type: 'string' },
+      period: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help || positionals.length === 0) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  applyLocalEnvironment(localSettings());
+  const progress =
+    process.stderr.isTTY && !json ? (line: string) => process.stderr.write(`\r${line}\x1b[K`) : undefined;
+  const result = await run(positionals, values, { progress });
+  if (progress) process.stderr.write('\r\x1b[K');
+  process.stdout.write(json ? `${JSON.stringify(result.data)}\n` : `${result.text}\n`);
+};
+
+const USAGE = `Usage: nps <command> [options] [--json]
+
+  wave create --name NAME --audience FILE.csv [--survey nps|csat|ces] [--locale en|nl|sv|de]
+              [--product NAME] [--at ISO-8601 | --now] [--every 90d] [--skip-invalid]
+  wave status ID        wave list        wave cancel ID
+  report [--wave ID] [--segment COLUMN] [--since YYYY-MM-DD] [--survey nps|csat|ces]
+  digest send [--to ADDR[,ADDR...]] [--period 7d] [--locale en|nl|sv|de]
+  digest subscribe ADDR [--locale en|nl|sv|de]      digest unsubscribe ADDR
+  contact erase ADDR
+
+Works against the local stack started by \`npm start\` (ports from PORT, SES_PORT, DDB_PORT).
+`;
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  const hint = /ECONNREFUSED/.test(`${message}${cause}`)
+    ? ' (is the local stack running? start it with `npm start`)'
+    : '';
+  process.stderr.write(`nps: ${message}${cause}${hint}\n`);
+  process.exitCode = error instanceof UsageError ? 2 : 1;
+});

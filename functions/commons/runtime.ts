@@ -1,0 +1,34 @@
+/**
+ * What every handler shares: clients created once per container, the logger, and the link-signing keys
+ * (from Secrets Manager in AWS, from the environment locally), cached for the container's life.
+ */
+
+import { Logger } from '@aws-lambda-powertools/logger';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ENV } from '#infra/system.ts';
+import { type Clients, createClients } from '#shared/clients.ts';
+import { requireEnv } from '#shared/config.ts';
+import { parseSigningKeys, type SigningKeys } from '#shared/links.ts';
+
+export const logger = new Logger({ serviceName: 'nps' });
+
+let clients: Clients | undefined;
+export const awsClients = (): Clients => {
+  clients ??= createClients();
+  return clients;
+};
+
+let keys: Promise<SigningKeys> | undefined;
+export const signingKeys = (): Promise<SigningKeys> => {
+  keys ??= (async () => {
+    const arn = process.env[ENV.linkSecretArn];
+    if (!arn) return parseSigningKeys(requireEnv(ENV.linkSigningKeys));
+    const secret = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: arn }));
+    if (!secret.SecretString) throw new Error(`Secret ${arn} has no string value`);
+    return parseSigningKeys(secret.SecretString);
+  })().catch((error: unknown) => {
+    keys = undefined;
+    throw error;
+  });
+  return keys;
+};

@@ -1,0 +1,98 @@
+/** Turns HTTP requests into Function URL (payload 2.0) events for the survey handler, and back. */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import type { Handler } from './lambda.ts';
+import { lambdaContext } from './lambda.ts';
+
+/** Function URLs accept up to 6 MB; the handler enforces its own, smaller limit. */
+const MAX_BODY = 6 * 1024 * 1024;
+const TEXTUAL = /^(text\/|application\/(json|x-www-form-urlencoded|xml))/i;
+
+const readBody = (req: IncomingMessage): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(new Error('payload too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+
+export const toFunctionUrlEvent = (req: IncomingMessage, body: Buffer): LambdaFunctionURLEvent => {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined && name !== 'cookie')
+      headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const textual = TEXTUAL.test(headers['content-type'] ?? '');
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    ...(url.search ? { queryStringParameters: Object.fromEntries(url.searchParams) } : {}),
+    ...(req.headers.cookie ? { cookies: req.headers.cookie.split(/;\s*/) } : {}),
+    requestContext: {
+      accountId: 'anonymous',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'local',
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: '$default',
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(body.length ? { body: textual ? body.toString('utf8') : body.toString('base64') } : {}),
+    isBase64Encoded: body.length > 0 && !textual,
+  } as LambdaFunctionURLEvent;
+};
+
+export const startHttp = (port: number, handler: Handler, isReady: () => boolean): Promise<Server> =>
+  new Promise((resolve, reject) => {
+    const server = createServer(async (req, res) => {
+      try {
+        if (req.url === '/health' && !isReady()) {
+          res.writeHead(503, { 'content-type': 'application/json' }).end('{"ok":false}');
+          return;
+        }
+        const body = await readBody(req);
+        const result = (await handler(toFunctionUrlEvent(req, body), lambdaContext('surveyHttp'))) as Exclude<
+          LambdaFunctionURLResult,
+          string
+        >;
+        const headers: Record<string, string | string[]> = {};
+        for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
+        if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+        res.writeHead(result.statusCode ?? 200, headers);
+        const payload = result.body
+          ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8')
+          : undefined;
+        res.end(req.method === 'HEAD' ? undefined : payload);
+      } catch (error) {
+        console.error('local http:', error);
+        if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
+        res.end('Bad gateway: the survey function failed');
+      }
+    });
+    server.once('error', reject);
+    server.listen(port, '0.0.0.0', () => resolve(server));
+  });

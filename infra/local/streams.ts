@@ -1,0 +1,187 @@
+/**
+ * Reads the table's real DynamoDB Streams from DynamoDB Local and invokes the stream function with Lambda's
+ * event shape: the spec's batch size and key filter, partial batch failures retried from the failed record,
+ * exhausted batches written to a failure file (the on-failure destination's stand-in). Checkpoints survive
+ * restarts; a record delivered twice is harmless by design.
+ */
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type _Record,
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
+import { FUNCTIONS } from '../system.ts';
+import type { Handler } from './lambda.ts';
+import { lambdaContext } from './lambda.ts';
+
+const spec = FUNCTIONS.aggregateResponses.trigger;
+
+export const matchesFilter = (record: _Record): boolean => {
+  const sk = record.dynamodb?.Keys?.sk?.S ?? '';
+  return spec.sortKeyPrefixes.some((prefix) => sk.startsWith(prefix));
+};
+
+/** The SDK's stream record, as Lambda delivers it (dates as epoch seconds). */
+export const toLambdaRecord = (record: _Record, streamArn: string): DynamoDBRecord =>
+  ({
+    eventID: record.eventID,
+    eventName: record.eventName,
+    eventVersion: record.eventVersion,
+    eventSource: 'aws:dynamodb',
+    awsRegion: record.awsRegion,
+    eventSourceARN: streamArn,
+    ...(record.userIdentity ? { userIdentity: record.userIdentity } : {}),
+    dynamodb: {
+      ...record.dynamodb,
+      ApproximateCreationDateTime: record.dynamodb?.ApproximateCreationDateTime
+        ? Math.floor(new Date(record.dynamodb.ApproximateCreationDateTime).getTime() / 1000)
+        : undefined,
+    },
+  }) as DynamoDBRecord;
+
+export interface StreamPoller {
+  stop(): Promise<void>;
+  /** Resolves once every record written so far has been handed to the function. */
+  settled(): Promise<void>;
+}
+
+export const startStreamPoller = async (options: {
+  ddb: DynamoDBClient;
+  streams: DynamoDBStreamsClient;
+  tableName: string;
+  stateDir: string;
+  handler: Handler;
+  log: (message: string) => void;
+}): Promise<StreamPoller> => {
+  const described = await options.ddb.send(new DescribeTableCommand({ TableName: options.tableName }));
+  const streamArn = described.Table?.LatestStreamArn;
+  if (!streamArn) throw new Error(`Table ${options.tableName} has no stream`);
+  const checkpointFile = join(options.stateDir, 'stream-checkpoints.json');
+  const checkpoints: Record<string, string> = existsSync(checkpointFile)
+    ? (JSON.parse(readFileSync(checkpointFile, 'utf8')) as Record<string, string>)
+    : {};
+  const active = new Map<string, string | undefined>(); // shardId → iterator
+  const finished = new Set<string>();
+  let stopped = false;
+  let idle = false;
+
+  const discover = async () => {
+    let start: string | undefined;
+    do {
+      const out = await options.streams.send(
+        new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: start }),
+      );
+      for (const shard of out.StreamDescription?.Shards ?? []) {
+        const id = shard.ShardId as string;
+        if (active.has(id) || finished.has(id)) continue;
+        const parent = shard.ParentShardId;
+        if (parent && active.has(parent)) continue; // children after their parent, to keep order
+        const checkpoint = checkpoints[id];
+        const it = await options.streams.send(
+          new GetShardIteratorCommand({
+            StreamArn: streamArn,
+            ShardId: id,
+            ...(checkpoint
+              ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: checkpoint }
+              : { ShardIteratorType: 'TRIM_HORIZON' }),
+          }),
+        );
+        active.set(id, it.ShardIterator);
+      }
+      start = out.StreamDescription?.LastEvaluatedShardId;
+    } while (start);
+  };
+
+  const deliver = async (records: DynamoDBRecord[]) => {
+    let remaining = records;
+    for (let attempt = 0; remaining.length > 0; attempt++) {
+      let failedAt: number;
+      try {
+        const result = (await options.handler({ Records: remaining }, lambdaContext('aggregateResponses'))) as
+          | DynamoDBBatchResponse
+          | undefined;
+        const failure = result?.batchItemFailures?.[0]?.itemIdentifier;
+        failedAt = failure ? remaining.findIndex((r) => r.dynamodb?.SequenceNumber === failure) : -1;
+      } catch (error) {
+        options.log(`aggregator failed: ${(error as Error).message}`);
+        failedAt = 0;
+      }
+      if (failedAt < 0) return;
+      remaining = remaining.slice(failedAt);
+      if (attempt >= spec.retryAttempts) {
+        appendFileSync(join(options.stateDir, 'stream-failures.jsonl'), `${JSON.stringify(remaining)}\n`);
+        options.log(`gave up on ${remaining.length} stream records; see .local/stream-failures.jsonl`);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 100 * 2 ** Math.min(attempt, 6)));
+    }
+  };
+
+  const pollShard = async (shardId: string): Promise<number> => {
+    const iterator = active.get(shardId);
+    if (!iterator) {
+      active.delete(shardId);
+      finished.add(shardId);
+      return 0;
+    }
+    const out = await options.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+    const records = out.Records ?? [];
+    const wanted = records.filter(matchesFilter).map((r) => toLambdaRecord(r, streamArn));
+    for (let i = 0; i < wanted.length; i += spec.batchSize)
+      await deliver(wanted.slice(i, i + spec.batchSize));
+    const last = records.at(-1)?.dynamodb?.SequenceNumber;
+    if (last) {
+      checkpoints[shardId] = last;
+      writeFileSync(checkpointFile, JSON.stringify(checkpoints));
+    }
+    active.set(shardId, out.NextShardIterator);
+    return records.length;
+  };
+
+  let lastDiscovery = 0;
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        if (Date.now() - lastDiscovery > 2_000) {
+          await discover();
+          lastDiscovery = Date.now();
+        }
+        let seen = 0;
+        for (const shardId of [...active.keys()]) seen += await pollShard(shardId);
+        idle = seen === 0;
+        if (idle) await new Promise((r) => setTimeout(r, 200));
+      } catch (error) {
+        options.log(`stream poller: ${(error as Error).message}`);
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+    }
+  })();
+
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+    },
+    async settled() {
+      // Two idle rounds in a row: everything written before the call has been read and delivered.
+      for (let quiet = 0; quiet < 2; ) {
+        idle = false;
+        while (!idle && !stopped) await new Promise((r) => setTimeout(r, 50));
+        quiet++;
+      }
+    },
+  };
+};
+
+export const streamsClient = (endpoint: string): DynamoDBStreamsClient =>
+  new DynamoDBStreamsClient({
+    endpoint,
+    region: process.env.AWS_REGION || 'eu-west-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });

@@ -1,0 +1,115 @@
+/**
+ * Audience import: reads a CSV export, validates each row, normalises and de-duplicates addresses.
+ * `email` is required; `name` and `locale` are optional; every other column becomes a segment property.
+ */
+import { isLocale, resolveLocale } from '#templates/index.ts';
+import { contactIdOf, normaliseEmail } from './contacts.ts';
+import { type CsvRecord, readCsv } from './csv.ts';
+import { ValidationError } from './errors.ts';
+
+export const MAX_FIELD_LENGTH = 200;
+export const MAX_SEGMENT_COLUMNS = 20;
+
+export interface AudienceMember {
+  line: number;
+  email: string;
+  contactId: string;
+  name: string;
+  locale: string | undefined;
+  props: Record<string, string>;
+}
+
+export interface SkippedRow {
+  line: number;
+  email: string;
+  reason: string;
+}
+
+export type AudienceRow =
+  | { ok: true; member: AudienceMember }
+  | { ok: false; skipped: SkippedRow; invalid: boolean };
+
+const COLUMN = /^[\p{L}\p{N}_ -]{1,40}$/u;
+
+/** Reads rows one at a time; the caller decides what to do with invalid ones. */
+export async function* readAudience(
+  source: AsyncIterable<Buffer | string>,
+  file: string,
+): AsyncGenerator<AudienceRow> {
+  let header: string[] | undefined;
+  const seen = new Set<string>();
+  for await (const record of readCsv(source, file)) {
+    if (!header) {
+      header = parseHeader(record, file);
+      continue;
+    }
+    yield validateRow(record, header, seen);
+  }
+  if (!header)
+    throw new ValidationError(`${file}: the file is empty; expected a header row with an "email" column`);
+}
+
+const parseHeader = (record: CsvRecord, file: string): string[] => {
+  const header = record.fields.map((h) => h.trim().toLowerCase());
+  if (!header.includes('email')) {
+    throw new ValidationError(`${file}, line ${record.line}: the header has no "email" column`, {
+      field: 'email',
+    });
+  }
+  const segments = header.filter((h) => h !== 'email' && h !== 'name' && h !== 'locale');
+  if (segments.length > MAX_SEGMENT_COLUMNS) {
+    throw new ValidationError(
+      `${file}, line ${record.line}: ${segments.length} segment columns; at most ${MAX_SEGMENT_COLUMNS} are supported`,
+    );
+  }
+  header.forEach((h, i) => {
+    if (!COLUMN.test(h)) {
+      throw new ValidationError(
+        `${file}, line ${record.line}: column ${i + 1} has an invalid name "${h.slice(0, 40)}"`,
+      );
+    }
+    if (header.indexOf(h) !== i)
+      throw new ValidationError(`${file}, line ${record.line}: column "${h}" appears twice`);
+  });
+  return header;
+};
+
+const validateRow = (record: CsvRecord, header: string[], seen: Set<string>): AudienceRow => {
+  const raw: Record<string, string> = {};
+  header.forEach((h, i) => {
+    raw[h] = (record.fields[i] ?? '').trim();
+  });
+  const rawEmail = raw.email ?? '';
+  const invalid = (reason: string): AudienceRow => ({
+    ok: false,
+    invalid: true,
+    skipped: { line: record.line, email: rawEmail.slice(0, MAX_FIELD_LENGTH), reason },
+  });
+  if (record.fields.length > header.length)
+    return invalid(`${record.fields.length} fields, the header has ${header.length}`);
+  if (rawEmail === '') return invalid('email is empty');
+  const email = normaliseEmail(rawEmail);
+  if (!email) return invalid('email is not a valid address');
+  for (const [column, value] of Object.entries(raw)) {
+    if (value.length > MAX_FIELD_LENGTH)
+      return invalid(`${column} is longer than ${MAX_FIELD_LENGTH} characters`);
+  }
+  let locale: string | undefined;
+  if (raw.locale) {
+    locale = resolveLocale(raw.locale);
+    if (!isLocale(raw.locale.slice(0, 2).toLowerCase()))
+      return invalid(`locale "${raw.locale}" is not supported`);
+  }
+  if (seen.has(email)) {
+    return { ok: false, invalid: false, skipped: { line: record.line, email, reason: 'duplicate' } };
+  }
+  seen.add(email);
+  const props: Record<string, string> = {};
+  for (const [column, value] of Object.entries(raw)) {
+    if (column !== 'email' && column !== 'name' && column !== 'locale' && value !== '') props[column] = value;
+  }
+  return {
+    ok: true,
+    member: { line: record.line, email, contactId: contactIdOf(email), name: raw.name ?? '', locale, props },
+  };
+};

@@ -1,0 +1,64 @@
+/**
+ * Configuration, read once and failing fast. Lambdas get these from the CDK stack; the local runtime sets
+ * the same variables (names from `infra/system.ts`), so both read config the same way.
+ */
+import { ENV } from '#infra/system.ts';
+import { ConfigError } from './errors.ts';
+
+export const requireEnv = (name: string): string => {
+  const value = process.env[name];
+  if (value === undefined || value.trim() === '') {
+    throw new ConfigError(`Environment variable ${name} is not set`);
+  }
+  return value.trim();
+};
+
+const optionalNumber = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0)
+    throw new ConfigError(`Environment variable ${name} must be a number`);
+  return value;
+};
+
+export const tableName = (): string => requireEnv(ENV.tableName);
+
+export interface EmailConfig {
+  fromAddress: string;
+  /** Absent locally: the SES emulator has no configuration sets. */
+  configurationSet: string | undefined;
+}
+
+export const emailConfig = (): EmailConfig => ({
+  fromAddress: requireEnv(ENV.fromAddress),
+  configurationSet: process.env[ENV.configurationSet] || undefined,
+});
+
+/** Where the survey pages live, without a trailing slash. */
+export const publicBaseUrl = (): string => requireEnv(ENV.publicBaseUrl).replace(/\/+$/, '');
+
+export interface SurveyPolicy {
+  /** Do not survey a contact again within this many days. */
+  fatigueDays: number;
+  /** Response links stay valid this long after the send. */
+  linkValidityDays: number;
+  /** Seconds a person stays on the score page, with JavaScript running, before the score counts. */
+  dwellSeconds: number;
+  /** Distinct scores from one link within `burstWindowSeconds` that mark it as automated. */
+  burstDistinctScores: number;
+  burstWindowSeconds: number;
+  /** Segments with fewer responses show no NPS. */
+  minSegmentResponses: number;
+}
+
+export const surveyPolicy = (): SurveyPolicy => ({
+  fatigueDays: optionalNumber('FATIGUE_DAYS', 90),
+  linkValidityDays: optionalNumber('LINK_VALIDITY_DAYS', 60),
+  dwellSeconds: optionalNumber('DWELL_SECONDS', 5),
+  burstDistinctScores: 3,
+  burstWindowSeconds: optionalNumber('BURST_WINDOW_SECONDS', 30),
+  minSegmentResponses: optionalNumber('MIN_SEGMENT_RESPONSES', 30),
+});
+
+export const digestTimeZone = (): string => process.env[ENV.digestTimeZone] || 'Europe/Amsterdam';

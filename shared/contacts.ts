@@ -1,0 +1,110 @@
+/** Contacts: identity by a hash of the normalised address, consent and suppression state. */
+import { createHash } from 'node:crypto';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { contactKey } from './keys.ts';
+
+export type SuppressionReason = 'unsubscribed' | 'bounced' | 'complained' | 'erased';
+
+export interface Contact {
+  contactId: string;
+  /** Absent once erased. */
+  email?: string;
+  lastSurveyedAt?: string;
+  unsubscribedAt?: string;
+  suppressed?: 'bounced' | 'complained';
+  erasedAt?: string;
+}
+
+const EMAIL =
+  /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+
+/** Lower-cases and trims an address; returns undefined when it is not a plausible mailbox. */
+export const normaliseEmail = (raw: string): string | undefined => {
+  const email = raw.trim().toLowerCase();
+  if (email.length > 254 || !EMAIL.test(email)) return undefined;
+  const local = email.slice(0, email.lastIndexOf('@'));
+  if (local.length > 64 || local.startsWith('.') || local.endsWith('.') || local.includes('..'))
+    return undefined;
+  return email;
+};
+
+/** A stable, non-reversible id for an address (so an erased contact stays blocked without its address). */
+export const contactIdOf = (email: string): string =>
+  createHash('sha256').update(email).digest('hex').slice(0, 32);
+
+/** Why a contact must not be surveyed now, or undefined. */
+export const blockedReason = (
+  contact: Contact | undefined,
+  now: Date,
+  fatigueDays: number,
+): SuppressionReason | 'fatigue' | undefined => {
+  if (!contact) return undefined;
+  if (contact.erasedAt) return 'erased';
+  if (contact.suppressed) return contact.suppressed;
+  if (contact.unsubscribedAt) return 'unsubscribed';
+  if (contact.lastSurveyedAt) {
+    const ageDays = (now.getTime() - Date.parse(contact.lastSurveyedAt)) / 86_400_000;
+    if (ageDays < fatigueDays) return 'fatigue';
+  }
+  return undefined;
+};
+
+export const getContacts = async (
+  ddb: DynamoDBDocumentClient,
+  table: string,
+  contactIds: readonly string[],
+): Promise<Map<string, Contact>> => {
+  const found = new Map<string, Contact>();
+  const unique = [...new Set(contactIds)];
+  for (let i = 0; i < unique.length; i += 100) {
+    let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((id) => contactKey(id));
+    for (let attempt = 0; keys && keys.length > 0; attempt++) {
+      const out: BatchGetCommandOutput = await ddb.send(
+        new BatchGetCommand({ RequestItems: { [table]: { Keys: keys } } }),
+      );
+      for (const item of out.Responses?.[table] ?? []) found.set(item.contactId as string, item as Contact);
+      keys = out.UnprocessedKeys?.[table]?.Keys;
+      if (keys?.length) await new Promise((r) => setTimeout(r, 2 ** attempt * 50));
+    }
+  }
+  return found;
+};
+
+export const markUnsubscribed = async (
+  ddb: DynamoDBDocumentClient,
+  table: string,
+  contactId: string,
+  at: Date,
+): Promise<void> => {
+  await ddb.send(
+    new UpdateCommand({
+      TableName: table,
+      Key: contactKey(contactId),
+      UpdateExpression: 'SET contactId = :id, unsubscribedAt = if_not_exists(unsubscribedAt, :at)',
+      ExpressionAttributeValues: { ':id': contactId, ':at': at.toISOString() },
+    }),
+  );
+};
+
+export const markSuppressed = async (
+  ddb: DynamoDBDocumentClient,
+  table: string,
+  contactId: string,
+  reason: 'bounced' | 'complained',
+  at: Date,
+): Promise<void> => {
+  await ddb.send(
+    new UpdateCommand({
+      TableName: table,
+      Key: contactKey(contactId),
+      UpdateExpression:
+        'SET contactId = :id, suppressed = if_not_exists(suppressed, :r), suppressedAt = if_not_exists(suppressedAt, :at)',
+      ExpressionAttributeValues: { ':id': contactId, ':r': reason, ':at': at.toISOString() },
+    }),
+  );
+};

@@ -1,0 +1,204 @@
+/**
+ * The leadership digest: the period's NPS with its margin, the change against the previous period and
+ * whether it is significant, the distribution, segments (hidden below a minimum n), response rate,
+ * quarantined clicks, and the comments that matter. Reads aggregates and the day-indexed feedback only.
+ */
+import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DigestView, digestEmail, type Locale } from '#templates/index.ts';
+import { readCounts } from './aggregates.ts';
+import { normaliseEmail } from './contacts.ts';
+import { ValidationError } from './errors.ts';
+import { feedbackPartition, READER_PREFIX, readerKey } from './keys.ts';
+import { type DayRange, figuresOf, segmentFigures } from './report.ts';
+import type { ResponseItem } from './responses.ts';
+import { compareNps } from './stats.ts';
+import { addDays, dayIn, daysBetween } from './time.ts';
+
+export interface DigestDeps {
+  ddb: DynamoDBDocumentClient;
+  ses: SESv2Client;
+  table: string;
+  fromAddress: string;
+  configurationSet: string | undefined;
+  timeZone: string;
+  minSegmentResponses: number;
+  title: string;
+}
+
+const MAX_COMMENTS = 20;
+
+/** The period of `days` days that ends with today (in the digest's time zone), and the one before it. */
+export const digestPeriods = (
+  now: Date,
+  timeZone: string,
+  days: number,
+): { current: DayRange; previous: DayRange } => {
+  const until = addDays(dayIn(timeZone, now), 1);
+  const since = addDays(until, -days);
+  return { current: { since, until }, previous: { since: addDays(since, -days), until: since } };
+};
+
+export const buildDigestView = async (
+  deps: DigestDeps,
+  options: { now: Date; days: number; locale: Locale },
+): Promise<DigestView> => {
+  const kind = 'nps' as const;
+  const { current, previous } = digestPeriods(options.now, deps.timeZone, options.days);
+  const [now, before, segments, feedback] = await Promise.all([
+    readCounts(deps, kind, 'all', current),
+    readCounts(deps, kind, 'all', previous),
+    segmentFigures(deps, kind, undefined, current),
+    readFeedback(deps, current),
+  ]);
+  const figures = figuresOf(kind, now);
+  const change = compareNps(figures, figuresOf(kind, before));
+  return {
+    locale: options.locale,
+    title: deps.title,
+    periodStart: current.since,
+    periodEnd: current.until ?? current.since,
+    responses: figures.responses,
+    nps: figures.nps === null ? null : Math.round(figures.nps),
+    marginOfError: figures.marginOfError === null ? null : Math.round(figures.marginOfError),
+    change: change ? { delta: Math.round(change.delta), significant: change.significant } : null,
+    histogram: figures.histogram,
+    responseRate: figures.responseRate,
+    segments: segments.map((s) => ({
+      column: s.column,
+      value: s.value,
+      responses: s.responses,
+      nps: s.responses >= deps.minSegmentResponses && s.nps !== null ? Math.round(s.nps) : null,
+    })),
+    minSegmentResponses: deps.minSegmentResponses,
+    detractorComments: feedback
+      .filter((r) => r.category === 'detractor' && (r.answers?.reason || r.answers?.improve))
+      .slice(0, MAX_COMMENTS)
+      .map((r) => ({
+        score: r.score ?? 0,
+        text: [r.answers?.reason, r.answers?.improve].filter(Boolean).join(' — '),
+      })),
+    promoterReferrals: feedback
+      .filter((r) => r.category === 'promoter' && r.answers?.referral)
+      .slice(0, MAX_COMMENTS)
+      .map((r) => ({ score: r.score ?? 0, text: r.answers?.referral ?? '' })),
+    quarantined: now.quarantined,
+  };
+};
+
+/** Responses with written answers in the period, newest first, from the feedback index (one query per day). */
+const readFeedback = async (deps: DigestDeps, range: DayRange): Promise<ResponseItem[]> => {
+  const days = daysBetween(range.since, range.until ?? range.since).reverse();
+  const pages = await Promise.all(
+    days.map((day) =>
+      deps.ddb.send(
+        new QueryCommand({
+          TableName: deps.table,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :day',
+          ExpressionAttributeValues: { ':day': feedbackPartition(day) },
+          ScanIndexForward: false,
+          Limit: 200,
+        }),
+      ),
+    ),
+  );
+  return pages.flatMap((p) => (p.Items ?? []) as ResponseItem[]).filter((r) => r.status === 'committed');
+};
+
+export interface Reader {
+  address: string;
+  locale: Locale;
+}
+
+export const listReaders = async (ddb: DynamoDBDocumentClient, table: string): Promise<Reader[]> => {
+  const readers: Reader[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await ddb.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :reader)',
+        ExpressionAttributeValues: { ':pk': readerKey('').pk, ':reader': READER_PREFIX },
+        ExclusiveStartKey: start,
+      }),
+    );
+    readers.push(
+      ...(out.Items ?? []).map((i) => ({ address: i.address as string, locale: i.locale as Locale })),
+    );
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return readers;
+};
+
+const readerAddress = (raw: string): string => {
+  const address = normaliseEmail(raw);
+  if (!address)
+    throw new ValidationError(`"${raw.slice(0, 100)}" is not a valid email address`, { field: 'address' });
+  return address;
+};
+
+export const subscribeReader = async (
+  ddb: DynamoDBDocumentClient,
+  table: string,
+  raw: string,
+  locale: Locale,
+) => {
+  const address = readerAddress(raw);
+  await ddb.send(new PutCommand({ TableName: table, Item: { ...readerKey(address), address, locale } }));
+  return { address, locale };
+};
+
+export const unsubscribeReader = async (ddb: DynamoDBDocumentClient, table: string, raw: string) => {
+  const address = readerAddress(raw);
+  const out = await ddb.send(
+    new DeleteCommand({ TableName: table, Key: readerKey(address), ReturnValues: 'ALL_OLD' }),
+  );
+  return { address, removed: Boolean(out.Attributes) };
+};
+
+export interface DigestSent {
+  period: DayRange;
+  recipients: string[];
+  views: DigestView[];
+}
+
+/** Builds one digest per reader language and sends it. Without readers nothing is sent. */
+export const sendDigest = async (
+  deps: DigestDeps,
+  options: { now: Date; days: number; to?: Reader[] },
+): Promise<DigestSent> => {
+  const readers = options.to ?? (await listReaders(deps.ddb, deps.table));
+  const byLocale = new Map<Locale, string[]>();
+  for (const r of readers)
+    byLocale.set(r.locale, [...(byLocale.get(r.locale) ?? []), readerAddress(r.address)]);
+  const views: DigestView[] = [];
+  for (const [locale, addresses] of byLocale) {
+    const view = await buildDigestView(deps, { now: options.now, days: options.days, locale });
+    views.push(view);
+    const email = digestEmail(view);
+    for (const address of addresses) {
+      await deps.ses.send(
+        new SendEmailCommand({
+          FromEmailAddress: deps.fromAddress,
+          ConfigurationSetName: deps.configurationSet,
+          Destination: { ToAddresses: [address] },
+          Content: {
+            Simple: {
+              Subject: { Data: email.subject, Charset: 'UTF-8' },
+              Body: {
+                Html: { Data: email.html, Charset: 'UTF-8' },
+                Text: { Data: email.text, Charset: 'UTF-8' },
+              },
+            },
+          },
+        }),
+      );
+    }
+  }
+  return {
+    period: digestPeriods(options.now, deps.timeZone, options.days).current,
+    recipients: readers.map((r) => r.address),
+    views,
+  };
+};

@@ -1,0 +1,45 @@
+/**
+ * Key builders of the single-table design, one group per entity. Pure; every read and write goes
+ * through these so an item's shape is defined in one place.
+ *
+ *   Wave       WAVE#id        META
+ *   Recipient  WAVE#id        RCPT#contactId
+ *   Response   WAVE#id        RESP#contactId
+ *   Applied    WAVE#id        APPLIED#RESP#contactId   (aggregator's idempotency marker)
+ *   Contact    CONTACT#id     META
+ *   Aggregate  AGG#kind#scope ALL | DAY#yyyy-mm-dd
+ *   Reader     DIGEST         READER#address
+ *   GSI1: due waves (DUE / sendAt#id) and feedback by day (FEEDBACK#day / at#wave#contact)
+ */
+
+export const waveKey = (waveId: string) => ({ pk: `WAVE#${waveId}`, sk: 'META' });
+export const recipientKey = (waveId: string, contactId: string) => ({
+  pk: `WAVE#${waveId}`,
+  sk: `RCPT#${contactId}`,
+});
+export const responseKey = (waveId: string, contactId: string) => ({
+  pk: `WAVE#${waveId}`,
+  sk: `RESP#${contactId}`,
+});
+export const appliedKey = (pk: string, sk: string) => ({ pk, sk: `APPLIED#${sk}` });
+export const contactKey = (contactId: string) => ({ pk: `CONTACT#${contactId}`, sk: 'META' });
+export const readerKey = (address: string) => ({ pk: 'DIGEST', sk: `READER#${address}` });
+export const aggregateKey = (kind: string, scope: string, period: string) => ({
+  pk: `AGG#${kind}#${scope}`,
+  sk: period,
+});
+
+export const RECIPIENT_PREFIX = 'RCPT#';
+export const RESPONSE_PREFIX = 'RESP#';
+export const READER_PREFIX = 'READER#';
+export const DUE_PARTITION = 'DUE';
+export const dueSortKey = (sendAt: string, waveId: string) => `${sendAt}#${waveId}`;
+export const feedbackPartition = (day: string) => `FEEDBACK#${day}`;
+
+export const ALL_TIME = 'ALL';
+export const dayPeriod = (day: string) => `DAY#${day}`;
+/** The segment catalogue of a kind: which `column#value` pairs have aggregates. */
+export const SEGMENTS_PERIOD = 'SEGMENTS';
+
+export const waveIdOf = (pk: string): string => pk.slice('WAVE#'.length);
+export const contactIdOf = (sk: string): string => sk.slice(sk.indexOf('#') + 1);

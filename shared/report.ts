@@ -1,0 +1,67 @@
+/** `nps report` and the digest's numbers: summaries read from the aggregates, never from responses. */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type Counts, readCounts, segmentValues } from './aggregates.ts';
+import { type Summary, summarize } from './stats.ts';
+import type { SurveyKind } from './survey.ts';
+
+export interface ReportFigures extends Summary {
+  quarantined: number;
+  sent: number;
+  /** Responses per email sent in the same scope and period, 0…1; null when nothing was sent. */
+  responseRate: number | null;
+}
+
+export interface DayRange {
+  /** yyyy-mm-dd, inclusive. */
+  since: string;
+  /** yyyy-mm-dd, exclusive; open-ended when absent. */
+  until?: string;
+}
+
+export const figuresOf = (kind: SurveyKind, counts: Counts): ReportFigures => ({
+  ...summarize(kind, counts.histogram),
+  quarantined: counts.quarantined,
+  sent: counts.sent,
+  responseRate: counts.sent > 0 ? Math.round((counts.n / counts.sent) * 10_000) / 10_000 : null,
+});
+
+export interface ReportQuery {
+  kind: SurveyKind;
+  waveId?: string;
+  segment?: string;
+  range?: DayRange;
+}
+
+export interface SegmentFigures extends ReportFigures {
+  column: string;
+  value: string;
+}
+
+export type Report = ReportFigures & { kind: SurveyKind; segments?: SegmentFigures[] };
+
+export const buildReport = async (
+  store: { ddb: DynamoDBDocumentClient; table: string },
+  query: ReportQuery,
+): Promise<Report> => {
+  const scope = query.waveId ? `wave#${query.waveId}` : 'all';
+  const overall = figuresOf(query.kind, await readCounts(store, query.kind, scope, query.range));
+  if (!query.segment) return { kind: query.kind, ...overall };
+  const segments = await segmentFigures(store, query.kind, query.segment, query.range);
+  return { kind: query.kind, ...overall, segments };
+};
+
+export const segmentFigures = async (
+  store: { ddb: DynamoDBDocumentClient; table: string },
+  kind: SurveyKind,
+  column: string | undefined,
+  range: DayRange | undefined,
+): Promise<SegmentFigures[]> => {
+  const values = await segmentValues(store, kind, column);
+  return Promise.all(
+    values.map(async ({ column: c, value }) => ({
+      column: c,
+      value,
+      ...figuresOf(kind, await readCounts(store, kind, `seg#${c}#${value}`, range)),
+    })),
+  );
+};

@@ -1,0 +1,220 @@
+/**
+ * Responses: the two-phase score. A click (GET) only records that a score link was opened; the score counts
+ * once the person submits the follow-up form or stays on the page (dwell). Several different scores from one
+ * link within seconds is a link scanner: the response is quarantined, kept but never counted.
+ * The state changes are pure functions; the repository writes them with optimistic versioning.
+ */
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Locale } from '#templates/index.ts';
+import type { SurveyPolicy } from './config.ts';
+import { NotFoundError, ValidationError } from './errors.ts';
+import { feedbackPartition, recipientKey, responseKey } from './keys.ts';
+import { type Category, categoryOf, type SurveyKind } from './survey.ts';
+import type { Recipient } from './waves.ts';
+
+export type ResponseStatus = 'pending' | 'committed' | 'quarantined';
+export type CommitVia = 'submit' | 'dwell';
+
+export interface Click {
+  score: number;
+  at: string;
+}
+
+export interface Answers {
+  reason?: string;
+  improve?: string;
+  recommendFrequency?: '0' | '1' | '2-5' | '6+';
+  referral?: string;
+  referralConsent?: boolean;
+}
+
+export interface ResponseItem {
+  pk: string;
+  sk: string;
+  waveId: string;
+  contactId: string;
+  kind: SurveyKind;
+  locale: Locale;
+  props: Record<string, string>;
+  status: ResponseStatus;
+  /** The counted score (committed) or the last scanner score (quarantined). */
+  score?: number;
+  category?: Category;
+  respondedAt?: string;
+  /** Calendar day of `respondedAt` in the digest time zone; the aggregates' day bucket. */
+  day?: string;
+  answers?: Answers;
+  clicks: Click[];
+  /** Earlier committed scores, oldest first. */
+  history: { score: number; at: string; via: CommitVia }[];
+  version: number;
+  gsi1pk?: string;
+  gsi1sk?: string;
+}
+
+const MAX_CLICKS = 30;
+export const MAX_ANSWER_LENGTH = 2000;
+
+const recentDistinctScores = (clicks: readonly Click[], now: Date, windowSeconds: number): number => {
+  const since = now.getTime() - windowSeconds * 1000;
+  return new Set(clicks.filter((c) => Date.parse(c.at) >= since).map((c) => c.score)).size;
+};
+
+export const isBurst = (clicks: readonly Click[], now: Date, policy: SurveyPolicy): boolean =>
+  recentDistinctScores(clicks, now, policy.burstWindowSeconds) >= policy.burstDistinctScores;
+
+export const newResponse = (recipient: Recipient): ResponseItem => ({
+  ...responseKey(recipient.waveId, recipient.contactId),
+  waveId: recipient.waveId,
+  contactId: recipient.contactId,
+  kind: recipient.kind,
+  locale: recipient.locale,
+  props: recipient.props,
+  status: 'pending',
+  clicks: [],
+  history: [],
+  version: 0,
+});
+
+/** A score link was opened. Never counts; a burst quarantines a response nobody has committed yet. */
+export const applyClick = (
+  state: ResponseItem,
+  score: number,
+  now: Date,
+  policy: SurveyPolicy,
+): ResponseItem => {
+  const clicks = [...state.clicks, { score, at: now.toISOString() }].slice(-MAX_CLICKS);
+  const next = { ...state, clicks, version: state.version + 1 };
+  if (state.status === 'pending' && isBurst(clicks, now, policy)) {
+    return { ...next, status: 'quarantined', score };
+  }
+  return next;
+};
+
+/** A person submitted or dwelled: the score counts, unless this link is in a burst. */
+export const applyCommit = (
+  state: ResponseItem,
+  input: { score: number; answers: Answers | undefined; via: CommitVia; day: string },
+  now: Date,
+  policy: SurveyPolicy,
+): ResponseItem => {
+  const clicks = state.clicks.some(
+    (c) => c.score === input.score && now.getTime() - Date.parse(c.at) < 3_600_000,
+  )
+    ? state.clicks
+    : [...state.clicks, { score: input.score, at: now.toISOString() }].slice(-MAX_CLICKS);
+  const base = { ...state, clicks, version: state.version + 1 };
+  if (isBurst(clicks, now, policy)) {
+    // A scanner dwelling on every page it opened: keep a human's earlier score, quarantine otherwise.
+    return state.status === 'committed' ? base : { ...base, status: 'quarantined', score: input.score };
+  }
+  // A dwell after the person already submitted this score adds nothing.
+  if (state.status === 'committed' && state.score === input.score && input.via === 'dwell') return state;
+  const history =
+    state.status === 'committed' && state.score !== undefined && state.respondedAt
+      ? [...state.history, { score: state.score, at: state.respondedAt, via: 'submit' as const }].slice(
+          -MAX_CLICKS,
+        )
+      : state.history;
+  const answers = input.answers ? { ...state.answers, ...input.answers } : state.answers;
+  const respondedAt = now.toISOString();
+  const hasText = Boolean(answers?.reason || answers?.improve || answers?.referral);
+  const { gsi1pk: _pk, gsi1sk: _sk, ...rest } = base;
+  return {
+    ...rest,
+    status: 'committed',
+    score: input.score,
+    category: categoryOf(state.kind, input.score),
+    respondedAt,
+    day: input.day,
+    history,
+    ...(answers ? { answers } : {}),
+    ...(hasText
+      ? { gsi1pk: feedbackPartition(input.day), gsi1sk: `${respondedAt}#${state.waveId}#${state.contactId}` }
+      : {}),
+  };
+};
+
+/** Control characters other than tab and line breaks; they have no place in a typed answer. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
+const FREQUENCIES = new Set(['0', '1', '2-5', '6+']);
+
+/** Validates a posted follow-up form. Unknown fields are ignored; over-long text is an error, not a cut. */
+export const parseAnswers = (form: URLSearchParams): Answers => {
+  const answers: Answers = {};
+  const text = (field: 'reason' | 'improve' | 'referral') => {
+    const value = (form.get(field) ?? '')
+      .replace(CONTROL_CHARACTERS, '')
+      .trim();
+    if (value.length > MAX_ANSWER_LENGTH) {
+      throw new ValidationError(`${field} is longer than ${MAX_ANSWER_LENGTH} characters`, { field });
+    }
+    if (value) answers[field] = value;
+  };
+  text('reason');
+  text('improve');
+  text('referral');
+  const frequency = form.get('recommendFrequency');
+  if (frequency) {
+    if (!FREQUENCIES.has(frequency))
+      throw new ValidationError('recommendFrequency is not one of the choices', {
+        field: 'recommendFrequency',
+      });
+    answers.recommendFrequency = frequency as Answers['recommendFrequency'];
+  }
+  if (form.get('referralConsent') === 'yes') answers.referralConsent = true;
+  return answers;
+};
+
+export interface ResponseStore {
+  ddb: DynamoDBDocumentClient;
+  table: string;
+}
+
+export const getRecipient = async (
+  store: ResponseStore,
+  waveId: string,
+  contactId: string,
+): Promise<Recipient> => {
+  const out = await store.ddb.send(
+    new GetCommand({ TableName: store.table, Key: recipientKey(waveId, contactId) }),
+  );
+  if (!out.Item) throw new NotFoundError('No such recipient');
+  return out.Item as Recipient;
+};
+
+/**
+ * Read-modify-write of one response with optimistic concurrency on `version`; retried on a conflict so
+ * simultaneous clicks, dwells and submits of one link serialise.
+ */
+export const updateResponse = async (
+  store: ResponseStore,
+  recipient: Recipient,
+  change: (state: ResponseItem) => ResponseItem,
+): Promise<ResponseItem> => {
+  const key = responseKey(recipient.waveId, recipient.contactId);
+  for (let attempt = 0; ; attempt++) {
+    const out = await store.ddb.send(
+      new GetCommand({ TableName: store.table, Key: key, ConsistentRead: true }),
+    );
+    const current = (out.Item as ResponseItem | undefined) ?? newResponse(recipient);
+    const next = change(current);
+    if (next === current) return current;
+    try {
+      await store.ddb.send(
+        new PutCommand({
+          TableName: store.table,
+          Item: next,
+          ConditionExpression: out.Item ? 'version = :v' : 'attribute_not_exists(pk)',
+          ...(out.Item ? { ExpressionAttributeValues: { ':v': current.version } } : {}),
+        }),
+      );
+      return next;
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException' || attempt >= 8) throw error;
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
+    }
+  }
+};

@@ -1,0 +1,282 @@
+/** Waves: an audience, a survey kind, a send time. Creation is all-or-nothing. */
+import {
+  BatchWriteCommand,
+  type BatchWriteCommandOutput,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { monotonicFactory } from 'ulid';
+import type { Locale } from '#templates/index.ts';
+import type { AudienceMember, AudienceRow, SkippedRow } from './audience.ts';
+import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
+import { DUE_PARTITION, dueSortKey, recipientKey, waveKey } from './keys.ts';
+import type { SurveyKind } from './survey.ts';
+
+export type WaveStatus = 'importing' | 'scheduled' | 'sending' | 'sent' | 'cancelled';
+
+export interface Wave {
+  id: string;
+  name: string;
+  kind: SurveyKind;
+  locale: Locale;
+  /** What the question asks about ("How likely are you to recommend {product}…"). */
+  product: string;
+  sendAt: string;
+  /** ISO-8601 duration of the recurrence, e.g. P90D. */
+  every?: string;
+  status: WaveStatus;
+  recipients: number;
+  skipped: Record<string, number>;
+  createdAt: string;
+}
+
+export type RecipientStatus = 'pending' | 'claimed' | 'sent' | 'failed' | 'skipped';
+
+export interface Recipient {
+  pk: string;
+  sk: string;
+  waveId: string;
+  contactId: string;
+  email: string;
+  name: string;
+  locale: Locale;
+  kind: SurveyKind;
+  props: Record<string, string>;
+  status: RecipientStatus;
+  reason?: string;
+  claimedAt?: string;
+  sentAt?: string;
+  messageId?: string;
+}
+
+const newId = monotonicFactory();
+
+export interface NewWave {
+  name: string;
+  kind: SurveyKind;
+  locale: Locale;
+  product: string;
+  sendAt: Date;
+  every?: string;
+}
+
+export interface CreateWaveResult {
+  id: string;
+  recipients: number;
+  skipped: SkippedRow[];
+  sendAt: string;
+}
+
+/**
+ * Creates a wave from an audience, read twice so nothing is written when the file is invalid.
+ * 1. Validate every row (first pass). 2. Write the wave as `importing` and its recipients.
+ * 3. Flip it to `scheduled`, which makes it due. On any failure, delete what was written.
+ */
+export const createWave = async (
+  deps: { ddb: DynamoDBDocumentClient; table: string },
+  wave: NewWave,
+  readRows: () => AsyncIterable<AudienceRow>,
+  options: { skipInvalid: boolean; file: string; onProgress?: (rows: number) => void },
+): Promise<CreateWaveResult> => {
+  if (!wave.name.trim() || wave.name.length > 200) {
+    throw new ValidationError('--name must be 1–200 characters', { field: 'name' });
+  }
+  const skipped: SkippedRow[] = [];
+  let valid = 0;
+  const invalid: SkippedRow[] = [];
+  for await (const row of readRows()) {
+    if (row.ok) valid++;
+    else {
+      skipped.push(row.skipped);
+      if (row.invalid) invalid.push(row.skipped);
+    }
+  }
+  if (invalid.length > 0 && !options.skipInvalid) {
+    const first = invalid[0] as SkippedRow;
+    const more = invalid.length > 1 ? ` (and ${invalid.length - 1} more invalid rows)` : '';
+    throw new ValidationError(
+      `${options.file}, line ${first.line}: ${first.reason}${more}; nothing was created`,
+      {
+        field: 'audience',
+      },
+    );
+  }
+  if (valid === 0) throw new ValidationError(`${options.file}: no valid recipients; nothing was created`);
+
+  const id = newId();
+  const now = new Date().toISOString();
+  const sendAt = wave.sendAt.toISOString();
+  const skippedCounts: Record<string, number> = {};
+  for (const s of skipped) {
+    const key = s.reason === 'duplicate' ? 'duplicate' : 'invalid';
+    skippedCounts[key] = (skippedCounts[key] ?? 0) + 1;
+  }
+  const item: Wave = {
+    id,
+    name: wave.name.trim(),
+    kind: wave.kind,
+    locale: wave.locale,
+    product: wave.product,
+    sendAt,
+    ...(wave.every ? { every: wave.every } : {}),
+    status: 'importing',
+    recipients: valid,
+    skipped: skippedCounts,
+    createdAt: now,
+  };
+  await deps.ddb.send(
+    new PutCommand({
+      TableName: deps.table,
+      Item: { ...waveKey(id), type: 'wave', ...item },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+  try {
+    let written = 0;
+    const batch: AudienceMember[] = [];
+    const flush = async () => {
+      const items = batch.splice(0).map((m) => recipientItem(id, wave, m));
+      await batchPut(deps.ddb, deps.table, items);
+      written += items.length;
+      options.onProgress?.(written);
+    };
+    const inFlight = new Set<Promise<void>>();
+    for await (const row of readRows()) {
+      if (!row.ok) continue;
+      batch.push(row.member);
+      if (batch.length === 25) {
+        const p = flush().finally(() => inFlight.delete(p));
+        inFlight.add(p);
+        if (inFlight.size >= 8) await Promise.race(inFlight);
+      }
+    }
+    if (batch.length > 0) await flush();
+    await Promise.all(inFlight);
+    await deps.ddb.send(
+      new UpdateCommand({
+        TableName: deps.table,
+        Key: waveKey(id),
+        UpdateExpression: 'SET #s = :scheduled, gsi1pk = :due, gsi1sk = :dueKey',
+        ConditionExpression: '#s = :importing',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: {
+          ':scheduled': 'scheduled',
+          ':importing': 'importing',
+          ':due': DUE_PARTITION,
+          ':dueKey': dueSortKey(sendAt, id),
+        },
+      }),
+    );
+  } catch (cause) {
+    await deleteWaveItems(deps, id).catch(() => undefined);
+    throw new Error(`Creating wave ${id} failed; what was written has been removed`, { cause });
+  }
+  return { id, recipients: valid, skipped, sendAt };
+};
+
+const recipientItem = (waveId: string, wave: NewWave, m: AudienceMember): Recipient => ({
+  ...recipientKey(waveId, m.contactId),
+  waveId,
+  contactId: m.contactId,
+  email: m.email,
+  name: m.name,
+  locale: (m.locale as Locale | undefined) ?? wave.locale,
+  kind: wave.kind,
+  props: m.props,
+  status: 'pending',
+});
+
+export const batchPut = async (
+  ddb: DynamoDBDocumentClient,
+  table: string,
+  items: readonly object[],
+): Promise<void> => {
+  for (let i = 0; i < items.length; i += 25) {
+    let requests: unknown[] | undefined = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; requests && requests.length > 0; attempt++) {
+      if (attempt > 10) throw new Error('DynamoDB kept returning unprocessed items');
+      const out: BatchWriteCommandOutput = await ddb.send(
+        new BatchWriteCommand({ RequestItems: { [table]: requests as never } }),
+      );
+      requests = out.UnprocessedItems?.[table];
+      if (requests?.length) await new Promise((r) => setTimeout(r, 2 ** attempt * 25));
+    }
+  }
+};
+
+const deleteWaveItems = async (deps: { ddb: DynamoDBDocumentClient; table: string }, waveId: string) => {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await deps.ddb.send(
+      new QueryCommand({
+        TableName: deps.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': waveKey(waveId).pk },
+        ProjectionExpression: 'pk, sk',
+        ExclusiveStartKey: start,
+      }),
+    );
+    await Promise.all(
+      (page.Items ?? []).map((Key) => deps.ddb.send(new DeleteCommand({ TableName: deps.table, Key }))),
+    );
+    start = page.LastEvaluatedKey;
+  } while (start);
+};
+
+export const getWave = async (ddb: DynamoDBDocumentClient, table: string, id: string): Promise<Wave> => {
+  const out = await ddb.send(new GetCommand({ TableName: table, Key: waveKey(id), ConsistentRead: true }));
+  if (!out.Item) throw new NotFoundError(`Wave ${id} does not exist`);
+  return out.Item as Wave;
+};
+
+export const listWaves = async (ddb: DynamoDBDocumentClient, table: string): Promise<Wave[]> => {
+  // Waves are few; a paginated, filtered scan is fine for this CLI listing (never on a hot path).
+  const waves: Wave[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await ddb.send(
+      new ScanCommand({
+        TableName: table,
+        FilterExpression: '#t = :wave',
+        ExpressionAttributeNames: { '#t': 'type' },
+        ExpressionAttributeValues: { ':wave': 'wave' },
+        ExclusiveStartKey: start,
+      }),
+    );
+    waves.push(...((page.Items ?? []) as Wave[]));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return waves.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+};
+
+export const cancelWave = async (ddb: DynamoDBDocumentClient, table: string, id: string): Promise<Wave> => {
+  try {
+    const out = await ddb.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: waveKey(id),
+        UpdateExpression: 'SET #s = :cancelled REMOVE gsi1pk, gsi1sk',
+        ConditionExpression: '#s IN (:scheduled, :sending)',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: {
+          ':cancelled': 'cancelled',
+          ':scheduled': 'scheduled',
+          ':sending': 'sending',
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return out.Attributes as Wave;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') {
+      const wave = await getWave(ddb, table, id);
+      throw new ConflictError(`Wave ${id} is ${wave.status} and cannot be cancelled`);
+    }
+    throw error;
+  }
+};
