@@ -89,7 +89,7 @@ export const run = async (
           name,
           kind: kindOf(o),
           locale: localeOf(o),
-          product: str(o, 'product') ?? process.env.NPS_PRODUCT ?? '',
+          product: str(o, 'product') ?? process.env.NPS_PRODUCT ?? 'Acme',
           sendAt,
           ...(everyDays ? { every: `P${everyDays}D` } : {}),
         },

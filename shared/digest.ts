@@ -59,7 +59,7 @@ export const buildDigestView = async (
     periodStart: current.since,
     periodEnd: current.until ?? current.since,
     responses: figures.responses,
-    nps: figures.nps === null ? null : Math.round(figures.nps),
+    nps: figures.nps,
     marginOfError: figures.marginOfError === null ? null : Math.round(figures.marginOfError),
     change: change ? { delta: Math.round(change.delta), significant: change.significant } : null,
     histogram: figures.histogram,
@@ -68,7 +68,7 @@ export const buildDigestView = async (
       column: s.column,
       value: s.value,
       responses: s.responses,
-      nps: s.responses >= deps.minSegmentResponses && s.nps !== null ? Math.round(s.nps) : null,
+      nps: s.responses >= deps.minSegmentResponses ? s.nps : null,
     })),
     minSegmentResponses: deps.minSegmentResponses,
     detractorComments: feedback

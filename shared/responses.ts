@@ -145,9 +145,7 @@ const FREQUENCIES = new Set(['0', '1', '2-5', '6+']);
 export const parseAnswers = (form: URLSearchParams): Answers => {
   const answers: Answers = {};
   const text = (field: 'reason' | 'improve' | 'referral') => {
-    const value = (form.get(field) ?? '')
-      .replace(CONTROL_CHARACTERS, '')
-      .trim();
+    const value = (form.get(field) ?? '').replace(CONTROL_CHARACTERS, '').trim();
     if (value.length > MAX_ANSWER_LENGTH) {
       throw new ValidationError(`${field} is longer than ${MAX_ANSWER_LENGTH} characters`, { field });
     }

@@ -11,7 +11,7 @@ export interface Summary {
   promoters: number;
   passives: number;
   detractors: number;
-  /** −100…+100, null without responses. */
+  /** −100…+100 as a whole number (rounded half up), null without responses. */
   nps: number | null;
   /** 95% margin of error in NPS points (adjusted Wald), null without responses. */
   marginOfError: number | null;
@@ -58,7 +58,8 @@ export const summarize = (kind: SurveyKind, histogram: readonly number[]): Summa
     promoters,
     passives,
     detractors,
-    nps: round1(npsOf(promoters, detractors, responses)),
+    // A whole number, as the digest shows it, so the report and the digest agree to the digit.
+    nps: Math.round(npsOf(promoters, detractors, responses)),
     marginOfError: round1(adjustedWaldMargin(promoters, detractors, responses)),
     mean: round2(total / responses),
     satisfied: round4(promoters / responses),

@@ -1,0 +1,341 @@
+/** The leadership digest email: an honest NPS summary of one period, from compiled digest.mjml. */
+import { type Category, categoryOf } from '../shared/survey.ts';
+import { compiledEmail } from './compiled.ts';
+import { formatInteger, type Locale, t, tPlural } from './messages.ts';
+import { defuseHandlebars, escapeEmailHtml as esc, renderCompiled } from './render.ts';
+import type { EmailContent } from './survey-email.ts';
+
+export interface DigestView {
+  locale: Locale;
+  /** e.g. the organisation or product name; untrusted. */
+  title: string;
+  /** yyyy-mm-dd; the period runs from periodStart up to, not including, periodEnd. */
+  periodStart: string;
+  periodEnd: string;
+  responses: number;
+  nps: number | null;
+  /** 95% margin of error in NPS points. */
+  marginOfError: number | null;
+  /** Against the previous period of equal length. */
+  change: { delta: number; significant: boolean } | null;
+  /** 11 counts, for scores 0..10. */
+  histogram: number[];
+  /** 0..1 */
+  responseRate: number | null;
+  /** nps null = hidden, below minSegmentResponses. */
+  segments: { column: string; value: string; responses: number; nps: number | null }[];
+  minSegmentResponses: number;
+  detractorComments: { score: number; text: string }[];
+  promoterReferrals: { score: number; text: string }[];
+  quarantined: number;
+}
+
+/** Longest comment shown; the rest is cut with an ellipsis. */
+export const MAX_COMMENT_CHARS = 500;
+/** Most comments (and, separately, referrals) listed; the digest says how many more there were. */
+export const MAX_COMMENTS_SHOWN = 50;
+
+const COLOURS: Readonly<Record<Category, string>> = {
+  detractor: '#b91c1c',
+  passive: '#6b7280',
+  promoter: '#15803d',
+};
+const MUTED = '#4b5563';
+
+/** Rounds half away from zero, so +7.5 and −7.5 show as +8 and -8 alike. */
+const roundAway = (value: number): number => Math.sign(value) * Math.round(Math.abs(value)) || 0;
+
+/** A whole number with its sign: `+24`, `-8`, `0`. */
+export const formatSigned = (value: number): string => {
+  const rounded = roundAway(value);
+  return rounded > 0 ? `+${rounded}` : String(rounded);
+};
+
+/** The margin of error as `±7`. */
+export const formatMargin = (value: number): string => `±${roundAway(Math.abs(value))}`;
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const parseDay = (value: string): Date => {
+  const m = DATE.exec(value);
+  const date = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : new Date(Number.NaN);
+  if (Number.isNaN(date.getTime())) throw new RangeError(`Expected a yyyy-mm-dd date, got "${value}"`);
+  return date;
+};
+
+/** The period as the reader thinks of it: first to last day inclusive, in the locale's style. */
+export const formatPeriod = (locale: Locale, periodStart: string, periodEnd: string): string => {
+  const start = parseDay(periodStart);
+  const lastDay = new Date(Math.max(start.getTime(), parseDay(periodEnd).getTime() - 86_400_000));
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).formatRange(
+    start,
+    lastDay,
+  );
+};
+
+const percent = (locale: Locale, share: number): string =>
+  new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(share);
+
+/** Untrusted text cut to `max` characters (not UTF-16 halves) with an ellipsis. */
+const truncate = (value: string, max: number): string => {
+  const chars = Array.from(value);
+  return chars.length > max ? `${chars.slice(0, max).join('').trimEnd()}…` : value;
+};
+
+const oneLine = (value: string, max: number): string => truncate(value.replace(/\s+/g, ' ').trim(), max);
+
+const heading = (text: string): string =>
+  `<h2 style="margin:20px 0 8px;font-size:17px;line-height:24px;font-weight:700;color:#111827;">${esc(text)}</h2>`;
+
+const paragraph = (html: string, style = ''): string => `<p style="margin:0 0 6px;${style}">${html}</p>`;
+
+const table = (rows: string): string =>
+  `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;border-collapse:collapse;">${rows}</table>`;
+
+const isEmpty = (view: DigestView): boolean => view.responses <= 0;
+
+const summaryHtml = (view: DigestView): string => {
+  const { locale } = view;
+  if (isEmpty(view)) {
+    return [
+      paragraph(esc(t(locale, 'digest.noResponses')), 'font-size:22px;line-height:30px;font-weight:700;'),
+      paragraph(esc(t(locale, 'digest.noResponsesBody')), `color:${MUTED};`),
+    ].join('');
+  }
+  const details = [esc(tPlural(locale, 'digest.responses', view.responses))];
+  if (view.marginOfError !== null) {
+    details.push(esc(t(locale, 'digest.marginOfError', { margin: formatMargin(view.marginOfError) })));
+  }
+  return [
+    paragraph(esc(t(locale, 'digest.npsLabel')), `font-size:13px;line-height:18px;color:${MUTED};`),
+    `<p style="margin:0 0 6px;font-size:44px;line-height:52px;font-weight:700;color:#111827;">${view.nps === null ? '–' : esc(formatSigned(view.nps))}</p>`,
+    paragraph(details.join(' · ')),
+    paragraph(esc(changeText(view))),
+    view.responseRate === null
+      ? ''
+      : paragraph(esc(t(locale, 'digest.responseRate', { rate: percent(locale, view.responseRate) }))),
+  ].join('');
+};
+
+const changeText = ({ locale, change }: DigestView): string =>
+  change === null
+    ? t(locale, 'digest.change.none')
+    : t(locale, 'digest.change', {
+        delta: formatSigned(change.delta),
+        significance: t(
+          locale,
+          change.significant ? 'digest.change.significant' : 'digest.change.notSignificant',
+        ),
+      });
+
+const categoryOfScore = (score: number): Category => categoryOf('nps', score);
+
+const categoryTotals = (histogram: readonly number[]) => {
+  const totals = { detractor: 0, passive: 0, promoter: 0 };
+  histogram.forEach((count, score) => {
+    totals[categoryOfScore(score)] += count;
+  });
+  return totals;
+};
+
+/** Horizontal bars in table cells (no images, no SVG): one row per score, its count beside it. */
+const distributionHtml = (view: DigestView): string => {
+  if (isEmpty(view)) return '';
+  const { locale } = view;
+  const counts = Array.from({ length: 11 }, (_, score) => Math.max(0, view.histogram[score] ?? 0));
+  const largest = Math.max(1, ...counts);
+  const rows = counts
+    .map((count, score) => {
+      const width = count === 0 ? 0 : Math.max(1, Math.round((count / largest) * 100));
+      const bar =
+        width === 0
+          ? '<td style="height:16px;font-size:0;line-height:0;">&nbsp;</td>'
+          : `<td width="${width}%" style="width:${width}%;height:16px;background-color:${COLOURS[categoryOfScore(score)]};font-size:0;line-height:0;">&nbsp;</td>` +
+            (width < 100 ? '<td style="font-size:0;line-height:0;">&nbsp;</td>' : '');
+      return (
+        '<tr>' +
+        `<td width="24" style="width:24px;padding:2px 8px 2px 0;font-size:13px;line-height:18px;color:#374151;text-align:right;">${score}</td>` +
+        `<td style="padding:2px 0;">${table(`<tr>${bar}</tr>`)}</td>` +
+        `<td width="48" style="width:48px;padding:2px 0 2px 8px;font-size:13px;line-height:18px;color:#111827;text-align:right;">${esc(formatInteger(locale, count))}</td>` +
+        '</tr>'
+      );
+    })
+    .join('');
+  const totals = categoryTotals(counts);
+  const all = Math.max(1, totals.detractor + totals.passive + totals.promoter);
+  const legend = (
+    [
+      ['detractor', 'digest.detractors'],
+      ['passive', 'digest.passives'],
+      ['promoter', 'digest.promoters'],
+    ] as const
+  )
+    .map(
+      ([category, key]) =>
+        `<span style="white-space:nowrap;"><span style="display:inline-block;width:10px;height:10px;margin-right:4px;background-color:${COLOURS[category]};"></span>${esc(
+          t(locale, 'digest.categoryCount', {
+            label: t(locale, key),
+            count: formatInteger(locale, totals[category]),
+            share: percent(locale, totals[category] / all),
+          }),
+        )}</span>`,
+    )
+    .join('<br>');
+  return (
+    heading(t(locale, 'digest.distribution')) +
+    table(rows) +
+    paragraph(legend, 'margin-top:10px;font-size:13px;')
+  );
+};
+
+const segmentsHtml = (view: DigestView): string => {
+  if (isEmpty(view) || view.segments.length === 0) return '';
+  const { locale } = view;
+  const cell = (html: string, style = '') =>
+    `<td style="padding:4px 0;border-bottom:1px solid #e5e7eb;font-size:14px;line-height:20px;word-break:break-word;${style}">${html}</td>`;
+  const head = (text: string, align: 'left' | 'right', width = '') =>
+    `<th align="${align}"${width ? ` width="${width}"` : ''} style="padding:4px 0;border-bottom:2px solid #d1d5db;font-size:12px;line-height:16px;color:${MUTED};text-align:${align};font-weight:600;">${esc(text)}</th>`;
+  const rows: string[] = [
+    `<tr>${head(t(locale, 'digest.segments.segment'), 'left')}${head(t(locale, 'digest.segments.responses'), 'right', '88')}${head(t(locale, 'digest.segments.nps'), 'right', '72')}</tr>`,
+  ];
+  let column: string | undefined;
+  for (const segment of view.segments) {
+    if (segment.column !== column) {
+      column = segment.column;
+      rows.push(
+        `<tr><td colspan="3" style="padding:10px 0 4px;border-bottom:1px solid #e5e7eb;font-size:14px;line-height:20px;font-weight:700;word-break:break-word;">${esc(oneLine(column, 80))}</td></tr>`,
+      );
+    }
+    const nps =
+      segment.nps === null
+        ? `<span style="color:${MUTED};">${esc(t(locale, 'digest.segments.hidden'))}</span>`
+        : esc(formatSigned(segment.nps));
+    rows.push(
+      `<tr>${cell(esc(oneLine(segment.value, 80)), 'padding-left:10px;')}${cell(esc(formatInteger(locale, segment.responses)), 'text-align:right;')}${cell(nps, 'text-align:right;')}</tr>`,
+    );
+  }
+  const note = view.segments.some((s) => s.nps === null)
+    ? paragraph(
+        esc(t(locale, 'digest.segments.note', { min: view.minSegmentResponses })),
+        `margin-top:8px;font-size:13px;color:${MUTED};`,
+      )
+    : '';
+  return heading(t(locale, 'digest.segments')) + table(rows.join('')) + note;
+};
+
+const commentText = (text: string): string =>
+  esc(
+    truncate(
+      text
+        .replace(/\r\n?/g, '\n')
+        .replace(/\n{3,}/g, '\n\n')
+        .trim(),
+      MAX_COMMENT_CHARS,
+    ),
+  ).replace(/\n/g, '<br>');
+
+const commentListHtml = (
+  locale: Locale,
+  titleKey: string,
+  items: readonly { score: number; text: string }[],
+  colour: string,
+): string => {
+  if (items.length === 0) return '';
+  const shown = items
+    .slice(0, MAX_COMMENTS_SHOWN)
+    .map(
+      ({ score, text }) =>
+        `<div style="margin:0 0 10px;padding:8px 12px;border-left:3px solid ${colour};background-color:#f9fafb;word-break:break-word;">` +
+        `<div style="font-size:12px;line-height:16px;color:${MUTED};">${esc(t(locale, 'digest.score', { score }))}</div>` +
+        `<div style="font-size:14px;line-height:20px;color:#111827;">${commentText(text)}</div></div>`,
+    );
+  const hidden = items.length - MAX_COMMENTS_SHOWN;
+  const more =
+    hidden > 0 ? paragraph(esc(tPlural(locale, 'digest.comments.more', hidden)), `color:${MUTED};`) : '';
+  return heading(t(locale, titleKey)) + shown.join('') + more;
+};
+
+const quarantinedHtml = ({ locale, quarantined }: DigestView): string =>
+  quarantined > 0
+    ? paragraph(
+        esc(tPlural(locale, 'digest.quarantined', quarantined)),
+        `margin-top:16px;font-size:13px;color:${MUTED};`,
+      )
+    : '';
+
+const textPart = (view: DigestView, title: string, period: string): string => {
+  const { locale } = view;
+  const lines = [`${t(locale, 'digest.heading')}: ${title}`, t(locale, 'digest.period', { period }), ''];
+  if (isEmpty(view)) {
+    lines.push(t(locale, 'digest.noResponses'), t(locale, 'digest.noResponsesBody'));
+  } else {
+    const details = [tPlural(locale, 'digest.responses', view.responses)];
+    if (view.marginOfError !== null) {
+      details.push(t(locale, 'digest.marginOfError', { margin: formatMargin(view.marginOfError) }));
+    }
+    lines.push(
+      `${t(locale, 'digest.npsLabel')}: ${view.nps === null ? '–' : formatSigned(view.nps)}`,
+      details.join(' · '),
+      changeText(view),
+    );
+    if (view.responseRate !== null) {
+      lines.push(t(locale, 'digest.responseRate', { rate: percent(locale, view.responseRate) }));
+    }
+    lines.push('', t(locale, 'digest.distribution'));
+    for (let score = 0; score <= 10; score++)
+      lines.push(`${String(score).padStart(2)}: ${view.histogram[score] ?? 0}`);
+    if (view.segments.length > 0) {
+      lines.push('', t(locale, 'digest.segments'));
+      for (const s of view.segments) {
+        const nps = s.nps === null ? t(locale, 'digest.segments.hidden') : formatSigned(s.nps);
+        lines.push(
+          `${oneLine(s.column, 80)} = ${oneLine(s.value, 80)}: ${nps} (${tPlural(locale, 'digest.responses', s.responses)})`,
+        );
+      }
+      if (view.segments.some((s) => s.nps === null)) {
+        lines.push(t(locale, 'digest.segments.note', { min: view.minSegmentResponses }));
+      }
+    }
+  }
+  const list = (key: string, items: readonly { score: number; text: string }[]) => {
+    if (items.length === 0) return;
+    lines.push('', t(locale, key));
+    for (const { score, text } of items.slice(0, MAX_COMMENTS_SHOWN)) {
+      lines.push(`- [${t(locale, 'digest.score', { score })}] ${oneLine(text, MAX_COMMENT_CHARS)}`);
+    }
+    if (items.length > MAX_COMMENTS_SHOWN) {
+      lines.push(tPlural(locale, 'digest.comments.more', items.length - MAX_COMMENTS_SHOWN));
+    }
+  };
+  list('digest.detractorComments', view.detractorComments);
+  list('digest.promoterReferrals', view.promoterReferrals);
+  if (view.quarantined > 0) lines.push('', tPlural(locale, 'digest.quarantined', view.quarantined));
+  lines.push('', '--', t(locale, 'digest.footer'), '');
+  return defuseHandlebars(lines.join('\n'));
+};
+
+export const digestEmail = (view: DigestView): EmailContent => {
+  const { locale } = view;
+  const title = oneLine(view.title, 120);
+  const period = formatPeriod(locale, view.periodStart, view.periodEnd);
+  const subject =
+    isEmpty(view) || view.nps === null
+      ? t(locale, 'digest.subjectEmpty', { title, period })
+      : t(locale, 'digest.subject', { title, period, nps: formatSigned(view.nps) });
+  const preheader = isEmpty(view)
+    ? t(locale, 'digest.noResponses')
+    : `${tPlural(locale, 'digest.responses', view.responses)} · ${changeText(view)}`;
+  const html = renderCompiled(compiledEmail('digest'), {
+    locale,
+    vars: { lang: locale, subject, preheader, title, period },
+    html: {
+      summary: summaryHtml(view),
+      distribution: distributionHtml(view),
+      segments: segmentsHtml(view),
+      comments:
+        commentListHtml(locale, 'digest.detractorComments', view.detractorComments, COLOURS.detractor) +
+        commentListHtml(locale, 'digest.promoterReferrals', view.promoterReferrals, COLOURS.promoter),
+      quarantined: quarantinedHtml(view),
+    },
+  });
+  return { subject: defuseHandlebars(subject), html, text: textPart(view, title, period) };
+};

@@ -1,0 +1,46 @@
+/**
+ * The templates registry: localized survey emails, survey pages and the leadership digest.
+ * Pure — it reads only the catalogs and the build output (`npm run build` → templates/dist), never mjml.
+ */
+export { DWELL_JS, PAGE_CSS, UnknownTemplateError } from './compiled.ts';
+export {
+  type DigestView,
+  digestEmail,
+  formatMargin,
+  formatPeriod,
+  formatSigned,
+  MAX_COMMENT_CHARS,
+  MAX_COMMENTS_SHOWN,
+} from './digest.ts';
+export {
+  isLocale,
+  LOCALES,
+  type Locale,
+  MissingMessageError,
+  type Params,
+  resolveLocale,
+  t,
+} from './messages.ts';
+export {
+  DWELL_JS_PATH,
+  donePage,
+  ERROR_REASONS,
+  type ErrorReason,
+  errorPage,
+  MAX_ANSWER_LENGTH,
+  PAGE_CSS_PATH,
+  RECOMMEND_FREQUENCIES,
+  type ScorePageOptions,
+  scorePage,
+  unsubscribeConfirmPage,
+  unsubscribedPage,
+} from './pages.ts';
+export { escapeHtml, UnknownPlaceholderError } from './render.ts';
+export {
+  type EmailContent,
+  SURVEY_TEMPLATE_FIELDS,
+  type SurveyEmailOptions,
+  scoreLink,
+  surveyEmail,
+  unsubscribeLink,
+} from './survey-email.ts';

@@ -1,0 +1,183 @@
+/**
+ * The survey's web pages: full HTML5 documents with no inline style or script (the CSP forbids both), so the
+ * look lives in pages/page.css and the dwell timer in pages/dwell.js, served from the paths below.
+ */
+import { type Category, isScore, type SurveyKind, scalePoints } from '../shared/survey.ts';
+import { type Locale, t } from './messages.ts';
+import { escapeHtml } from './render.ts';
+
+export const PAGE_CSS_PATH = '/assets/page.css';
+export const DWELL_JS_PATH = '/assets/dwell.js';
+
+/** Longest answer a textarea accepts; the server should enforce the same bound. */
+export const MAX_ANSWER_LENGTH = 2000;
+
+export type ErrorReason = 'invalid' | 'expired' | 'notFound' | 'tooLarge' | 'rateLimited';
+export const ERROR_REASONS: readonly ErrorReason[] = [
+  'invalid',
+  'expired',
+  'notFound',
+  'tooLarge',
+  'rateLimited',
+];
+
+/** Answers to "how often did you recommend us", as the form posts them. */
+export const RECOMMEND_FREQUENCIES = [
+  { value: '0', key: 'page.frequency.never' },
+  { value: '1', key: 'page.frequency.once' },
+  { value: '2-5', key: 'page.frequency.few' },
+  { value: '6+', key: 'page.frequency.many' },
+] as const;
+
+interface DocumentParts {
+  locale: Locale;
+  title: string;
+  main: string;
+  bodyAttributes?: string;
+  script?: boolean;
+}
+
+const htmlDocument = ({ locale, title, main, bodyAttributes = '', script = false }: DocumentParts): string =>
+  [
+    '<!doctype html>',
+    `<html lang="${escapeHtml(locale)}">`,
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    // The URL carries the recipient's token: never send it on as a Referer, never index it.
+    '<meta name="referrer" content="no-referrer">',
+    '<meta name="robots" content="noindex, nofollow">',
+    `<title>${escapeHtml(title)}</title>`,
+    `<link rel="stylesheet" href="${PAGE_CSS_PATH}">`,
+    script ? `<script src="${DWELL_JS_PATH}" defer></script>` : '',
+    '</head>',
+    `<body${bodyAttributes}>`,
+    `<main><div class="card">\n${main}\n</div></main>`,
+    '</body>',
+    '</html>',
+    '',
+  ]
+    .filter((line) => line !== '')
+    .join('\n')
+    .concat('\n');
+
+const textarea = (name: string, label: string, hint?: string): string => {
+  const hintId = `${name}-hint`;
+  return [
+    '<div class="field">',
+    `<label for="${name}">${escapeHtml(label)}</label>`,
+    hint ? `<p class="hint" id="${hintId}">${escapeHtml(hint)}</p>` : '',
+    `<textarea id="${name}" name="${name}" rows="4" maxlength="${MAX_ANSWER_LENGTH}"${hint ? ` aria-describedby="${hintId}"` : ''}></textarea>`,
+    '</div>',
+  ]
+    .filter(Boolean)
+    .join('\n');
+};
+
+const promoterFields = (locale: Locale): string =>
+  [
+    '<fieldset class="field">',
+    `<legend>${escapeHtml(t(locale, 'page.nps.promoter.frequency'))}</legend>`,
+    '<div class="choices">',
+    ...RECOMMEND_FREQUENCIES.map(
+      ({ value, key }, i) =>
+        `<label class="choice" for="recommendFrequency-${i}"><input type="radio" id="recommendFrequency-${i}" name="recommendFrequency" value="${escapeHtml(value)}"> ${escapeHtml(t(locale, key))}</label>`,
+    ),
+    '</div>',
+    '</fieldset>',
+    textarea(
+      'referral',
+      t(locale, 'page.nps.promoter.referral'),
+      t(locale, 'page.nps.promoter.referralHint'),
+    ),
+    '<div class="field check">',
+    '<input type="checkbox" id="referralConsent" name="referralConsent" value="yes">',
+    `<label for="referralConsent">${escapeHtml(t(locale, 'page.nps.promoter.consent'))}</label>`,
+    '</div>',
+  ].join('\n');
+
+/** The follow-up questions for a category: NPS promoters are asked about referrals, everyone else why. */
+const followUpFields = (kind: SurveyKind, category: Category, locale: Locale): string =>
+  kind === 'nps' && category === 'promoter'
+    ? promoterFields(locale)
+    : [
+        textarea('reason', t(locale, `page.${kind}.${category}.reason`)),
+        textarea('improve', t(locale, `page.${kind}.${category}.improve`)),
+      ].join('\n');
+
+export interface ScorePageOptions {
+  kind: SurveyKind;
+  locale: Locale;
+  score: number;
+  category: Category;
+  formAction: string;
+  dwellUrl: string;
+  dwellSeconds: number;
+}
+
+/** Thanks for the score and asks the follow-up; submitting (or dwelling, with JS) counts the score. */
+export const scorePage = (o: ScorePageOptions): string => {
+  if (!isScore(o.kind, o.score)) throw new RangeError(`Score ${o.score} is not on the ${o.kind} scale`);
+  const points = scalePoints(o.kind);
+  const min = points[0] ?? 0;
+  const max = points[points.length - 1] ?? 0;
+  const title = t(o.locale, 'page.score.title');
+  const main = [
+    `<h1>${escapeHtml(title)}</h1>`,
+    `<p class="lead">${escapeHtml(t(o.locale, 'page.score.yourScore', { score: o.score, min, max }))}</p>`,
+    `<p>${escapeHtml(t(o.locale, 'page.score.intro'))}</p>`,
+    `<p class="hint">${escapeHtml(t(o.locale, 'page.score.optional'))}</p>`,
+    `<form method="post" action="${escapeHtml(o.formAction)}">`,
+    `<input type="hidden" name="score" value="${escapeHtml(o.score)}">`,
+    followUpFields(o.kind, o.category, o.locale),
+    '<div class="actions">',
+    `<button type="submit">${escapeHtml(t(o.locale, 'page.score.submit'))}</button>`,
+    // Without JS the dwell timer cannot count the score; this gives a one-tap way to confirm it.
+    `<noscript><button type="submit" class="secondary">${escapeHtml(t(o.locale, 'page.score.confirmOnly'))}</button></noscript>`,
+    '</div>',
+    '</form>',
+  ].join('\n');
+  const bodyAttributes =
+    ` data-dwell-url="${escapeHtml(o.dwellUrl)}"` +
+    ` data-dwell-seconds="${escapeHtml(o.dwellSeconds)}"` +
+    ` data-dwell-score="${escapeHtml(o.score)}"`;
+  return htmlDocument({ locale: o.locale, title, main, bodyAttributes, script: true });
+};
+
+const messagePage = (locale: Locale, titleKey: string, bodyKey: string, extra = ''): string => {
+  const title = t(locale, titleKey);
+  const main = [`<h1>${escapeHtml(title)}</h1>`, `<p>${escapeHtml(t(locale, bodyKey))}</p>`, extra]
+    .filter(Boolean)
+    .join('\n');
+  return htmlDocument({ locale, title, main });
+};
+
+export const donePage = ({ locale }: { locale: Locale }): string =>
+  messagePage(locale, 'page.done.title', 'page.done.body');
+
+/** A friendly page for a link that cannot be used; the caller picks the 4xx status. */
+export const errorPage = ({ locale, reason }: { locale: Locale; reason: ErrorReason }): string =>
+  messagePage(locale, `page.error.${reason}.title`, `page.error.${reason}.body`);
+
+/** GET of the visible unsubscribe link only asks; the button POSTs the RFC 8058 body. */
+export const unsubscribeConfirmPage = ({
+  locale,
+  formAction,
+}: {
+  locale: Locale;
+  formAction: string;
+}): string =>
+  messagePage(
+    locale,
+    'page.unsubscribe.title',
+    'page.unsubscribe.body',
+    [
+      `<form method="post" action="${escapeHtml(formAction)}">`,
+      '<input type="hidden" name="List-Unsubscribe" value="One-Click">',
+      `<div class="actions"><button type="submit">${escapeHtml(t(locale, 'page.unsubscribe.button'))}</button></div>`,
+      '</form>',
+    ].join('\n'),
+  );
+
+export const unsubscribedPage = ({ locale }: { locale: Locale }): string =>
+  messagePage(locale, 'page.unsubscribed.title', 'page.unsubscribed.body');

@@ -1,0 +1,100 @@
+/** The survey email of a wave, as an SES v2 template: wave-level values filled, per-recipient `{{…}}` left in. */
+import { type SurveyKind, scalePoints } from '../shared/survey.ts';
+import { compiledEmail } from './compiled.ts';
+import { type Locale, t } from './messages.ts';
+import { defuseHandlebars, escapeEmailHtml, renderCompiled } from './render.ts';
+
+export interface SurveyEmailOptions {
+  kind: SurveyKind;
+  locale: Locale;
+  /** Origin (and optional path) of the public survey endpoints, e.g. `https://survey.example.com`. */
+  baseUrl: string;
+  product: string;
+}
+
+export interface EmailContent {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** SES template placeholders each recipient's TemplateData fills. `name` arrives HTML-escaped (or empty). */
+export const SURVEY_TEMPLATE_FIELDS = ['token', 'unsubscribeToken', 'name'] as const;
+
+/** Where a score link points; `{{token}}` is left for SES. */
+export const scoreLink = (baseUrl: string, score: number | 'trap'): string =>
+  `${trimSlash(baseUrl)}/r/{{token}}/${score}`;
+export const unsubscribeLink = (baseUrl: string): string => `${trimSlash(baseUrl)}/u/{{unsubscribeToken}}`;
+
+const trimSlash = (url: string): string => url.replace(/\/+$/, '');
+
+/** Untrusted text for a subject or text part: one line, bounded, no `{{`. */
+const plain = (value: string, max = 200): string =>
+  defuseHandlebars(Array.from(value.replace(/\s+/g, ' ').trim()).slice(0, max).join(''));
+
+/**
+ * One row of equal-width buttons: it fits a 320 px screen without wrapping (so the end labels stay under
+ * their ends of the scale), each cell a tap target of at least 24 × 44 px. Neutral colours, so the buttons
+ * do not suggest an answer.
+ */
+const scaleHtml = (kind: SurveyKind, baseUrl: string, minLabel: string, maxLabel: string): string => {
+  const cells = scalePoints(kind)
+    .map(
+      (score) =>
+        `<td align="center" style="padding:0 1px;"><a href="${escapeEmailHtml(trimSlash(baseUrl))}/r/{{token}}/${score}" style="display:block;padding:12px 0;background-color:#1d4ed8;border-radius:6px;color:#ffffff;font-size:16px;font-weight:700;line-height:20px;text-align:center;text-decoration:none;">${score}</a></td>`,
+    )
+    .join('');
+  const label = (text: string, align: 'left' | 'right') =>
+    `<td align="${align}" valign="top" style="padding:6px 2px 0;font-size:13px;line-height:18px;color:#4b5563;text-align:${align};">${escapeEmailHtml(text)}</td>`;
+  return (
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;table-layout:fixed;border-collapse:collapse;"><tr>${cells}</tr></table>` +
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;border-collapse:collapse;"><tr>${label(minLabel, 'left')}${label(maxLabel, 'right')}</tr></table>`
+  );
+};
+
+export const surveyEmail = ({ kind, locale, baseUrl, product }: SurveyEmailOptions): EmailContent => {
+  const productLine = Array.from(product.replace(/\s+/g, ' ').trim()).slice(0, 200).join('');
+  const points = scalePoints(kind);
+  const min = points[0] ?? 0;
+  const max = points[points.length - 1] ?? 0;
+  const msg = (key: string, params: Record<string, string | number> = {}) =>
+    t(locale, key, { product: productLine, ...params });
+  const minLabel = msg(`survey.${kind}.scaleMin`);
+  const maxLabel = msg(`survey.${kind}.scaleMax`);
+
+  const html = renderCompiled(compiledEmail('survey'), {
+    locale,
+    vars: {
+      lang: locale,
+      baseUrl: trimSlash(baseUrl),
+      product: productLine,
+      subject: msg(`survey.${kind}.subject`),
+      preheader: msg(`survey.${kind}.preheader`),
+      question: msg(`survey.${kind}.question`),
+    },
+    html: { name: '{{name}}', scale: scaleHtml(kind, baseUrl, minLabel, maxLabel) },
+  });
+
+  const text = [
+    `{{#if name}}${t(locale, 'survey.greeting.named', { name: '{{name}}' })}{{else}}${msg('survey.greeting.anonymous')}{{/if}}`,
+    '',
+    plain(msg('survey.intro'), 1000),
+    '',
+    plain(msg(`survey.${kind}.question`), 1000),
+    '',
+    msg('survey.text.choose'),
+    ...points.map((score) => `${score}: ${scoreLink(baseUrl, score)}`),
+    '',
+    plain(msg('survey.text.legend', { min, max, minLabel, maxLabel }), 1000),
+    '',
+    plain(msg('survey.signoff'), 1000),
+    plain(msg('survey.team'), 1000),
+    '',
+    '--',
+    plain(msg('survey.footer'), 1000),
+    msg('survey.text.unsubscribe', { url: unsubscribeLink(baseUrl) }),
+    '',
+  ].join('\n');
+
+  return { subject: plain(msg(`survey.${kind}.subject`)), html, text };
+};

@@ -1,0 +1,132 @@
+import { Readable } from 'node:stream';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readAudience } from '#shared/audience.ts';
+import { surveyPolicy } from '#shared/config.ts';
+import { contactIdOf, markUnsubscribed } from '#shared/contacts.ts';
+import { waveKey } from '#shared/keys.ts';
+import { verifyLink } from '#shared/links.ts';
+import { type SenderDeps, sendDueWaves } from '#shared/sender.ts';
+import { createWave } from '#shared/waves.ts';
+import { audienceCsv, inbox, linksOf, signingKeys, useLocalStack } from '../support/stack.ts';
+
+let stack: Awaited<ReturnType<typeof useLocalStack>>;
+beforeAll(async () => {
+  stack = await useLocalStack();
+});
+
+const deps = (overrides: Partial<SenderDeps> = {}): SenderDeps => ({
+  ddb: stack.ddb,
+  ses: stack.ses,
+  table: stack.table,
+  email: { fromAddress: 'surveys@example.com', configurationSet: undefined },
+  baseUrl: 'https://survey.example.com',
+  keys: signingKeys,
+  policy: surveyPolicy(),
+  timeZone: 'Europe/Amsterdam',
+  now: () => new Date(),
+  deadline: Date.now() + 60_000,
+  ...overrides,
+});
+
+const newWave = async (csv: string, kind: 'nps' | 'csat' | 'ces' = 'nps') =>
+  createWave(
+    stack,
+    { name: 'Test wave', kind, locale: 'en', product: 'Acme', sendAt: new Date(Date.now() - 1000) },
+    () => readAudience(Readable.from([csv]), 'audience.csv'),
+    { skipInvalid: false, file: 'audience.csv' },
+  );
+
+describe('sending a due wave', () => {
+  it('sends each recipient one localized email with eleven bare-number score links and one-click unsubscribe', async () => {
+    const { csv, emails } = audienceCsv(3);
+    const wave = await newWave(csv);
+    const report = await sendDueWaves(deps());
+    expect(report.waves).toContain(wave.id);
+    const mail = await inbox(stack.sesUrl, emails);
+    expect(mail).toHaveLength(3);
+    for (const email of mail) {
+      const html = email.body.html ?? '';
+      const scoreLinks = [
+        ...html.matchAll(/<a\b[^>]*href="([^"]+\/r\/[^"]+\/(\d+))"[^>]*>\s*(\d+)\s*<\/a>/g),
+      ];
+      expect(scoreLinks.map((m) => Number(m[3]))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      for (const m of scoreLinks) expect(m[2]).toBe(m[3]);
+      const token = (m: RegExpMatchArray) => (m[1] as string).split('/r/')[1]?.split('/')[0] as string;
+      const claims = verifyLink(signingKeys, token(scoreLinks[0] as RegExpMatchArray), 'r', new Date());
+      expect(claims.waveId).toBe(wave.id);
+      expect(claims.contactId).toBe(contactIdOf(email.destination.to[0] as string));
+      const headers = Object.fromEntries((email.headers ?? []).map((h) => [h.name, h.value]));
+      expect(headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+      expect(headers['List-Unsubscribe']).toMatch(/^<https:\/\/survey\.example\.com\/u\/[A-Za-z0-9._-]+>$/);
+      expect(linksOf(email).some((l) => /\/u\/[A-Za-z0-9._-]+$/.test(l))).toBe(true);
+      expect(email.body.text).toContain('/r/');
+    }
+    const dutch = mail.find((m) => m.destination.to[0]?.startsWith('person1.'));
+    expect(dutch?.subject).not.toBe(mail.find((m) => m.destination.to[0]?.startsWith('person0.'))?.subject);
+    const stored = await stack.ddb.send(new GetCommand({ TableName: stack.table, Key: waveKey(wave.id) }));
+    expect(stored.Item?.status).toBe('sent');
+  });
+
+  it('never sends a recipient twice when run again or by two senders at once', async () => {
+    const { csv, emails } = audienceCsv(120);
+    await newWave(csv);
+    await Promise.all([sendDueWaves(deps()), sendDueWaves(deps()), sendDueWaves(deps())]);
+    await sendDueWaves(deps());
+    const mail = await inbox(stack.sesUrl, emails);
+    const perAddress = new Map<string, number>();
+    for (const m of mail)
+      perAddress.set(m.destination.to[0] as string, (perAddress.get(m.destination.to[0] as string) ?? 0) + 1);
+    expect(perAddress.size).toBe(120);
+    expect([...perAddress.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('resumes after a sender crashes mid-wave without re-sending anyone', async () => {
+    const { csv, emails } = audienceCsv(150);
+    const wave = await newWave(csv);
+    let calls = 0;
+    const crashing = {
+      send: (command: Parameters<SESv2Client['send']>[0]) => {
+        if (command.constructor.name === 'SendBulkEmailCommand' && ++calls === 2) {
+          // The process dies after SES accepted the call: the emails went out, the outcome was never recorded.
+          return stack.ses.send(command as never).then(() => {
+            throw new Error('sender crashed');
+          });
+        }
+        return stack.ses.send(command as never);
+      },
+    } as unknown as SESv2Client;
+    await expect(sendDueWaves(deps({ ses: crashing }))).rejects.toThrow('sender crashed');
+    // The next run, after the crashed sender's lease ran out.
+    await sendDueWaves(deps({ now: () => new Date(Date.now() + 11 * 60_000) }));
+    const mail = await inbox(stack.sesUrl, emails);
+    const addresses = mail.map((m) => m.destination.to[0]);
+    expect(new Set(addresses).size).toBe(addresses.length);
+    expect(addresses).toHaveLength(150);
+    const recipients = await stack.ddb.send(
+      new QueryCommand({
+        TableName: stack.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :r)',
+        ExpressionAttributeValues: { ':pk': waveKey(wave.id).pk, ':r': 'RCPT#' },
+      }),
+    );
+    const states = (recipients.Items ?? []).map((r) => `${r.status}${r.reason ? `:${r.reason}` : ''}`);
+    // The crashed call's recipients got their email but are closed as interrupted, never sent again.
+    const interrupted = states.filter((s) => s === 'failed:interrupted').length;
+    expect(interrupted).toBeGreaterThan(0);
+    expect(states.filter((s) => s === 'sent')).toHaveLength(150 - interrupted);
+  });
+
+  it('skips contacts who unsubscribed and says why', async () => {
+    const { csv, emails } = audienceCsv(2);
+    await markUnsubscribed(stack.ddb, stack.table, contactIdOf(emails[0] as string), new Date());
+    const report = await sendDueWaves(deps({ now: () => new Date() }));
+    await newWave(csv);
+    const second = await sendDueWaves(deps());
+    expect(report.sent + second.sent).toBeGreaterThanOrEqual(1);
+    const mail = await inbox(stack.sesUrl, emails);
+    expect(mail.map((m) => m.destination.to[0])).toEqual([emails[1]]);
+    expect(second.skipped).toBe(1);
+  });
+});

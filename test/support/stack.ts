@@ -1,0 +1,70 @@
+/**
+ * Per-test-file wiring against the run's DynamoDB Local and SES emulator: the same environment variables
+ * the CDK stack sets in AWS, a fresh table built from the one description, and helpers to read the inbox.
+ */
+import { randomBytes } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { inject } from 'vitest';
+import { ensureTable } from '#infra/local/services.ts';
+import { ENV } from '#infra/system.ts';
+import { createClients } from '#shared/clients.ts';
+import { parseSigningKeys } from '#shared/links.ts';
+
+export const SIGNING_KEYS_JSON = JSON.stringify({ t1: 'test-secret-'.padEnd(48, 'x') });
+export const signingKeys = parseSigningKeys(SIGNING_KEYS_JSON);
+
+/** Points this process at the local services with a new table; returns what tests need. */
+export const useLocalStack = async () => {
+  const ddbPort = inject('ddbPort');
+  const sesPort = inject('sesPort');
+  const table = `test-${randomBytes(6).toString('hex')}`;
+  Object.assign(process.env, {
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${ddbPort}`,
+    AWS_ENDPOINT_URL_SESV2: `http://127.0.0.1:${sesPort}`,
+    [ENV.tableName]: table,
+    [ENV.fromAddress]: 'surveys@example.com',
+    [ENV.publicBaseUrl]: 'https://survey.example.com',
+    [ENV.linkSigningKeys]: SIGNING_KEYS_JSON,
+    [ENV.digestTimeZone]: 'Europe/Amsterdam',
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+  });
+  await ensureTable(new DynamoDBClient({}), table);
+  const clients = createClients();
+  return { ...clients, table, ddbPort, sesPort, sesUrl: `http://127.0.0.1:${sesPort}` };
+};
+
+export interface StoredEmail {
+  messageId: string;
+  from: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { html?: string; text?: string };
+  headers?: { name: string; value: string }[];
+}
+
+/** Emails the SES emulator holds for these addresses. */
+export const inbox = async (sesUrl: string, addresses: readonly string[]): Promise<StoredEmail[]> => {
+  const res = await fetch(`${sesUrl}/store`);
+  const { emails } = (await res.json()) as { emails: StoredEmail[] };
+  const wanted = new Set(addresses.map((a) => a.toLowerCase()));
+  return emails.filter((e) => e.destination.to.some((to) => wanted.has(to.toLowerCase())));
+};
+
+/** A unique audience of `n` addresses, as CSV text. */
+export const audienceCsv = (
+  n: number,
+  tag = randomBytes(4).toString('hex'),
+  extra = '',
+): { csv: string; emails: string[] } => {
+  const emails = Array.from({ length: n }, (_, i) => `person${i}.${tag}@example.com`);
+  const rows = emails.map((e, i) => `${e},Person ${i},${i % 2 ? 'nl' : 'en'},${i % 3 ? 'EU' : 'US'}${extra}`);
+  return { csv: ['email,name,locale,region', ...rows].join('\n'), emails };
+};
+
+export const linksOf = (email: StoredEmail): string[] =>
+  [...(email.body.html ?? '').matchAll(/href="([^"]+)"/g)].map((m) =>
+    (m[1] as string).replaceAll('&amp;', '&'),
+  );
