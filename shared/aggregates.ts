@@ -1,7 +1,7 @@
 /**
  * Exact counters from the item stream. Each response or recipient change contributes the difference between
  * what its new image and its old image count. A batch is merged so each counter is written once, and every
- * source item carries an "applied" marker (its version) written in the same transaction as the counters: a
+ * source item carries an "applied" marker (its last stream position) written in the same transaction as the counters: a
  * redelivered or retried record finds its version already applied and adds nothing. So the counters equal
  * a recount of the responses after duplicates, retries and crashes.
  */
@@ -93,12 +93,11 @@ const contribute = (
   }
 };
 
-/** A change's order among the changes of its item: versions grow, a removal comes after its last version. */
-const ordinalOf = (change: ItemChange): number => {
-  const image = change.newImage ?? change.oldImage;
-  const version = typeof image?.version === 'number' ? image.version : 0;
-  return version * 2 + (change.newImage ? 0 : 1);
-};
+/**
+ * A change's position in the stream. Records of one item arrive in sequence-number order and a redelivery
+ * repeats its number, so "applied up to" per item is exact even when an item is deleted and created again.
+ */
+const positionOf = (change: ItemChange): bigint => BigInt(change.sequenceNumber);
 
 export interface ApplyResult {
   applied: number;
@@ -153,8 +152,8 @@ export const applyChanges = async (
 const readMarkers = async (
   store: { ddb: DynamoDBDocumentClient; table: string },
   groups: ItemChange[][],
-): Promise<Map<string, number>> => {
-  const markers = new Map<string, number>();
+): Promise<Map<string, string>> => {
+  const markers = new Map<string, string>();
   const keys = groups.map((g) => appliedKey((g[0] as ItemChange).pk, (g[0] as ItemChange).sk));
   for (let i = 0; i < keys.length; i += 100) {
     let batch: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
@@ -163,7 +162,7 @@ const readMarkers = async (
         new BatchGetCommand({ RequestItems: { [store.table]: { Keys: batch, ConsistentRead: true } } }),
       );
       for (const item of out.Responses?.[store.table] ?? []) {
-        markers.set(counterId(item.pk as string, item.sk as string), item.ordinal as number);
+        markers.set(counterId(item.pk as string, item.sk as string), item.position as string);
       }
       batch = out.UnprocessedKeys?.[store.table]?.Keys;
     }
@@ -179,7 +178,7 @@ interface Chunk {
 
 const planTransactions = (
   groups: ItemChange[][],
-  markers: Map<string, number>,
+  markers: Map<string, string>,
   result: ApplyResult,
 ): Chunk[] => {
   const chunks: Chunk[] = [];
@@ -202,8 +201,10 @@ const planTransactions = (
   for (const group of groups) {
     const first = group[0] as ItemChange;
     const marker = appliedKey(first.pk, first.sk);
-    const applied = markers.get(counterId(marker.pk, marker.sk)) ?? -1;
-    const fresh = group.filter((c) => ordinalOf(c) > applied).sort((a, b) => ordinalOf(a) - ordinalOf(b));
+    const applied = BigInt(markers.get(counterId(marker.pk, marker.sk)) ?? -1);
+    const fresh = group
+      .filter((c) => positionOf(c) > applied)
+      .sort((a, b) => (positionOf(a) < positionOf(b) ? -1 : 1));
     result.duplicates += group.length - fresh.length;
     if (fresh.length === 0) continue;
     const deltas: Deltas = new Map();
@@ -247,22 +248,23 @@ const toChunk = (
   groups: ItemChange[][],
   deltas: Deltas,
   segments: Map<string, Set<string>>,
-  markers: Map<string, number>,
+  markers: Map<string, string>,
 ): Chunk => {
   const items: Chunk['items'] = [];
   for (const group of groups) {
     const first = group[0] as ItemChange;
     const key = appliedKey(first.pk, first.sk);
     const previous = markers.get(counterId(key.pk, key.sk));
-    const ordinal = Math.max(...group.map(ordinalOf));
+    const position = group.reduce((max, c) => (positionOf(c) > max ? positionOf(c) : max), -1n).toString();
     items.push({
       Update: {
         TableName: '',
         Key: key,
-        UpdateExpression: 'SET ordinal = :o',
-        ConditionExpression: previous === undefined ? 'attribute_not_exists(ordinal)' : 'ordinal = :prev',
+        UpdateExpression: 'SET #p = :p',
+        ConditionExpression: previous === undefined ? 'attribute_not_exists(#p)' : '#p = :prev',
+        ExpressionAttributeNames: { '#p': 'position' },
         ExpressionAttributeValues: {
-          ':o': ordinal,
+          ':p': position,
           ...(previous === undefined ? {} : { ':prev': previous }),
         },
       },

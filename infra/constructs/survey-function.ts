@@ -1,0 +1,136 @@
+import path from 'node:path';
+import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IConfigurationSet, IEmailIdentity } from 'aws-cdk-lib/aws-ses';
+import { Construct } from 'constructs';
+import { ENV, type FunctionSpec, type TableAccess } from '../system.ts';
+
+/** `FunctionSpec.entry` is relative to the repository root. */
+const repositoryRoot = path.resolve(import.meta.dirname, '../..');
+
+/** ESM bundles have no `require`; some bundled CommonJS dependencies still call it. */
+const requireShim =
+  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+export interface SurveyFunctionProps {
+  readonly spec: FunctionSpec;
+}
+
+/**
+ * One Lambda function of the pipeline with our defaults baked in: Node 22 on arm64, an ESM bundle that
+ * carries the AWS SDK, source maps, X-Ray, and its own log group. The `bind*` methods add an
+ * environment variable together with the least grant it needs, so neither exists without the other.
+ */
+export class SurveyFunction extends Construct {
+  readonly lambda: NodejsFunction;
+  readonly role: Role;
+
+  constructor(scope: Construct, id: string, props: SurveyFunctionProps) {
+    super(scope, id);
+    const { spec } = props;
+
+    const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH });
+    // An own role instead of AWSLambdaBasicExecutionRole: it may write to its own log group only.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs: ${spec.description}`,
+    });
+    logGroup.grantWrite(this.role);
+
+    this.lambda = new NodejsFunction(this, 'Function', {
+      entry: path.join(repositoryRoot, spec.entry),
+      handler: 'handler',
+      description: spec.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: spec.memoryMb,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      role: this.role,
+      logGroup,
+      tracing: Tracing.ACTIVE,
+      projectRoot: repositoryRoot,
+      depsLockFilePath: path.join(repositoryRoot, 'package-lock.json'),
+      environment: { NODE_OPTIONS: '--enable-source-maps' },
+      bundling: {
+        format: OutputFormat.ESM,
+        minify: true,
+        sourceMap: true,
+        // Stack traces need the mappings only; embedding the sources would double the upload.
+        sourcesContent: false,
+        target: 'node22',
+        // Bundle the AWS SDK: pinned versions, and a smaller cold start than the runtime's copy.
+        externalModules: [],
+        mainFields: ['module', 'main'],
+        banner: requireShim,
+      },
+    });
+
+    Validations.of(this.lambda).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22 is pinned on purpose: it is the runtime the code, the local runtime and the tests run on (package.json engines); moving to a newer one is a deliberate upgrade, not a drift.',
+    });
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only actions without resource-level permissions have "*" here: xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) and, for a stream consumer, dynamodb:ListStreams. test/infra pins that list.',
+    });
+  }
+
+  /** TABLE_NAME and a read or read/write grant on the table and its indexes; nothing for `none`. */
+  bindTable(table: ITable, access: TableAccess): void {
+    if (access === 'none') return;
+    this.lambda.addEnvironment(ENV.tableName, table.tableName);
+    if (access === 'read') table.grantReadData(this.lambda);
+    else table.grantReadWriteData(this.lambda);
+    // The grant covers the table's indexes as `<table ARN>/index/*`; acknowledge exactly that finding.
+    const tableLogicalId = Stack.of(table).getLogicalId(table.node.defaultChild as CfnElement);
+    Validations.of(this.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${tableLogicalId}.Arn>/index/*]`,
+      reason:
+        'The table grant includes its global secondary indexes (<table ARN>/index/*) so queries on gsi1 work; it names this one table and no other.',
+    });
+  }
+
+  /**
+   * SES_FROM_ADDRESS, SES_CONFIGURATION_SET and the right to send (SendEmail, SendBulkEmail with inline
+   * template content) through this identity and configuration set, from this address only.
+   */
+  bindEmail(identity: IEmailIdentity, configurationSet: IConfigurationSet, fromAddress: string): void {
+    this.lambda.addEnvironment(ENV.fromAddress, fromAddress);
+    this.lambda.addEnvironment(ENV.configurationSet, configurationSet.configurationSetName);
+    const configurationSetArn = Stack.of(this).formatArn({
+      service: 'ses',
+      resource: 'configuration-set',
+      resourceName: configurationSet.configurationSetName,
+    });
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['ses:SendEmail', 'ses:SendBulkEmail'],
+        resources: [identity.emailIdentityArn, configurationSetArn],
+        conditions: { StringEquals: { 'ses:FromAddress': fromAddress } },
+      }),
+    );
+    // A separate policy so that its "*" resource, and the reason for it, cannot hide anything else.
+    const accountPolicy = new Policy(this, 'SesAccountPolicy', {
+      statements: [new PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] })],
+    });
+    this.role.attachInlinePolicy(accountPolicy);
+    Validations.of(accountPolicy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'ses:GetAccount (reads the send quota and maximum send rate to pace bulk sends) supports no resource-level permissions, so its resource is "*". This policy holds nothing else.',
+    });
+  }
+
+  /** LINK_SECRET_ARN and read access to the link-signing keys. */
+  bindSecret(secret: ISecret): void {
+    this.lambda.addEnvironment(ENV.linkSecretArn, secret.secretArn);
+    secret.grantRead(this.lambda);
+  }
+}

@@ -1,0 +1,201 @@
+import { type CfnElement, Duration, Fn, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import {
+  FilterCriteria,
+  FilterRule,
+  type FunctionUrl,
+  FunctionUrlAuthType,
+  InvokeMode,
+  StartingPosition,
+} from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ENV, FUNCTIONS, type FunctionName, type Schedule as ScheduleSpec, type Trigger } from '../system.ts';
+import type { DataStore } from './data-store.ts';
+import { SurveyFunction } from './survey-function.ts';
+
+export interface SurveyFunctionsProps {
+  readonly dataStore: DataStore;
+  /** The sender address of every email (`nps:fromAddress`). */
+  readonly fromAddress: string;
+  /** IANA time zone of weekly schedules and digest periods (`nps:digestTimeZone`). */
+  readonly digestTimeZone: string;
+}
+
+/**
+ * The stateless part: one function per entry of `FUNCTIONS`, its grants derived from the entry, and its
+ * trigger (Function URL, EventBridge Scheduler, DynamoDB stream or SES events) wired from the entry.
+ */
+export class SurveyFunctions extends Construct {
+  readonly functions: Record<FunctionName, SurveyFunction>;
+  /** The public survey endpoint, `https://<id>.lambda-url.<region>.on.aws/`. */
+  readonly surveyUrl: FunctionUrl;
+
+  constructor(scope: Construct, id: string, props: SurveyFunctionsProps) {
+    super(scope, id);
+    const { dataStore } = props;
+
+    const functions: Partial<Record<FunctionName, SurveyFunction>> = {};
+    for (const [name, spec] of Object.entries(FUNCTIONS) as [
+      FunctionName,
+      (typeof FUNCTIONS)[FunctionName],
+    ][]) {
+      const fn = new SurveyFunction(this, name, { spec });
+      fn.bindTable(dataStore.table, spec.table);
+      if (spec.sendsEmail)
+        fn.bindEmail(dataStore.emailIdentity, dataStore.configurationSet, props.fromAddress);
+      if (spec.signsLinks) fn.bindSecret(dataStore.linkSigningKeys);
+      fn.lambda.addEnvironment(ENV.digestTimeZone, props.digestTimeZone);
+      functions[name] = fn;
+    }
+    this.functions = functions as Record<FunctionName, SurveyFunction>;
+
+    let surveyUrl: FunctionUrl | undefined;
+    for (const [name, spec] of Object.entries(FUNCTIONS) as [
+      FunctionName,
+      (typeof FUNCTIONS)[FunctionName],
+    ][]) {
+      const url = this.wireTrigger(name, this.functions[name], spec.trigger as Trigger, props);
+      if (url) {
+        if (surveyUrl)
+          throw new Error(`Two http functions in FUNCTIONS; the survey URL must be one (${name})`);
+        surveyUrl = url;
+      }
+    }
+    if (!surveyUrl) throw new Error('No http function in FUNCTIONS: the survey pages need one');
+    this.surveyUrl = surveyUrl;
+
+    // Signed links point at the survey pages. The http function itself is left out: its own URL would be a
+    // circular reference, and it answers on the host the request came to anyway.
+    const publicBaseUrl = Fn.join('', ['https://', Fn.select(2, Fn.split('/', surveyUrl.url))]);
+    for (const [name, spec] of Object.entries(FUNCTIONS) as [
+      FunctionName,
+      (typeof FUNCTIONS)[FunctionName],
+    ][]) {
+      if (spec.signsLinks && spec.trigger.kind !== 'http') {
+        this.functions[name].lambda.addEnvironment(ENV.publicBaseUrl, publicBaseUrl);
+      }
+    }
+  }
+
+  private wireTrigger(
+    name: FunctionName,
+    fn: SurveyFunction,
+    trigger: Trigger,
+    props: SurveyFunctionsProps,
+  ): FunctionUrl | undefined {
+    switch (trigger.kind) {
+      case 'http': {
+        // Public by design: score and unsubscribe links are opened by anonymous recipients. Every request
+        // is authorised by the signed token in its link, not by the caller.
+        const url = fn.lambda.addFunctionUrl({
+          authType: FunctionUrlAuthType.NONE,
+          invokeMode: InvokeMode.BUFFERED,
+        });
+        return url;
+      }
+      case 'schedule': {
+        // An own role per schedule, so the finding acknowledged below is exactly this function's.
+        const role = new Role(this, `${name}ScheduleRole`, {
+          assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+            conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+          }),
+        });
+        new Schedule(this, `${name}Schedule`, {
+          description: `${FUNCTIONS[name].description} (${describeSchedule(trigger.schedule)})`,
+          schedule: scheduleExpression(trigger.schedule, props.digestTimeZone),
+          target: new LambdaInvoke(fn.lambda, { role }),
+        });
+        const functionLogicalId = Stack.of(this).getLogicalId(fn.lambda.node.defaultChild as CfnElement);
+        Validations.of(role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
+          reason:
+            'lambda:InvokeFunction on <function ARN>:* covers the versions and aliases of this one function, which EventBridge Scheduler may invoke.',
+        });
+        return undefined;
+      }
+      case 'stream': {
+        fn.lambda.addEventSource(
+          new DynamoEventSource(props.dataStore.table, {
+            // TRIM_HORIZON: a new or redeployed mapping starts from the oldest record it still has, so no
+            // response written meanwhile is missed.
+            startingPosition: StartingPosition.TRIM_HORIZON,
+            batchSize: trigger.batchSize,
+            maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowSeconds),
+            retryAttempts: trigger.retryAttempts,
+            bisectBatchOnError: true,
+            reportBatchItemFailures: true,
+            onFailure: new SqsDlq(failureQueue(this, `${name}Failures`)),
+            filters: trigger.sortKeyPrefixes.map((prefix) =>
+              FilterCriteria.filter({ dynamodb: { Keys: { sk: { S: FilterRule.beginsWith(prefix) } } } }),
+            ),
+          }),
+        );
+        return undefined;
+      }
+      case 'sesEvents': {
+        new Rule(this, `${name}Rule`, {
+          description: FUNCTIONS[name].description,
+          eventPattern: {
+            source: ['aws.ses'],
+            detailType: [...trigger.detailTypes],
+            // Only our configuration set's events, not those of other senders in the account.
+            detail: {
+              mail: {
+                tags: { 'ses:configuration-set': [props.dataStore.configurationSet.configurationSetName] },
+              },
+            },
+          },
+          targets: [
+            new LambdaFunction(fn.lambda, { deadLetterQueue: failureQueue(this, `${name}Failures`) }),
+          ],
+        });
+        return undefined;
+      }
+      default: {
+        const unknown: never = trigger;
+        throw new Error(`Unknown trigger ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+}
+
+function scheduleExpression(schedule: ScheduleSpec, timeZone: string): ScheduleExpression {
+  switch (schedule.kind) {
+    case 'rate':
+      return ScheduleExpression.rate(Duration.minutes(schedule.minutes));
+    case 'weekly':
+      return ScheduleExpression.cron({
+        weekDay: schedule.weekDay,
+        hour: String(schedule.hour),
+        minute: String(schedule.minute),
+        timeZone: TimeZone.of(timeZone),
+      });
+  }
+}
+
+function describeSchedule(schedule: ScheduleSpec): string {
+  return schedule.kind === 'rate'
+    ? `every ${schedule.minutes} min`
+    : `${schedule.weekDay} ${String(schedule.hour).padStart(2, '0')}:${String(schedule.minute).padStart(2, '0')}`;
+}
+
+/** Where events that failed every retry wait to be inspected and replayed. */
+function failureQueue(scope: Construct, id: string): Queue {
+  const queue = new Queue(scope, id, {
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  Validations.of(queue).acknowledge({
+    id: 'AwsSolutions-SQS3',
+    reason:
+      'This queue is itself the failure destination (dead-letter queue) of a Lambda trigger; a queue behind it would have nothing to catch.',
+  });
+  return queue;
+}

@@ -1,0 +1,57 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { DataStore } from './constructs/data-store.ts';
+import { SurveyFunctions } from './constructs/survey-functions.ts';
+
+/**
+ * The whole pipeline, derived from `infra/system.ts`. Context (defaults in cdk.json):
+ * `nps:fromAddress`, `nps:digestTimeZone`, and optionally `nps:senderDomain` (else the domain of the address).
+ */
+export class NpsStack extends Stack {
+  readonly dataStore: DataStore;
+  readonly surveyFunctions: SurveyFunctions;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    const fromAddress = this.requireContext('nps:fromAddress');
+    const digestTimeZone = this.requireContext('nps:digestTimeZone');
+    const senderDomain = this.optionalContext('nps:senderDomain') ?? domainOf(fromAddress);
+
+    this.dataStore = new DataStore(this, 'DataStore', { senderDomain });
+    this.surveyFunctions = new SurveyFunctions(this, 'Functions', {
+      dataStore: this.dataStore,
+      fromAddress,
+      digestTimeZone,
+    });
+
+    new CfnOutput(this, 'SurveyUrl', {
+      description: 'Public survey endpoint (score links, follow-up pages, unsubscribe)',
+      value: this.surveyFunctions.surveyUrl.url,
+    });
+    new CfnOutput(this, 'TableName', { value: this.dataStore.table.tableName });
+  }
+
+  private optionalContext(key: string): string | undefined {
+    const value: unknown = this.node.tryGetContext(key);
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || value.trim() === '') {
+      throw new Error(`Context ${key} must be a non-empty string, got ${JSON.stringify(value)}`);
+    }
+    return value.trim();
+  }
+
+  private requireContext(key: string): string {
+    const value = this.optionalContext(key);
+    if (value === undefined)
+      throw new Error(`Context ${key} is missing (set it in cdk.json or with -c ${key}=…)`);
+    return value;
+  }
+}
+
+function domainOf(address: string): string {
+  const domain = address.slice(address.lastIndexOf('@') + 1);
+  if (!address.includes('@') || domain === '') {
+    throw new Error(`nps:fromAddress must be an email address, got ${JSON.stringify(address)}`);
+  }
+  return domain;
+}
