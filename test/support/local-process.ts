@@ -1,0 +1,89 @@
+/** Runs the real `npm start` entry and the real CLI as child processes, on free ports and a temporary state folder. */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ROOT } from '#infra/local/environment.ts';
+import { freePort } from './local-services.ts';
+
+const run = promisify(execFile);
+
+export interface RunningStack {
+  env: Record<string, string>;
+  appUrl: string;
+  sesUrl: string;
+  output: () => string;
+  stop: () => Promise<number | null>;
+}
+
+export const startStackProcess = async (extraEnv: Record<string, string> = {}): Promise<RunningStack> => {
+  const [app, ses, ddb] = [await freePort(), await freePort(), await freePort()];
+  const env = {
+    ...(process.env as Record<string, string>),
+    PORT: String(app),
+    SES_PORT: String(ses),
+    DDB_PORT: String(ddb),
+    NPS_STATE_DIR: mkdtempSync(join(tmpdir(), 'nps-e2e-')),
+    LOCAL_RATE_SECONDS: '1',
+    ...extraEnv,
+  };
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'infra/local/start.ts')], {
+    env,
+    cwd: ROOT,
+  });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  const appUrl = `http://127.0.0.1:${app}`;
+  const until = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
+    const ok = await fetch(`${appUrl}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (Date.now() > until) throw new Error(`the stack did not become healthy:\n${output}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    env,
+    appUrl,
+    sesUrl: `http://127.0.0.1:${ses}`,
+    output: () => output,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        child.once('exit', (code) => resolve(code));
+        child.kill('SIGTERM');
+      }),
+  };
+};
+
+/** Runs `nps …` like a user would; returns exit code, stdout and stderr. */
+export const nps = async (env: Record<string, string>, ...args: string[]) => {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [join(ROOT, 'cli/nps.ts'), ...args], {
+      env,
+      cwd: ROOT,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+};
+
+export const npsJson = async <T = Record<string, unknown>>(
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<T> => {
+  const result = await nps(env, ...args, '--json');
+  if (result.code !== 0) throw new Error(`nps ${args.join(' ')} failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as T;
+};
