@@ -255,7 +255,8 @@ const toChunk = (
     const first = group[0] as ItemChange;
     const key = appliedKey(first.pk, first.sk);
     const previous = markers.get(counterId(key.pk, key.sk));
-    const position = group.reduce((max, c) => (positionOf(c) > max ? positionOf(c) : max), -1n).toString();
+    // The group is sorted by position: its last change is the furthest applied.
+    const position = positionOf(group[group.length - 1] as ItemChange).toString();
     items.push({
       Update: {
         TableName: '',
