@@ -1,0 +1,31 @@
+/**
+ * `npm run bench`: runs every `bench/*.bench.ts` (or those named on the command line) against one DynamoDB
+ * Local and one SES emulator, and prints one JSON document: { benchmark: { figure: value } }.
+ */
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type Bench, startBenchServices } from './support.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const only = process.argv.slice(2);
+const files = readdirSync(here)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .filter((f) => only.length === 0 || only.some((o) => f.startsWith(o)))
+  .sort();
+
+const { ctx, stop } = await startBenchServices();
+const results: Record<string, unknown> = { node: process.version, cpus: (await import('node:os')).cpus().length };
+try {
+  for (const file of files) {
+    const name = file.replace(/\.bench\.ts$/, '');
+    const mod = (await import(pathToFileURL(join(here, file)).href)) as { default: Bench };
+    process.stderr.write(`bench: ${name}…\n`);
+    const started = Date.now();
+    results[name] = { ...(await mod.default(ctx)), seconds: Math.round((Date.now() - started) / 100) / 10 };
+  }
+} finally {
+  await stop();
+}
+process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+process.exit(0);

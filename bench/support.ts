@@ -1,0 +1,84 @@
+/**
+ * Shared set-up for benchmarks: one DynamoDB Local (in memory) and one SES v2 emulator on free ports, the
+ * environment the handlers read, and a fresh table per benchmark. Figures are ratios against baselines
+ * measured in the same run on the same services, so machine speed cancels out.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ensureTable, startDynamoDbLocal, startSesEmulator } from '#infra/local/services.ts';
+import { ENV } from '#infra/system.ts';
+import { createClients } from '#shared/clients.ts';
+
+export interface BenchContext {
+  ddbPort: number;
+  sesPort: number;
+  sesUrl: string;
+  /** A new, empty table with the system's schema; also set as TABLE_NAME. */
+  newTable(): Promise<string>;
+  clients: ReturnType<typeof createClients>;
+}
+
+export type Bench = (ctx: BenchContext) => Promise<Record<string, number | string | null>>;
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+
+export const startBenchServices = async () => {
+  const [ddbPort, sesPort] = [await freePort(), await freePort()];
+  process.env.AWS_SES_ACCOUNT = JSON.stringify({
+    DedicatedIpAutoWarmupEnabled: false,
+    Details: {
+      AdditionalContactEmailAddresses: [],
+      ContactLanguage: 'EN',
+      MailType: 'MARKETING',
+      ReviewDetails: { CaseId: 'bench', Status: 'GRANTED' },
+      UseCaseDescription: 'bench',
+      WebsiteURL: 'http://localhost',
+    },
+    EnforcementStatus: 'HEALTHY',
+    ProductionAccessEnabled: true,
+    SendingEnabled: true,
+    SendQuota: { Max24HourSend: 10_000_000, MaxSendRate: 100_000, SentLast24Hours: 0 },
+    SuppressionAttributes: { SuppressedReasons: [] },
+  });
+  const [dynamo, ses] = await Promise.all([startDynamoDbLocal(ddbPort), startSesEmulator(sesPort)]);
+  Object.assign(process.env, {
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${ddbPort}`,
+    AWS_ENDPOINT_URL_SESV2: `http://127.0.0.1:${sesPort}`,
+    [ENV.fromAddress]: 'surveys@example.com',
+    [ENV.publicBaseUrl]: 'https://survey.example.com',
+    [ENV.linkSigningKeys]: JSON.stringify({ b1: randomBytes(32).toString('base64url') }),
+    [ENV.digestTimeZone]: 'Europe/Amsterdam',
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+  });
+  const ctx: BenchContext = {
+    ddbPort,
+    sesPort,
+    sesUrl: `http://127.0.0.1:${sesPort}`,
+    clients: createClients(),
+    async newTable() {
+      const table = `bench-${randomBytes(5).toString('hex')}`;
+      await ensureTable(new DynamoDBClient({}), table);
+      process.env[ENV.tableName] = table;
+      return table;
+    },
+  };
+  return {
+    ctx,
+    stop: async () => {
+      await new Promise<void>((r) => ses.close(() => r()));
+      dynamo.kill('SIGKILL');
+    },
+  };
+};
