@@ -4,8 +4,8 @@
  * measured in the same run on the same services, so machine speed cancels out.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { freePort, sesAccount } from '#infra/local/environment.ts';
 import { ensureTable, startDynamoDbLocal, startSesEmulator } from '#infra/local/services.ts';
 import { ENV } from '#infra/system.ts';
 import { createClients } from '#shared/clients.ts';
@@ -21,34 +21,9 @@ export interface BenchContext {
 
 export type Bench = (ctx: BenchContext) => Promise<Record<string, number | string | null>>;
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-
 export const startBenchServices = async () => {
   const [ddbPort, sesPort] = [await freePort(), await freePort()];
-  process.env.AWS_SES_ACCOUNT = JSON.stringify({
-    DedicatedIpAutoWarmupEnabled: false,
-    Details: {
-      AdditionalContactEmailAddresses: [],
-      ContactLanguage: 'EN',
-      MailType: 'MARKETING',
-      ReviewDetails: { CaseId: 'bench', Status: 'GRANTED' },
-      UseCaseDescription: 'bench',
-      WebsiteURL: 'http://localhost',
-    },
-    EnforcementStatus: 'HEALTHY',
-    ProductionAccessEnabled: true,
-    SendingEnabled: true,
-    SendQuota: { Max24HourSend: 10_000_000, MaxSendRate: 100_000, SentLast24Hours: 0 },
-    SuppressionAttributes: { SuppressedReasons: [] },
-  });
+  process.env.AWS_SES_ACCOUNT = sesAccount(100_000);
   const [dynamo, ses] = await Promise.all([startDynamoDbLocal(ddbPort), startSesEmulator(sesPort)]);
   Object.assign(process.env, {
     AWS_REGION: 'eu-west-1',

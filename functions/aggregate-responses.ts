@@ -13,8 +13,32 @@ import { applyChanges, type ItemChange } from '#shared/aggregates.ts';
 import { tableName } from '#shared/config.ts';
 import { awsClients, logger } from './commons/runtime.ts';
 
+/**
+ * DynamoDB Local streams an empty map as `{}` instead of `{ "M": {} }`, which unmarshall rejects; read a
+ * typeless value as the empty map it was.
+ */
+const repair = (value: unknown): unknown => {
+  if (!value || typeof value !== 'object') return value;
+  const av = value as Record<string, unknown>;
+  if (Object.keys(av).length === 0) return { M: {} };
+  if (av.M && typeof av.M === 'object') {
+    return {
+      M: Object.fromEntries(Object.entries(av.M as Record<string, unknown>).map(([k, v]) => [k, repair(v)])),
+    };
+  }
+  if (Array.isArray(av.L)) return { L: av.L.map(repair) };
+  return av;
+};
+
 const image = (raw: Record<string, unknown> | undefined) =>
-  raw ? unmarshall(raw as Record<string, AttributeValue>) : undefined;
+  raw
+    ? unmarshall(
+        Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, repair(v)])) as Record<
+          string,
+          AttributeValue
+        >,
+      )
+    : undefined;
 
 /** Validates and decodes one stream record; an undecodable record is skipped with an error log. */
 export const toChange = (record: DynamoDBRecord): ItemChange | undefined => {

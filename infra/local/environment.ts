@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ENV, TABLE } from '../system.ts';
@@ -49,6 +50,36 @@ const localSigningKeys = (stateDir: string): string => {
   return readFileSync(file, 'utf8');
 };
 
+/** The account the SES emulator reports from GetAccount (its `AWS_SES_ACCOUNT`), with a send rate. */
+export const sesAccount = (maxSendRate: number): string =>
+  JSON.stringify({
+    DedicatedIpAutoWarmupEnabled: false,
+    Details: {
+      AdditionalContactEmailAddresses: [],
+      ContactLanguage: 'EN',
+      MailType: 'MARKETING',
+      ReviewDetails: { CaseId: 'local', Status: 'GRANTED' },
+      UseCaseDescription: 'local',
+      WebsiteURL: 'http://localhost',
+    },
+    EnforcementStatus: 'HEALTHY',
+    ProductionAccessEnabled: true,
+    SendingEnabled: true,
+    SendQuota: { Max24HourSend: 10_000_000, MaxSendRate: maxSendRate, SentLast24Hours: 0 },
+    SuppressionAttributes: { SuppressedReasons: [] },
+  });
+
+/** A port the OS says is free now. */
+export const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+
 /** Environment for handlers and the CLI against the local stack. */
 export const localEnvironment = (s: LocalSettings): Record<string, string> => ({
   AWS_REGION: process.env.AWS_REGION || 'eu-west-1',
@@ -63,26 +94,7 @@ export const localEnvironment = (s: LocalSettings): Record<string, string> => ({
   [ENV.digestTimeZone]: process.env[ENV.digestTimeZone] || 'Europe/Amsterdam',
   POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL || 'WARN',
   // What the SES emulator reports from GetAccount: the sender reads its rate from here, as from SES.
-  AWS_SES_ACCOUNT: JSON.stringify({
-    DedicatedIpAutoWarmupEnabled: false,
-    Details: {
-      AdditionalContactEmailAddresses: [],
-      ContactLanguage: 'EN',
-      MailType: 'MARKETING',
-      ReviewDetails: { CaseId: 'local', Status: 'GRANTED' },
-      UseCaseDescription: 'local',
-      WebsiteURL: 'http://localhost',
-    },
-    EnforcementStatus: 'HEALTHY',
-    ProductionAccessEnabled: true,
-    SendingEnabled: true,
-    SendQuota: {
-      Max24HourSend: 1_000_000,
-      MaxSendRate: Number(process.env.SES_MAX_SEND_RATE || 500),
-      SentLast24Hours: 0,
-    },
-    SuppressionAttributes: { SuppressedReasons: [] },
-  }),
+  AWS_SES_ACCOUNT: sesAccount(Number(process.env.SES_MAX_SEND_RATE || 500)),
 });
 
 /** Applies the local environment to this process (before any handler module is imported). */

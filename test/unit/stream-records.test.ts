@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { toChange } from '#functions/aggregate-responses.ts';
+
+describe('decoding stream records', () => {
+  it('reads an empty map that DynamoDB Local streams without its type as an empty map', () => {
+    const change = toChange({
+      eventName: 'MODIFY',
+      dynamodb: {
+        SequenceNumber: '100',
+        Keys: { pk: { S: 'WAVE#1' }, sk: { S: 'RESP#c' } },
+        NewImage: { pk: { S: 'WAVE#1' }, sk: { S: 'RESP#c' }, props: {} as never, score: { N: '9' } },
+      },
+    });
+    expect(change?.newImage).toEqual({ pk: 'WAVE#1', sk: 'RESP#c', props: {}, score: 9 });
+  });
+
+  it('recognises a TTL expiry by the DynamoDB service identity', () => {
+    const change = toChange({
+      eventName: 'REMOVE',
+      userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' },
+      dynamodb: { SequenceNumber: '101', Keys: { pk: { S: 'WAVE#1' }, sk: { S: 'RESP#c' } } },
+    });
+    expect(change?.expired).toBe(true);
+  });
+});
