@@ -48,8 +48,10 @@ export const blockedReason = (
   if (contact.suppressed) return contact.suppressed;
   if (contact.unsubscribedAt) return 'unsubscribed';
   if (contact.lastSurveyedAt) {
-    const ageDays = (now.getTime() - Date.parse(contact.lastSurveyedAt)) / 86_400_000;
-    if (ageDays < fatigueDays) return 'fatigue';
+    // Whole calendar days (UTC): a wave recurring every N days reaches its contacts again on day N, even when
+    // the previous occurrence reached them a few hours after its start.
+    const day = (at: number) => Math.floor(at / 86_400_000);
+    if (day(now.getTime()) - day(Date.parse(contact.lastSurveyedAt)) < fatigueDays) return 'fatigue';
   }
   return undefined;
 };

@@ -3,18 +3,27 @@
  * writes, and is claimed before the email goes out: a crashed or concurrent sender can never send a
  * recipient twice. A claim whose outcome is unknown (the sender died between claim and SES's answer) is
  * closed as failed/interrupted rather than risk a second email.
+ *
+ * Pacing: every sender takes its emails from one per-second counter in the table, so concurrent senders
+ * together stay under the account's SES rate; a spread wave also takes from its own linear quota.
  */
 
 import { randomUUID } from 'node:crypto';
-import { GetAccountCommand, type SESv2Client, SendBulkEmailCommand } from '@aws-sdk/client-sesv2';
-import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type BulkEmailEntry,
+  type BulkEmailEntryResult,
+  GetAccountCommand,
+  type SESv2Client,
+  SendBulkEmailCommand,
+} from '@aws-sdk/client-sesv2';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { escapeHtml, type Locale, surveyEmail } from '#templates/index.ts';
 import type { EmailConfig, SurveyPolicy } from './config.ts';
 import { blockedReason, getContacts } from './contacts.ts';
-import { contactKey, DUE_PARTITION, RECIPIENT_PREFIX, recipientKey, waveKey } from './keys.ts';
+import { contactKey, DUE_PARTITION, RECIPIENT_PREFIX, recipientKey, sendRateKey, waveKey } from './keys.ts';
 import { type SigningKeys, signLink } from './links.ts';
 import { dayIn } from './time.ts';
-import type { Recipient, Wave } from './waves.ts';
+import { type Recipient, scheduleNextOccurrence, spreadQuota, type Wave } from './waves.ts';
 
 export interface SenderDeps {
   ddb: DynamoDBDocumentClient;
@@ -36,10 +45,17 @@ export interface SendReport {
   sent: number;
   skipped: number;
   failed: number;
+  /** Claimed but handed back unsent (SES throttled or paused): the next run sends them. */
+  deferred: number;
+  /** Next occurrences of recurring waves scheduled by this run. */
+  scheduled: string[];
 }
 
-const BULK_LIMIT = 50;
-/** Errors where SES certainly sent nothing, so claimed recipients may be released and retried. */
+/** SES v2 accepts at most 50 destinations per SendBulkEmail call. */
+export const BULK_LIMIT = 50;
+/** Bulk calls in flight per sender: DynamoDB work of one chunk overlaps SES calls of the others. */
+const CHUNKS_IN_FLIGHT = 4;
+/** Errors where SES certainly sent nothing, so claimed recipients may be retried. */
 const REFUSED = new Set([
   'TooManyRequestsException',
   'ThrottlingException',
@@ -47,32 +63,54 @@ const REFUSED = new Set([
   'SendingPausedException',
   'AccountSuspendedException',
 ]);
+/** Per-entry outcomes where SES sent nothing and a retry soon may succeed. */
+const RETRY_ENTRY = new Set(['ACCOUNT_THROTTLED', 'TRANSIENT_FAILURE']);
+/** Per-entry outcomes where SES sent nothing and retrying in this run is pointless: hand back, stop. */
+const DEFER_ENTRY = new Set([
+  'ACCOUNT_DAILY_QUOTA_EXCEEDED',
+  'ACCOUNT_SENDING_PAUSED',
+  'CONFIGURATION_SET_SENDING_PAUSED',
+  'ACCOUNT_SUSPENDED',
+]);
+const MAX_ATTEMPTS = 5;
 /** A claim older than this without an outcome belongs to a sender that died. */
 const CLAIM_LEASE_MS = 10 * 60_000;
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const backoff = (attempt: number) => sleep(Math.min(5_000, 100 * 2 ** attempt) * (0.5 + Math.random()));
+
 export const sendDueWaves = async (deps: SenderDeps): Promise<SendReport> => {
-  const report: SendReport = { waves: [], sent: 0, skipped: 0, failed: 0 };
+  const report: SendReport = { waves: [], sent: 0, skipped: 0, failed: 0, deferred: 0, scheduled: [] };
   const due = await dueWaves(deps);
-  const limiter = new RateLimiter(await maxSendRate(deps.ses));
+  if (due.length === 0) return report;
+  const limiter = new SharedRateLimiter(deps.ddb, deps.table, await maxSendRate(deps.ses));
   for (const wave of due) {
     if (Date.now() >= deps.deadline) break;
     if (!(await startSending(deps, wave))) continue;
     report.waves.push(wave.id);
-    await sendWave(deps, wave, report, limiter);
+    const outcome = await sendWave(deps, wave, report, limiter);
+    if (outcome === 'stop') break;
   }
   return report;
 };
 
 const dueWaves = async (deps: SenderDeps): Promise<Wave[]> => {
-  const out = await deps.ddb.send(
-    new QueryCommand({
-      TableName: deps.table,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :due AND gsi1sk <= :now',
-      ExpressionAttributeValues: { ':due': DUE_PARTITION, ':now': `${deps.now().toISOString()}#~` },
-    }),
-  );
-  return (out.Items ?? []) as Wave[];
+  const waves: Wave[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await deps.ddb.send(
+      new QueryCommand({
+        TableName: deps.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :due AND gsi1sk <= :now',
+        ExpressionAttributeValues: { ':due': DUE_PARTITION, ':now': `${deps.now().toISOString()}#~` },
+        ExclusiveStartKey: start,
+      }),
+    );
+    waves.push(...((out.Items ?? []) as Wave[]));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return waves;
 };
 
 const startSending = async (deps: SenderDeps, wave: Wave): Promise<boolean> => {
@@ -98,11 +136,39 @@ const startSending = async (deps: SenderDeps, wave: Wave): Promise<boolean> => {
   }
 };
 
-const sendWave = async (deps: SenderDeps, wave: Wave, report: SendReport, limiter: RateLimiter) => {
-  const senderId = randomUUID();
-  const templates = new Map<Locale, ReturnType<typeof surveyEmail>>();
+type Templates = Map<Locale, ReturnType<typeof surveyEmail>>;
+/** `done`: every recipient has an outcome; `open`: some left for a later run; `stop`: SES paused sending. */
+type WaveOutcome = 'done' | 'open' | 'stop';
+
+interface WaveRun {
+  wave: Wave;
+  senderId: string;
+  templates: Templates;
+  report: SendReport;
+  limiter: SharedRateLimiter;
+  /** Recipients this run leaves pending (quota, deadline, deferred). */
+  open: number;
+  stop: boolean;
+}
+
+const sendWave = async (
+  deps: SenderDeps,
+  wave: Wave,
+  report: SendReport,
+  limiter: SharedRateLimiter,
+): Promise<WaveOutcome> => {
+  const run: WaveRun = {
+    wave,
+    senderId: randomUUID(),
+    templates: new Map(),
+    report,
+    limiter,
+    open: 0,
+    stop: false,
+  };
+  const chunkSize = Math.max(1, Math.min(BULK_LIMIT, Math.floor(limiter.rate)));
   let start: Record<string, unknown> | undefined;
-  let unfinished = 0;
+  let leased = 0;
   do {
     const page = await deps.ddb.send(
       new QueryCommand({
@@ -117,22 +183,49 @@ const sendWave = async (deps: SenderDeps, wave: Wave, report: SendReport, limite
           ':claimed': 'claimed',
         },
         ExclusiveStartKey: start,
-        Limit: 500,
+        Limit: 1000,
       }),
     );
     const recipients = (page.Items ?? []) as Recipient[];
-    unfinished += await closeStaleClaims(
+    leased += await closeStaleClaims(
       deps,
       recipients.filter((r) => r.status === 'claimed'),
     );
     const pending = recipients.filter((r) => r.status === 'pending');
-    for (let i = 0; i < pending.length; i += BULK_LIMIT) {
-      if (Date.now() >= deps.deadline) return; // the next run resumes here
-      await sendChunk(deps, wave, pending.slice(i, i + BULK_LIMIT), senderId, templates, report, limiter);
-    }
+    const chunks: Recipient[][] = [];
+    for (let i = 0; i < pending.length; i += chunkSize) chunks.push(pending.slice(i, i + chunkSize));
+    // A few chunks in flight at once; each takes its share of the shared rate before it sends.
+    let failure: { error: unknown } | undefined;
+    await Promise.all(
+      Array.from({ length: Math.min(CHUNKS_IN_FLIGHT, chunks.length) }, async () => {
+        for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) {
+          if (failure || run.stop || Date.now() >= deps.deadline) {
+            run.open += chunk.length; // the next run resumes here
+            continue;
+          }
+          try {
+            await sendChunk(deps, run, chunk);
+          } catch (error) {
+            // Let the other chunks in flight record their outcomes before giving up.
+            failure ??= { error };
+          }
+        }
+      }),
+    );
+    if (failure) throw failure.error;
+    if (run.stop && run.open > 0) break;
     start = page.LastEvaluatedKey;
   } while (start);
-  if (unfinished === 0) await finishWave(deps, wave);
+  if (run.stop) return 'stop';
+  if (leased > 0 || run.open > 0) return 'open';
+  // Every recipient has an outcome: schedule the next occurrence first, so a crash in between repeats it.
+  if (wave.every) {
+    const next = await scheduleNextOccurrence(deps, wave, deps.deadline);
+    if (!next) return 'open'; // copying the audience ran out of time; the next run continues it
+    if (next.created) report.scheduled.push(next.id);
+  }
+  await finishWave(deps, wave);
+  return 'done';
 };
 
 /** Claims left by a sender that died: their outcome is unknown, so they are closed, never re-sent. */
@@ -148,87 +241,161 @@ const closeStaleClaims = async (deps: SenderDeps, claimed: Recipient[]): Promise
   return stillLeased;
 };
 
-const sendChunk = async (
-  deps: SenderDeps,
-  wave: Wave,
-  chunk: Recipient[],
-  senderId: string,
-  templates: Map<Locale, ReturnType<typeof surveyEmail>>,
-  report: SendReport,
-  limiter: RateLimiter,
-) => {
+const sendChunk = async (deps: SenderDeps, run: WaveRun, chunk: Recipient[]) => {
+  const { wave, report } = run;
   const now = deps.now();
   const contacts = await getContacts(
     deps.ddb,
     deps.table,
     chunk.map((r) => r.contactId),
   );
-  const claimed: Recipient[] = [];
+  let eligible: Recipient[] = [];
   await Promise.all(
     chunk.map(async (r) => {
       const blocked = blockedReason(contacts.get(r.contactId), now, deps.policy.fatigueDays);
-      if (blocked) {
-        if (
-          await transition(deps, r, 'pending', { status: 'skipped', reason: blocked }).catch(ignoreConflict)
-        ) {
-          report.skipped++;
-        }
+      if (!blocked) {
+        eligible.push(r);
         return;
       }
-      const ok = await transition(deps, r, 'pending', {
-        status: 'claimed',
-        claimedAt: now.toISOString(),
-        claimedBy: senderId,
-      }).catch(ignoreConflict);
-      if (ok) claimed.push(r);
+      if (await transition(deps, r, 'pending', { status: 'skipped', reason: blocked }).catch(ignoreConflict))
+        report.skipped++;
     }),
   );
+  if (eligible.length === 0) return;
+  if (wave.spreadDays) {
+    const granted = await takeSpreadQuota(deps, wave, eligible.length);
+    if (granted < eligible.length) {
+      run.open += eligible.length - granted;
+      eligible = eligible.slice(0, granted);
+    }
+    if (eligible.length === 0) return;
+  }
   const byLocale = new Map<Locale, Recipient[]>();
-  for (const r of claimed) byLocale.set(r.locale, [...(byLocale.get(r.locale) ?? []), r]);
-  for (const [locale, group] of byLocale) {
-    let template = templates.get(locale);
+  for (const r of eligible) byLocale.set(r.locale, [...(byLocale.get(r.locale) ?? []), r]);
+  for (const [locale, candidates] of byLocale) {
+    if (run.stop) {
+      run.open += candidates.length;
+      if (wave.spreadDays) await returnSpreadQuota(deps, wave, candidates.length);
+      continue;
+    }
+    // Claimed right before the call, so a crash leaves as few recipients as possible in doubt.
+    const group: Recipient[] = [];
+    await Promise.all(
+      candidates.map(async (r) => {
+        const ok = await transition(deps, r, 'pending', {
+          status: 'claimed',
+          claimedAt: now.toISOString(),
+          claimedBy: run.senderId,
+        }).catch(ignoreConflict);
+        if (ok) group.push(r);
+      }),
+    );
+    if (wave.spreadDays && group.length < candidates.length)
+      await returnSpreadQuota(deps, wave, candidates.length - group.length);
+    if (group.length === 0) continue;
+    let template = run.templates.get(locale);
     if (!template) {
       template = surveyEmail({ kind: wave.kind, locale, baseUrl: deps.baseUrl, product: wave.product });
-      templates.set(locale, template);
+      run.templates.set(locale, template);
     }
-    await limiter.take(group.length);
-    let results: Awaited<ReturnType<typeof sendBulk>>;
+    await sendGroup(deps, run, template, group);
+  }
+};
+
+/**
+ * Sends one group of claimed recipients, retrying with backoff only the entries SES did not send (throttled
+ * or transient). What is still unsent after the last attempt goes back to pending for the next run.
+ */
+const sendGroup = async (
+  deps: SenderDeps,
+  run: WaveRun,
+  template: { subject: string; html: string; text: string },
+  group: Recipient[],
+) => {
+  let remaining = group;
+  for (let attempt = 0; remaining.length > 0 && attempt < MAX_ATTEMPTS && !run.stop; attempt++) {
+    if (attempt > 0) await backoff(attempt);
+    await run.limiter.take(remaining.length);
+    let results: BulkEmailEntryResult[];
     try {
-      results = await sendBulk(deps, wave, template, group, now);
+      results = await sendBulk(deps, run.wave, template, remaining, deps.now());
     } catch (error) {
-      // SES refused the whole call before sending (throttled, paused): nothing went out, release the claims.
+      // SES refused the whole call before sending (throttled, paused): nothing went out, try again.
       if (REFUSED.has((error as Error).name)) {
-        await Promise.all(
-          group.map((r) => transition(deps, r, 'claimed', { status: 'pending' }).catch(ignoreConflict)),
-        );
-        deps.log?.('SES refused a bulk send; released its recipients', { error: (error as Error).name });
-        await new Promise((r) => setTimeout(r, 1000));
+        deps.log?.('SES refused a bulk send; retrying', { error: (error as Error).name, attempt });
+        if (
+          (error as Error).name !== 'TooManyRequestsException' &&
+          (error as Error).name !== 'ThrottlingException'
+        )
+          run.stop = true;
         continue;
       }
       throw error;
     }
+    const retry: Recipient[] = [];
     await Promise.all(
-      group.map(async (r, i) => {
+      remaining.map(async (r, i) => {
         const result = results[i];
-        if (result?.Status === 'SUCCESS') {
+        const status = result?.Status ?? 'NO_RESULT';
+        if (status === 'SUCCESS') {
           await transition(deps, r, 'claimed', {
             status: 'sent',
             sentAt: deps.now().toISOString(),
             sentDay: dayIn(deps.timeZone, deps.now()),
-            messageId: result.MessageId ?? '',
+            messageId: result?.MessageId ?? '',
           });
           await markSurveyed(deps, r);
-          report.sent++;
+          run.report.sent++;
+        } else if (RETRY_ENTRY.has(status)) {
+          retry.push(r);
+        } else if (DEFER_ENTRY.has(status)) {
+          run.stop = true;
+          retry.push(r);
         } else {
           await transition(deps, r, 'claimed', {
             status: 'failed',
-            reason: `${result?.Status ?? 'NO_RESULT'}: ${result?.Error ?? ''}`.slice(0, 300),
+            reason: `${status}: ${result?.Error ?? ''}`.slice(0, 300),
           });
-          report.failed++;
+          run.report.failed++;
         }
       }),
     );
+    if (retry.length > 0) deps.log?.('SES did not send some entries', { count: retry.length, attempt });
+    remaining = retry;
   }
+  if (remaining.length > 0) {
+    // SES sent none of these: hand them back, unclaimed, for the next run.
+    await Promise.all(
+      remaining.map((r) => transition(deps, r, 'claimed', { status: 'pending' }).catch(ignoreConflict)),
+    );
+    run.report.deferred += remaining.length;
+    run.open += remaining.length;
+  }
+};
+
+/** The per-recipient entries of one bulk call: tokens signed, name escaped; the template is shared. */
+export const bulkEntries = (
+  deps: Pick<SenderDeps, 'keys' | 'baseUrl' | 'policy'>,
+  waveId: string,
+  group: readonly Pick<Recipient, 'contactId' | 'email' | 'name'>[],
+  now: Date,
+): BulkEmailEntry[] => {
+  const responseExpiry = Math.floor(now.getTime() / 1000) + deps.policy.linkValidityDays * 86_400;
+  const unsubscribeExpiry = Math.floor(now.getTime() / 1000) + 730 * 86_400;
+  return group.map((r) => {
+    const claims = { waveId, contactId: r.contactId };
+    const token = signLink(deps.keys, { ...claims, purpose: 'r', expiresAt: responseExpiry });
+    const unsubscribeToken = signLink(deps.keys, { ...claims, purpose: 'u', expiresAt: unsubscribeExpiry });
+    return {
+      Destination: { ToAddresses: [r.email] },
+      ReplacementEmailContent: {
+        ReplacementTemplate: {
+          ReplacementTemplateData: JSON.stringify({ token, unsubscribeToken, name: escapeHtml(r.name) }),
+        },
+      },
+      ReplacementHeaders: [{ Name: 'List-Unsubscribe', Value: `<${deps.baseUrl}/u/${unsubscribeToken}>` }],
+    };
+  });
 };
 
 const sendBulk = async (
@@ -237,9 +404,7 @@ const sendBulk = async (
   template: { subject: string; html: string; text: string },
   group: Recipient[],
   now: Date,
-) => {
-  const responseExpiry = Math.floor(now.getTime() / 1000) + deps.policy.linkValidityDays * 86_400;
-  const unsubscribeExpiry = Math.floor(now.getTime() / 1000) + 730 * 86_400;
+): Promise<BulkEmailEntryResult[]> => {
   const out = await deps.ses.send(
     new SendBulkEmailCommand({
       FromEmailAddress: deps.email.fromAddress,
@@ -252,26 +417,7 @@ const sendBulk = async (
         },
       },
       DefaultEmailTags: [{ Name: 'wave', Value: wave.id }],
-      BulkEmailEntries: group.map((r) => {
-        const claims = { waveId: wave.id, contactId: r.contactId };
-        const token = signLink(deps.keys, { ...claims, purpose: 'r', expiresAt: responseExpiry });
-        const unsubscribeToken = signLink(deps.keys, {
-          ...claims,
-          purpose: 'u',
-          expiresAt: unsubscribeExpiry,
-        });
-        return {
-          Destination: { ToAddresses: [r.email] },
-          ReplacementEmailContent: {
-            ReplacementTemplate: {
-              ReplacementTemplateData: JSON.stringify({ token, unsubscribeToken, name: escapeHtml(r.name) }),
-            },
-          },
-          ReplacementHeaders: [
-            { Name: 'List-Unsubscribe', Value: `<${deps.baseUrl}/u/${unsubscribeToken}>` },
-          ],
-        };
-      }),
+      BulkEmailEntries: bulkEntries(deps, wave.id, group, now),
     }),
   );
   return out.BulkEmailEntryResults ?? [];
@@ -343,6 +489,52 @@ const finishWave = async (deps: SenderDeps, wave: Wave) => {
     .catch(ignoreConflict);
 };
 
+/**
+ * Takes up to `wanted` from a spread wave's quota (a linear share of its recipients by now), atomically
+ * across concurrent senders. Returns how many were granted.
+ */
+const takeSpreadQuota = async (deps: SenderDeps, wave: Wave, wanted: number): Promise<number> => {
+  const allowed = spreadQuota(wave, deps.now());
+  // n never exceeds the quota, so the first take (no `dispatched` yet) cannot overshoot either.
+  for (let n = Math.min(wanted, allowed), tries = 0; n > 0 && tries < 5; tries++) {
+    try {
+      await deps.ddb.send(
+        new UpdateCommand({
+          TableName: deps.table,
+          Key: waveKey(wave.id),
+          UpdateExpression: 'ADD dispatched :n',
+          ConditionExpression: 'attribute_not_exists(dispatched) OR dispatched <= :limit',
+          ExpressionAttributeValues: { ':n': n, ':limit': allowed - n },
+        }),
+      );
+      return n;
+    } catch (error) {
+      ignoreConflict(error);
+      const out = await deps.ddb.send(
+        new GetCommand({
+          TableName: deps.table,
+          Key: waveKey(wave.id),
+          ProjectionExpression: 'dispatched',
+          ConsistentRead: true,
+        }),
+      );
+      n = Math.min(wanted, allowed - Number(out.Item?.dispatched ?? 0));
+    }
+  }
+  return 0;
+};
+
+const returnSpreadQuota = async (deps: SenderDeps, wave: Wave, n: number) => {
+  await deps.ddb.send(
+    new UpdateCommand({
+      TableName: deps.table,
+      Key: waveKey(wave.id),
+      UpdateExpression: 'ADD dispatched :n',
+      ExpressionAttributeValues: { ':n': -n },
+    }),
+  );
+};
+
 /** The account's sending rate (emails per second); SES enforces it per account. */
 const maxSendRate = async (ses: SESv2Client): Promise<number> => {
   try {
@@ -353,27 +545,42 @@ const maxSendRate = async (ses: SESv2Client): Promise<number> => {
   }
 };
 
-/** A token bucket: at most `rate` emails per second from this sender. */
-export class RateLimiter {
-  private readonly rate: number;
-  private available: number;
-  private last = Date.now();
-  constructor(rate: number) {
-    this.rate = rate;
-    this.available = rate;
+/**
+ * The account's send rate shared by every sender: one counter item per second in the table, taken from by a
+ * conditional ADD, so concurrent senders (Lambda runs, the CLI) together send at most `rate` emails a second.
+ */
+export class SharedRateLimiter {
+  readonly rate: number;
+  private readonly ddb: DynamoDBDocumentClient;
+  private readonly table: string;
+  constructor(ddb: DynamoDBDocumentClient, table: string, rate: number) {
+    this.ddb = ddb;
+    this.table = table;
+    this.rate = Math.max(1, Math.floor(rate));
   }
+
+  /** Waits until `count` (at most `rate`) emails may go out now, and counts them. */
   async take(count: number): Promise<void> {
+    const n = Math.min(count, this.rate);
     for (;;) {
-      const now = Date.now();
-      this.available = Math.min(this.rate, this.available + ((now - this.last) / 1000) * this.rate);
-      this.last = now;
-      if (this.available >= Math.min(count, this.rate)) {
-        this.available -= count;
+      const nowMs = Date.now();
+      const second = Math.floor(nowMs / 1000);
+      try {
+        await this.ddb.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: sendRateKey(second),
+            UpdateExpression: 'ADD used :n SET expiresAt = :ttl',
+            ConditionExpression: 'attribute_not_exists(used) OR used <= :limit',
+            ExpressionAttributeValues: { ':n': n, ':limit': this.rate - n, ':ttl': second + 3600 },
+          }),
+        );
         return;
+      } catch (error) {
+        ignoreConflict(error);
+        // This second is used up: wait for the next one (with jitter, so senders do not collide).
+        await sleep(1000 - (Date.now() % 1000) + Math.random() * 20);
       }
-      await new Promise((r) =>
-        setTimeout(r, ((Math.min(count, this.rate) - this.available) / this.rate) * 1000),
-      );
     }
   }
 }

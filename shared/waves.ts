@@ -1,4 +1,6 @@
 /** Waves: an audience, a survey kind, a send time. Creation is all-or-nothing. */
+
+import { createHash } from 'node:crypto';
 import {
   BatchWriteCommand,
   type BatchWriteCommandOutput,
@@ -10,12 +12,14 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { monotonicFactory } from 'ulid';
+import { monotonicFactory, ulid } from 'ulid';
 import type { Locale } from '#templates/index.ts';
 import type { AudienceMember, AudienceRow, SkippedRow } from './audience.ts';
+import { getContacts } from './contacts.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
-import { DUE_PARTITION, dueSortKey, recipientKey, waveKey } from './keys.ts';
+import { DUE_PARTITION, dueSortKey, RECIPIENT_PREFIX, recipientKey, waveKey } from './keys.ts';
 import type { SurveyKind } from './survey.ts';
+import { parseDurationDays } from './time.ts';
 
 export type WaveStatus = 'importing' | 'scheduled' | 'sending' | 'sent' | 'cancelled';
 
@@ -29,6 +33,13 @@ export interface Wave {
   sendAt: string;
   /** ISO-8601 duration of the recurrence, e.g. P90D. */
   every?: string;
+  /** Spread the sends evenly over this many days from `sendAt` (a linear quota), so responses arrive steadily. */
+  spreadDays?: number;
+  /** How much of a spread wave's quota senders have taken. */
+  dispatched?: number;
+  /** For an occurrence of a recurring wave: the previous occurrence, and this one's number (the first is 1). */
+  parentId?: string;
+  occurrence?: number;
   status: WaveStatus;
   recipients: number;
   skipped: Record<string, number>;
@@ -63,6 +74,7 @@ export interface NewWave {
   product: string;
   sendAt: Date;
   every?: string;
+  spreadDays?: number;
 }
 
 export interface CreateWaveResult {
@@ -124,6 +136,7 @@ export const createWave = async (
     product: wave.product,
     sendAt,
     ...(wave.every ? { every: wave.every } : {}),
+    ...(wave.spreadDays ? { spreadDays: wave.spreadDays } : {}),
     status: 'importing',
     recipients: valid,
     skipped: skippedCounts,
@@ -279,4 +292,177 @@ export const cancelWave = async (ddb: DynamoDBDocumentClient, table: string, id:
     }
     throw error;
   }
+};
+
+/** How many recipients of a spread wave may have been sent by `now`: a linear share of its window. */
+export const spreadQuota = (wave: Pick<Wave, 'recipients' | 'sendAt' | 'spreadDays'>, now: Date): number => {
+  if (!wave.spreadDays) return wave.recipients;
+  const elapsed = now.getTime() - Date.parse(wave.sendAt);
+  if (elapsed < 0) return 0;
+  return Math.ceil(wave.recipients * Math.min(1, elapsed / (wave.spreadDays * 86_400_000)));
+};
+
+const DAY_MS = 86_400_000;
+
+/** The next occurrence's send time: `every` after this one's, and not in the past. */
+export const nextSendAt = (wave: Pick<Wave, 'sendAt' | 'every'>, now: Date): Date | undefined => {
+  const days = wave.every ? parseDurationDays(wave.every) : undefined;
+  if (!days) return undefined;
+  let at = Date.parse(wave.sendAt) + days * DAY_MS;
+  while (at <= now.getTime()) at += days * DAY_MS;
+  return new Date(at);
+};
+
+/**
+ * The id of a wave's next occurrence: a ULID of its send time whose random part is derived from the parent,
+ * so two senders finishing the same wave agree on it and only one occurrence is ever created.
+ */
+export const occurrenceId = (parentId: string, sendAt: Date): string => {
+  const seed = createHash('sha256').update(parentId).digest();
+  let i = 0;
+  return ulid(sendAt.getTime(), () => (seed[i++ % seed.length] as number) / 256);
+};
+
+interface CopyProgress {
+  copyCursor?: Record<string, unknown>;
+  copiedPages?: number;
+  copyDone?: boolean;
+}
+
+/**
+ * Schedules the next occurrence of a recurring wave that has finished: a new wave with the same audience
+ * (recipients copied back to pending; fatigue and consent are checked again when it sends). Idempotent and
+ * resumable: the copy keeps a cursor, and the occurrence becomes due only once the copy is complete.
+ * Returns undefined when the deadline came first (the next run continues).
+ */
+export const scheduleNextOccurrence = async (
+  deps: { ddb: DynamoDBDocumentClient; table: string; now: () => Date },
+  wave: Wave,
+  deadline: number,
+): Promise<{ id: string; created: boolean } | undefined> => {
+  const sendAt = nextSendAt(wave, deps.now());
+  if (!sendAt) return { id: '', created: false };
+  const id = occurrenceId(wave.id, sendAt);
+  const child: Wave = {
+    id,
+    name: wave.name,
+    kind: wave.kind,
+    locale: wave.locale,
+    product: wave.product,
+    sendAt: sendAt.toISOString(),
+    ...(wave.every ? { every: wave.every } : {}),
+    ...(wave.spreadDays ? { spreadDays: wave.spreadDays } : {}),
+    parentId: wave.id,
+    occurrence: (wave.occurrence ?? 1) + 1,
+    status: 'importing',
+    recipients: 0,
+    skipped: {},
+    createdAt: deps.now().toISOString(),
+  };
+  let cursor: Record<string, unknown> | undefined;
+  let pages = 0;
+  let copied = false;
+  try {
+    await deps.ddb.send(
+      new PutCommand({
+        TableName: deps.table,
+        Item: { ...waveKey(id), type: 'wave', ...child, copiedPages: 0 },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    const existing = (await getWave(deps.ddb, deps.table, id)) as Wave & CopyProgress;
+    if (existing.status !== 'importing') return { id, created: false };
+    cursor = existing.copyCursor;
+    pages = existing.copiedPages ?? 0;
+    copied = existing.copyDone === true;
+  }
+  while (!copied) {
+    if (Date.now() >= deadline) return undefined;
+    const page = await deps.ddb.send(
+      new QueryCommand({
+        TableName: deps.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rcpt)',
+        ExpressionAttributeValues: { ':pk': waveKey(wave.id).pk, ':rcpt': RECIPIENT_PREFIX },
+        ProjectionExpression: 'contactId, email, #n, locale, props',
+        ExpressionAttributeNames: { '#n': 'name' },
+        ExclusiveStartKey: cursor,
+        Limit: 500,
+      }),
+    );
+    const members = (page.Items ?? []) as Pick<
+      Recipient,
+      'contactId' | 'email' | 'name' | 'locale' | 'props'
+    >[];
+    // An erased person's address is not carried into a new wave.
+    const contacts = await getContacts(
+      deps.ddb,
+      deps.table,
+      members.map((m) => m.contactId),
+    );
+    const items = members
+      .filter((m) => !contacts.get(m.contactId)?.erasedAt)
+      .map(
+        (m): Recipient => ({
+          ...recipientKey(id, m.contactId),
+          waveId: id,
+          contactId: m.contactId,
+          email: m.email,
+          name: m.name,
+          locale: m.locale,
+          kind: wave.kind,
+          props: m.props ?? {},
+          status: 'pending',
+        }),
+      );
+    await batchPut(deps.ddb, deps.table, items);
+    cursor = page.LastEvaluatedKey;
+    copied = cursor === undefined;
+    try {
+      // Committing a page is conditional on the page count, so a page is counted once even if two copy it.
+      await deps.ddb.send(
+        new UpdateCommand({
+          TableName: deps.table,
+          Key: waveKey(id),
+          UpdateExpression: `SET copiedPages = :next, copyDone = :done${cursor ? ', copyCursor = :c' : ''} ADD recipients :n${cursor ? '' : ' REMOVE copyCursor'}`,
+          ConditionExpression: '#s = :importing AND copiedPages = :pages',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: {
+            ':n': items.length,
+            ':importing': 'importing',
+            ':pages': pages,
+            ':next': pages + 1,
+            ':done': copied,
+            ...(cursor ? { ':c': cursor } : {}),
+          },
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      return undefined; // another sender is copying it; a later run finishes the job
+    }
+    pages++;
+  }
+  try {
+    await deps.ddb.send(
+      new UpdateCommand({
+        TableName: deps.table,
+        Key: waveKey(id),
+        UpdateExpression: 'SET #s = :scheduled, gsi1pk = :due, gsi1sk = :dueKey',
+        ConditionExpression: '#s = :importing',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: {
+          ':scheduled': 'scheduled',
+          ':importing': 'importing',
+          ':due': DUE_PARTITION,
+          ':dueKey': dueSortKey(child.sendAt, id),
+        },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    return { id, created: false };
+  }
+  return { id, created: true };
 };

@@ -36,12 +36,14 @@ const plain = (value: string, max = 200): string =>
  * One row of equal-width buttons: it fits a 320 px screen without wrapping (so the end labels stay under
  * their ends of the scale), each cell a tap target of at least 24 × 44 px. Neutral colours, so the buttons
  * do not suggest an answer.
+ * `ses:no-track`: SES must never rewrite a score link through its click tracker, whatever the
+ * configuration set says (the link is the answer, and the token must reach our endpoint untouched).
  */
 const scaleHtml = (kind: SurveyKind, baseUrl: string, minLabel: string, maxLabel: string): string => {
   const cells = scalePoints(kind)
     .map(
       (score) =>
-        `<td align="center" style="padding:0 1px;"><a href="${escapeEmailHtml(trimSlash(baseUrl))}/r/{{token}}/${score}" style="display:block;padding:12px 0;background-color:#1d4ed8;border-radius:6px;color:#ffffff;font-size:16px;font-weight:700;line-height:20px;text-align:center;text-decoration:none;">${score}</a></td>`,
+        `<td align="center" style="padding:0 1px;"><a ses:no-track href="${escapeEmailHtml(trimSlash(baseUrl))}/r/{{token}}/${score}" style="display:block;padding:12px 0;background-color:#1d4ed8;border-radius:6px;color:#ffffff;font-size:16px;font-weight:700;line-height:20px;text-align:center;text-decoration:none;">${score}</a></td>`,
     )
     .join('');
   const label = (text: string, align: 'left' | 'right') =>

@@ -1,0 +1,82 @@
+/**
+ * Audience import. A 1,000,000-row CSV (semicolon, BOM, quoted names, 1% duplicates) is parsed and
+ * validated as `nps wave create` does in its first pass: rows per second and peak RSS above the start.
+ * The write pass goes to DynamoDB Local, which is far slower than DynamoDB, so it is measured on a
+ * 20,000-row sample.
+ */
+import { createReadStream, createWriteStream, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { readAudience } from '#shared/audience.ts';
+import { createWave } from '#shared/waves.ts';
+import type { Bench } from './support.ts';
+
+const ROWS = 1_000_000;
+const WRITE_SAMPLE = 20_000;
+
+function* rows(n: number) {
+  yield '\uFEFFemail;name;locale;region;plan\n';
+  for (let i = 0; i < n; i++) {
+    const id = i % 100 === 99 ? i - 1 : i; // 1% duplicates
+    yield `Customer.${id}@Example.com;"Klant ${id}; BV";${['nl', 'sv-SE', 'de', 'en'][i % 4]};R${i % 7};P${i % 3}\n`;
+  }
+}
+
+const bench: Bench = async (ctx) => {
+  const file = join(tmpdir(), `nps-bench-${process.pid}.csv`);
+  await pipeline(Readable.from(rows(ROWS)), createWriteStream(file));
+  try {
+    global.gc?.();
+    const rssStart = process.memoryUsage().rss;
+    let peak = rssStart;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 20);
+    const started = performance.now();
+    let valid = 0;
+    let skipped = 0;
+    for await (const row of readAudience(createReadStream(file, { highWaterMark: 256 * 1024 }), file)) {
+      if (row.ok) valid++;
+      else skipped++;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    clearInterval(sampler);
+    peak = Math.max(peak, process.memoryUsage().rss);
+
+    const table = await ctx.newTable();
+    const sample = [
+      'email,name',
+      ...Array.from({ length: WRITE_SAMPLE }, (_, i) => `w${i}@example.com,W ${i}`),
+    ].join('\n');
+    const writeStart = performance.now();
+    await createWave(
+      { ddb: ctx.clients.ddb, table },
+      {
+        name: 'Import bench',
+        kind: 'nps',
+        locale: 'en',
+        product: 'Acme',
+        sendAt: new Date(Date.now() + 86_400_000),
+      },
+      () => readAudience(Readable.from([sample]), 'sample.csv'),
+      { skipInvalid: false, file: 'sample.csv' },
+    );
+    const writeSeconds = (performance.now() - writeStart) / 1000;
+    return {
+      rows: ROWS,
+      valid,
+      skipped,
+      parseValidateRowsPerSecond: Math.round(ROWS / seconds),
+      peakRssMbAboveStart: Math.round((peak - rssStart) / 1_048_576),
+      peakRssMb: Math.round(peak / 1_048_576),
+      writeSampleRows: WRITE_SAMPLE,
+      writeRowsPerSecondDynamoDbLocal: Math.round(WRITE_SAMPLE / writeSeconds),
+    };
+  } finally {
+    rmSync(file, { force: true });
+  }
+};
+
+export default bench;
