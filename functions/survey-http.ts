@@ -8,6 +8,8 @@ import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda
 import {
   type AnsweringDeps,
   commitScore,
+  markAutomated,
+  RateLimitedError,
   recordClick,
   resolveScoreLink,
   resolveUnsubscribeLink,
@@ -27,7 +29,7 @@ import {
   unsubscribeConfirmPage,
   unsubscribedPage,
 } from '#templates/index.ts';
-import { awsClients, logger, signingKeys } from './commons/runtime.ts';
+import { awsClients, eventPublisher, logger, signingKeys } from './commons/runtime.ts';
 
 const MAX_BODY_BYTES = 16 * 1024;
 
@@ -78,6 +80,12 @@ const deps = async (): Promise<AnsweringDeps> => ({
   policy: surveyPolicy(),
   timeZone: digestTimeZone(),
   now: () => new Date(),
+  events: eventPublisher(),
+  onUndeliveredEvents: (failed) =>
+    // Loud and complete, so the events can be replayed from the log; the person's answer is saved anyway.
+    logger.error('Response events were not delivered to the event bus', {
+      undeliveredEvents: failed.map((f) => ({ ...f.event, errorCode: f.errorCode, error: f.errorMessage })),
+    }),
 });
 
 const SCORE = /^\/r\/([A-Za-z0-9._-]{1,400})\/([0-9]{1,2}|trap)(\/dwell)?$/;
@@ -99,6 +107,13 @@ export const route = async (event: LambdaFunctionURLEvent): Promise<LambdaFuncti
     if (unsub) return await unsubscribeRoute(event, method, unsub[1] as string);
     return page(404, errorPage({ locale: fallbackLocale, reason: 'notFound' }));
   } catch (error) {
+    if (error instanceof RateLimitedError) {
+      return {
+        statusCode: 429,
+        headers: { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', 'retry-after': '60' },
+        body: errorPage({ locale: error.locale, reason: 'rateLimited' }),
+      };
+    }
     if (error instanceof InvalidLinkError) {
       logger.info('Rejected a link', { reason: error.reason, message: error.message });
       return page(
@@ -126,7 +141,9 @@ const scoreRoute = async (
 ): Promise<LambdaFunctionURLResult> => {
   const d = await deps();
   if (rawScore === 'trap') {
-    // Only an automated client opens the hidden link; it must not learn anything from the answer.
+    // Only an automated client opens the hidden link: what this link does next is quarantined. The answer
+    // tells it nothing. A prefetch is the browser's guess, not the client's choice: it marks nothing.
+    if (!dwell && !isPrefetch(event)) await markAutomated(d, token);
     return { statusCode: 204, headers: SECURITY_HEADERS };
   }
   const context = await resolveScoreLink(d, token, rawScore);

@@ -47,6 +47,8 @@ export interface ResponseItem {
   clicks: Click[];
   /** Earlier committed scores, oldest first. */
   history: { score: number; at: string; via: CommitVia }[];
+  /** When the email's hidden trap link was opened: only an automated client does that. */
+  automatedAt?: string;
   version: number;
   gsi1pk?: string;
   gsi1sk?: string;
@@ -91,6 +93,20 @@ export const applyClick = (
   return next;
 };
 
+/** Whether `now` falls within the window after the trap link was opened. */
+export const isAutomatedNow = (state: ResponseItem, now: Date, policy: SurveyPolicy): boolean =>
+  state.automatedAt !== undefined &&
+  now.getTime() - Date.parse(state.automatedAt) < policy.automatedWindowSeconds * 1000;
+
+/**
+ * The hidden trap link was opened: this token is in the hands of an automated client. A response nobody has
+ * committed is quarantined (kept, visible, never counted); a person's committed score stays.
+ */
+export const applyTrap = (state: ResponseItem, now: Date): ResponseItem => {
+  const next = { ...state, automatedAt: now.toISOString(), version: state.version + 1 };
+  return state.status === 'committed' ? next : { ...next, status: 'quarantined' };
+};
+
 /** A person submitted or dwelled: the score counts, unless this link is in a burst. */
 export const applyCommit = (
   state: ResponseItem,
@@ -104,8 +120,9 @@ export const applyCommit = (
     ? state.clicks
     : [...state.clicks, { score: input.score, at: now.toISOString() }].slice(-MAX_CLICKS);
   const base = { ...state, clicks, version: state.version + 1 };
-  if (isBurst(clicks, now, policy)) {
-    // A scanner dwelling on every page it opened: keep a human's earlier score, quarantine otherwise.
+  if (isBurst(clicks, now, policy) || isAutomatedNow(state, now, policy)) {
+    // A scanner dwelling on every page it opened, or the client that just opened the trap link: keep a
+    // human's earlier score, quarantine otherwise.
     return state.status === 'committed' ? base : { ...base, status: 'quarantined', score: input.score };
   }
   // A dwell after the person already submitted this score adds nothing.

@@ -4,10 +4,12 @@
  */
 
 import { Logger } from '@aws-lambda-powertools/logger';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ENV } from '#infra/system.ts';
 import { type Clients, createClients } from '#shared/clients.ts';
 import { requireEnv } from '#shared/config.ts';
+import type { EventPublisher } from '#shared/events.ts';
 import { parseSigningKeys, type SigningKeys } from '#shared/links.ts';
 
 export const logger = new Logger({ serviceName: 'nps' });
@@ -16,6 +18,16 @@ let clients: Clients | undefined;
 export const awsClients = (): Clients => {
   clients ??= createClients();
   return clients;
+};
+
+let events: EventPublisher | undefined;
+/**
+ * The EventBridge bus named by EVENT_BUS_NAME (the CDK binder sets it with PutEvents on that bus; locally the
+ * bus stand-in's endpoint comes from AWS_ENDPOINT_URL_EVENTBRIDGE).
+ */
+export const eventPublisher = (): EventPublisher => {
+  events ??= { client: new EventBridgeClient({ maxAttempts: 3 }), busName: requireEnv(ENV.eventBusName) };
+  return events;
 };
 
 let keys: Promise<SigningKeys> | undefined;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -126,6 +127,12 @@ export class SurveyFunction extends Construct {
       reason:
         'ses:GetAccount (reads the send quota and maximum send rate to pace bulk sends) supports no resource-level permissions, so its resource is "*". This policy holds nothing else.',
     });
+  }
+
+  /** EVENT_BUS_NAME and events:PutEvents on that one bus. */
+  bindEventBus(bus: IEventBus): void {
+    this.lambda.addEnvironment(ENV.eventBusName, bus.eventBusName);
+    bus.grantPutEventsTo(this.lambda);
   }
 
   /** LINK_SECRET_ARN and read access to the link-signing keys. */

@@ -1,9 +1,18 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DeliveredEvent, type LocalEventBus, startLocalEventBus } from '#infra/local/event-bus.ts';
+import { ENV } from '#infra/system.ts';
+import { commitScore, resolveScoreLink } from '#shared/answering.ts';
 import { readAudience } from '#shared/audience.ts';
+import { surveyPolicy } from '#shared/config.ts';
 import { contactIdOf } from '#shared/contacts.ts';
+import type { PublishResult, SurveyEvent } from '#shared/events.ts';
 import { contactKey, responseKey } from '#shared/keys.ts';
 import { signLink } from '#shared/links.ts';
 import { createWave } from '#shared/waves.ts';
@@ -13,12 +22,18 @@ let stack: Awaited<ReturnType<typeof useLocalStack>>;
 let route: (event: LambdaFunctionURLEvent) => Promise<LambdaFunctionURLResult>;
 let waveId: string;
 let emails: string[];
+let bus: LocalEventBus;
+let eventsFile: string;
 
 beforeAll(async () => {
   stack = await useLocalStack();
   process.env.BURST_WINDOW_SECONDS = '30';
+  eventsFile = join(mkdtempSync(join(tmpdir(), 'nps-events-')), 'events.jsonl');
+  bus = await startLocalEventBus({ busName: 'nps-test', file: eventsFile, log: () => undefined });
+  process.env[ENV.eventBusName] = bus.busName;
+  process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = bus.endpoint;
   ({ route } = await import('#functions/survey-http.ts'));
-  const audience = audienceCsv(12);
+  const audience = audienceCsv(24);
   emails = audience.emails;
   const wave = await createWave(
     stack,
@@ -28,6 +43,8 @@ beforeAll(async () => {
   );
   waveId = wave.id;
 });
+
+afterAll(() => bus?.stop());
 
 const token = (i: number, purpose: 'r' | 'u' = 'r', expiresAt = Date.now() / 1000 + 3600) =>
   signLink(signingKeys, {
@@ -176,5 +193,162 @@ describe('answering a survey', () => {
         : (undefined as never),
     );
     expect((out.Items ?? []).map((i) => i.answers?.reason)).toContain('Too slow');
+  });
+});
+
+/** What reached the local bus so far for contact `i`. */
+const eventsOf = (i: number): DeliveredEvent[] => {
+  let text = '';
+  try {
+    text = readFileSync(eventsFile, 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as DeliveredEvent)
+    .filter((e) => (e.detail as SurveyEvent).data.contactId === contactIdOf(emails[i] as string));
+};
+
+const withEnv = async (vars: Record<string, string>, body: () => Promise<void>) => {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    await body();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+};
+
+describe('the hidden trap link', () => {
+  it('marks its link as automated: a score committed right after it is quarantined, not counted', async () => {
+    const trap = await request('GET', `/r/${token(8)}/trap`);
+    expect(trap.statusCode).toBe(204);
+    expect(trap.body).toBeUndefined();
+    expect(await response(8)).toMatchObject({ status: 'quarantined', automatedAt: expect.any(String) });
+    // The same scanner then "dwells" on one score page: still quarantined, and no event goes out.
+    await request('GET', `/r/${token(8)}/10`);
+    expect((await request('POST', `/r/${token(8)}/10/dwell`, 'score=10')).statusCode).toBe(204);
+    expect(await response(8)).toMatchObject({ status: 'quarantined' });
+    expect(eventsOf(8)).toEqual([]);
+  });
+
+  it('lets the person who answers after the automated moment replace it and count', async () => {
+    await withEnv({ AUTOMATED_WINDOW_SECONDS: '1' }, async () => {
+      await request('GET', `/r/${token(9)}/trap`);
+      expect(await response(9)).toMatchObject({ status: 'quarantined' });
+      await new Promise((r) => setTimeout(r, 1_100));
+      await request('GET', `/r/${token(9)}/7`);
+      await request('POST', `/r/${token(9)}/7`, 'score=7&reason=OK');
+      expect(await response(9)).toMatchObject({ status: 'committed', score: 7 });
+    });
+  });
+
+  it('keeps a person’s committed score when a scanner opens the trap afterwards', async () => {
+    await request('POST', `/r/${token(10)}/9`, 'score=9');
+    await request('GET', `/r/${token(10)}/trap`);
+    expect(await response(10)).toMatchObject({
+      status: 'committed',
+      score: 9,
+      automatedAt: expect.any(String),
+    });
+  });
+
+  it('records nothing for a forged trap link', async () => {
+    expect((await request('GET', `/r/${token(11).slice(0, -3)}AAA/trap`)).statusCode).toBe(400);
+    expect(await response(11)).toBeUndefined();
+  });
+});
+
+describe('per-link rate limit', () => {
+  it('answers 429 with a localized page once a link exceeds its requests per minute, other links unaffected', async () => {
+    await withEnv({ LINK_REQUESTS_PER_MINUTE: '5' }, async () => {
+      const statuses: number[] = [];
+      let limited: Awaited<ReturnType<typeof request>> | undefined;
+      for (let n = 0; n < 12; n++) {
+        const res = await request('HEAD', `/r/${token(13)}/8`);
+        statuses.push(res.statusCode as number);
+        if (res.statusCode === 429) limited ??= await request('GET', `/r/${token(13)}/8`);
+      }
+      // 12 requests over at most two clock minutes: at most 10 admitted.
+      expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(10);
+      expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(2);
+      expect(limited?.statusCode).toBe(429);
+      expect(limited?.headers?.['retry-after']).toBe('60');
+      expect(limited?.headers?.['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(limited?.body).toContain('lang="nl"'); // contact 13 reads Dutch
+      expect((await request('GET', `/r/${token(14)}/8`)).statusCode).toBe(200);
+    });
+  });
+});
+
+describe('events on the bus', () => {
+  it('publishes nothing for a click, and ResponseCommitted + DetractorResponded when a detractor commits', async () => {
+    await request('GET', `/r/${token(15)}/2`);
+    expect(eventsOf(15)).toEqual([]);
+    await request('POST', `/r/${token(15)}/2`, 'score=2&reason=Broken+export&improve=Fix+it');
+    const events = eventsOf(15);
+    expect(events.map((e) => e['detail-type']).sort()).toEqual(['DetractorResponded', 'ResponseCommitted']);
+    for (const e of events) {
+      expect(e.source).toBe('nps.surveys');
+      expect(e.detail).toMatchObject({
+        metadata: { type: e['detail-type'], version: 1, id: expect.stringContaining(waveId) },
+        data: {
+          waveId,
+          email: emails[15],
+          kind: 'nps',
+          score: 2,
+          category: 'detractor',
+          via: 'submit',
+          answers: { reason: 'Broken export', improve: 'Fix it' },
+          props: { region: expect.any(String) },
+        },
+      });
+    }
+  });
+
+  it('publishes a changed score with the previous one, and a referral consent once', async () => {
+    await request('POST', `/r/${token(16)}/6/dwell`, 'score=6');
+    await request('POST', `/r/${token(16)}/10`, 'score=10&referral=My+team&referralConsent=yes');
+    await request('POST', `/r/${token(16)}/10`, 'score=10&referral=My+team&referralConsent=yes');
+    const types = eventsOf(16).map((e) => e['detail-type']);
+    expect(types.filter((t) => t === 'ReferralConsentGiven')).toHaveLength(1);
+    const changed = eventsOf(16).find(
+      (e) => e['detail-type'] === 'ResponseCommitted' && (e.detail as SurveyEvent).data.score === 10,
+    );
+    expect(changed?.detail).toMatchObject({
+      data: {
+        previous: { score: 6, category: 'detractor' },
+        answers: { referral: 'My team', referralConsent: true },
+      },
+    });
+    // The unchanged second submit raised nothing new: one commit as 6, one change to 10.
+    expect(types.filter((t) => t === 'ResponseCommitted')).toHaveLength(2);
+  });
+
+  it('saves the answer and reports, not throws, events the bus refused per entry', async () => {
+    const undelivered: PublishResult['failed'] = [];
+    const deps = {
+      ddb: stack.ddb,
+      table: stack.table,
+      keys: signingKeys,
+      policy: surveyPolicy(),
+      timeZone: 'Europe/Amsterdam',
+      now: () => new Date(),
+      events: { client: new EventBridgeClient({}), busName: 'no-such-bus' },
+      onUndeliveredEvents: (failed: PublishResult['failed']) => undelivered.push(...failed),
+    };
+    const context = await resolveScoreLink(deps, token(17), '3');
+    const saved = await commitScore(deps, context, 'submit', { reason: 'Slow' });
+    expect(saved).toMatchObject({ status: 'committed', score: 3 });
+    expect(await response(17)).toMatchObject({ status: 'committed', score: 3 });
+    expect(undelivered.map((f) => [f.event.metadata.type, f.errorCode]).sort()).toEqual([
+      ['DetractorResponded', 'ResourceNotFoundException'],
+      ['ResponseCommitted', 'ResourceNotFoundException'],
+    ]);
   });
 });

@@ -1,0 +1,194 @@
+/**
+ * Answering under load, on loopback only (127.0.0.1), bounded in time and count:
+ * 1. raw conditional writes to DynamoDB Local by 32 clients (the baseline),
+ * 2. score commits through the local HTTP path (the survey handler, as `npm start` serves it) by 32 clients,
+ *    with p50/p99 latency; the figure is their ratio, measured in the same run,
+ * 3. a 30-second load of commits and changed scores: server errors, and whether the committed responses in
+ *    the table equal the commits the load generator saw accepted.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { startLocalEventBus } from '#infra/local/event-bus.ts';
+import { startHttp } from '#infra/local/http.ts';
+import { ENV } from '#infra/system.ts';
+import { readAudience } from '#shared/audience.ts';
+import { contactIdOf } from '#shared/contacts.ts';
+import { parseSigningKeys, signLink } from '#shared/links.ts';
+import { createWave } from '#shared/waves.ts';
+import type { BenchContext } from './support.ts';
+
+const CLIENTS = 32;
+const MEASURE_MS = 5_000;
+const LOAD_MS = 30_000;
+/** Hard cap on requests of the 30-second load, whatever the machine's speed. */
+const LOAD_MAX_REQUESTS = 200_000;
+const RECIPIENTS = 6_000;
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length
+    ? Math.round((sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0) * 10) / 10
+    : null;
+
+/** Runs `CLIENTS` loops of `op` until `ms` pass (or `max` operations); latencies in ms. */
+const drive = async (ms: number, max: number, op: (n: number) => Promise<void>) => {
+  const latencies: number[] = [];
+  const until = performance.now() + ms;
+  let n = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (performance.now() < until && n < max) {
+        const i = n++;
+        const t0 = performance.now();
+        await op(i);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { count: latencies.length, perSecond: latencies.length / seconds, latencies };
+};
+
+export default async (ctx: BenchContext) => {
+  const table = await ctx.newTable();
+  const { ddb } = ctx.clients;
+  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+
+  // A wave of recipients with their signed links.
+  const tag = randomBytes(3).toString('hex');
+  const emails = Array.from({ length: RECIPIENTS }, (_, i) => `load${i}.${tag}@example.com`);
+  const csv = ['email,name,locale,team', ...emails.map((e, i) => `${e},P${i},en,T${i % 4}`)].join('\n');
+  const wave = await createWave(
+    { ddb, table },
+    { name: 'Load', kind: 'nps', locale: 'en', product: 'Acme', sendAt: new Date() },
+    () => readAudience(Readable.from([csv]), 'load.csv'),
+    { skipInvalid: false, file: 'load.csv' },
+  );
+  const keys = parseSigningKeys(process.env[ENV.linkSigningKeys] as string);
+  const expiresAt = Math.floor(Date.now() / 1000) + 86_400;
+  const tokens = emails.map((e) =>
+    signLink(keys, { purpose: 'r', waveId: wave.id, contactId: contactIdOf(e), expiresAt }),
+  );
+
+  // 1. Baseline: raw conditional writes of response-sized items, same DynamoDB Local, same concurrency.
+  const payload = 'x'.repeat(400);
+  const raw = await drive(MEASURE_MS, Number.POSITIVE_INFINITY, async (i) => {
+    await ddb.send(
+      new PutCommand({
+        TableName: table,
+        Item: { pk: `BENCH#${i}`, sk: 'RAW', version: 1, payload },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  });
+
+  // The survey handler behind the local HTTP server, publishing to a local bus, as `npm start` runs it.
+  const bus = await startLocalEventBus({
+    busName: 'bench',
+    file: join(mkdtempSync(join(tmpdir(), 'nps-bench-')), 'events.jsonl'),
+    log: () => undefined,
+  });
+  process.env[ENV.eventBusName] = bus.busName;
+  process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = bus.endpoint;
+  const { handler } = await import('#functions/survey-http.ts');
+  const port = await freePort();
+  const server: Server = await startHttp(port, handler as never, () => true);
+  const base = `http://127.0.0.1:${port}`;
+
+  let serverErrors = 0;
+  const statuses = new Map<number, number>();
+  const accepted = new Set<number>();
+  const commit = async (recipient: number, score: number) => {
+    const res = await fetch(`${base}/r/${tokens[recipient]}/${score}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `score=${score}&reason=load`,
+    });
+    await res.arrayBuffer();
+    statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+    if (res.status >= 500) serverErrors++;
+    if (res.status === 200) accepted.add(recipient);
+  };
+
+  try {
+    // 2. Score commits through the HTTP path: each a first commit of a fresh recipient.
+    const half = RECIPIENTS / 2;
+    const http = await drive(MEASURE_MS, half, (i) => commit(i, 9));
+
+    // 3. The 30-second load on the other half: first commits and changed scores (9 ↔ 10, never a burst),
+    //    each link well under its per-minute limit.
+    serverErrors = 0;
+    statuses.clear();
+    accepted.clear();
+    const load = await drive(LOAD_MS, LOAD_MAX_REQUESTS, (i) => {
+      const recipient = half + (i % half);
+      return commit(recipient, 9 + (Math.floor(i / half) % 2));
+    });
+    const loadAccepted = new Set([...accepted].filter((r) => r >= half));
+
+    let committed = 0;
+    let quarantined = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await ddb.send(
+        new ScanCommand({
+          TableName: table,
+          FilterExpression: 'begins_with(sk, :r) AND #s IN (:c, :q)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':r': 'RESP#', ':c': 'committed', ':q': 'quarantined' },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        if (item.status === 'committed') committed++;
+        else quarantined++;
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    const committedInLoad = committed - http.count;
+
+    return {
+      figure: Math.round((http.perSecond / raw.perSecond) * 1000) / 1000,
+      clients: CLIENTS,
+      rawWritesPerSecond: Math.round(raw.perSecond),
+      rawP50Ms: percentile(raw.latencies, 0.5),
+      rawP99Ms: percentile(raw.latencies, 0.99),
+      httpCommitsPerSecond: Math.round(http.perSecond),
+      httpP50Ms: percentile(http.latencies, 0.5),
+      httpP99Ms: percentile(http.latencies, 0.99),
+      loadSeconds: LOAD_MS / 1000,
+      loadRequests: load.count,
+      loadRequestsPerSecond: Math.round(load.perSecond),
+      loadP50Ms: percentile(load.latencies, 0.5),
+      loadP99Ms: percentile(load.latencies, 0.99),
+      loadServerErrors: serverErrors,
+      loadStatuses: JSON.stringify(Object.fromEntries(statuses)),
+      loadAcceptedResponses: loadAccepted.size,
+      loadCommittedInTable: committedInLoad,
+      loadCountsMatch: String(committedInLoad === loadAccepted.size && serverErrors === 0),
+      quarantinedInTable: quarantined,
+    };
+  } finally {
+    await new Promise<void>((r) => server.close(() => r()));
+    await bus.stop();
+  }
+};
+
+/** A free port on 127.0.0.1. */
+const freePort = async (): Promise<number> => {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const address = s.address();
+      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+};

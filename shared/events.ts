@@ -1,0 +1,191 @@
+/**
+ * Events that close the loop: what the answering use case puts on the EventBridge bus so teams can route a
+ * detractor to Slack, a referral to the CRM or a changed score to a ticket. Each event is exported with its
+ * name (detail-type), source, version and schema; docs/events.md documents them for consumers.
+ * Publishing checks every entry of the PutEvents result (the call "succeeds" even when entries fail),
+ * retries the failed ones, and reports what is still failing instead of throwing: an answer is never lost
+ * because the bus had a bad moment, and an event is never dropped without an error in the log.
+ */
+import {
+  type EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsRequestEntry,
+} from '@aws-sdk/client-eventbridge';
+import type { Answers, ResponseItem } from './responses.ts';
+import type { Category, SurveyKind } from './survey.ts';
+
+export const EVENT_SOURCE = 'nps.surveys';
+export const EVENT_SCHEMA_VERSION = 1;
+
+export const EVENT_TYPES = {
+  /** A response was committed for the first time, or its score or answers changed. */
+  responseCommitted: 'ResponseCommitted',
+  /** A committed response is in the detractor category (NPS 0–6, CSAT 1–2, CES 1–3). */
+  detractorResponded: 'DetractorResponded',
+  /** A promoter agreed to be contacted about a referral. */
+  referralConsentGiven: 'ReferralConsentGiven',
+} as const;
+export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
+
+export interface EventMetadata {
+  /** Deterministic: the same change always gets the same id, so consumers can de-duplicate. */
+  id: string;
+  type: EventType;
+  version: typeof EVENT_SCHEMA_VERSION;
+  occurredAt: string;
+}
+
+/** The response as every event carries it. */
+export interface ResponseEventData {
+  waveId: string;
+  contactId: string;
+  /** The respondent, so a team can act the same day; absent once the contact is erased. */
+  email?: string;
+  name?: string;
+  kind: SurveyKind;
+  locale: string;
+  score: number;
+  category: Category;
+  via: 'submit' | 'dwell';
+  respondedAt: string;
+  /** Segment properties from the audience file. */
+  props: Record<string, string>;
+  answers: Answers;
+  /** The score this response had before, when a person changed it. */
+  previous?: { score: number; category: Category };
+  /** Increases with every change of the response; the highest one is the latest state. */
+  revision: number;
+}
+
+export interface SurveyEvent {
+  metadata: EventMetadata;
+  data: ResponseEventData;
+}
+
+/** Who answered: the recipient's address and name, which the response item itself does not keep. */
+export interface Respondent {
+  email?: string;
+  name?: string;
+}
+
+/**
+ * The events one change of a response raises. Pure. Nothing for a quarantined or unchanged response.
+ */
+export const eventsOfChange = (
+  before: ResponseItem | undefined,
+  after: ResponseItem,
+  respondent: Respondent,
+  via: 'submit' | 'dwell',
+): SurveyEvent[] => {
+  if (after.status !== 'committed' || after.score === undefined || !after.category || !after.respondedAt)
+    return [];
+  const wasCommitted = before?.status === 'committed' && before.score !== undefined && before.category;
+  const scoreChanged = !wasCommitted || before.score !== after.score;
+  const answersChanged = JSON.stringify(before?.answers ?? {}) !== JSON.stringify(after.answers ?? {});
+  if (!scoreChanged && !answersChanged) return [];
+  const data: ResponseEventData = {
+    waveId: after.waveId,
+    contactId: after.contactId,
+    ...(respondent.email ? { email: respondent.email } : {}),
+    ...(respondent.name ? { name: respondent.name } : {}),
+    kind: after.kind,
+    locale: after.locale,
+    score: after.score,
+    category: after.category,
+    via,
+    respondedAt: after.respondedAt,
+    props: after.props ?? {},
+    answers: after.answers ?? {},
+    ...(wasCommitted && scoreChanged
+      ? { previous: { score: before.score as number, category: before.category as Category } }
+      : {}),
+    revision: after.version,
+  };
+  const event = (type: EventType): SurveyEvent => ({
+    metadata: {
+      id: `${type}:${after.waveId}:${after.contactId}:${after.version}`,
+      type,
+      version: EVENT_SCHEMA_VERSION,
+      occurredAt: after.respondedAt as string,
+    },
+    data,
+  });
+  const events = [event(EVENT_TYPES.responseCommitted)];
+  if (after.category === 'detractor') events.push(event(EVENT_TYPES.detractorResponded));
+  if (after.answers?.referralConsent && !before?.answers?.referralConsent)
+    events.push(event(EVENT_TYPES.referralConsentGiven));
+  return events;
+};
+
+export interface EventPublisher {
+  client: EventBridgeClient;
+  busName: string;
+}
+
+export interface PublishResult {
+  published: number;
+  /** Entries that still failed after the retries, with EventBridge's error code. */
+  failed: { event: SurveyEvent; errorCode: string; errorMessage: string }[];
+}
+
+const entryOf = (busName: string, event: SurveyEvent): PutEventsRequestEntry => ({
+  EventBusName: busName,
+  Source: EVENT_SOURCE,
+  DetailType: event.metadata.type,
+  Time: new Date(event.metadata.occurredAt),
+  Resources: [],
+  Detail: JSON.stringify(event),
+});
+
+const MAX_ATTEMPTS = 3;
+
+/** Puts the events on the bus; entries that fail are retried, what still fails is returned, never thrown. */
+export const publishEvents = async (
+  publisher: EventPublisher,
+  events: readonly SurveyEvent[],
+): Promise<PublishResult> => {
+  let pending = [...events];
+  let published = 0;
+  let failed: PublishResult['failed'] = [];
+  for (let attempt = 1; pending.length > 0 && attempt <= MAX_ATTEMPTS; attempt++) {
+    failed = [];
+    try {
+      // PutEvents takes at most 10 entries; one change raises at most 3.
+      const out = await publisher.client.send(
+        new PutEventsCommand({ Entries: pending.map((e) => entryOf(publisher.busName, e)) }),
+      );
+      const entries = out.Entries ?? [];
+      const retry: SurveyEvent[] = [];
+      pending.forEach((event, i) => {
+        const entry = entries[i];
+        if (entry?.EventId && !entry.ErrorCode) {
+          published++;
+          return;
+        }
+        retry.push(event);
+        failed.push({
+          event,
+          errorCode: entry?.ErrorCode ?? 'MissingEntry',
+          errorMessage: entry?.ErrorMessage ?? 'PutEvents returned no result for this entry',
+        });
+      });
+      if ((out.FailedEntryCount ?? 0) > 0 && retry.length === 0) {
+        // The count says some failed but no entry does: trust the count, retry them all.
+        retry.push(...pending);
+        failed = pending.map((event) => ({
+          event,
+          errorCode: 'FailedEntryCount',
+          errorMessage: `${out.FailedEntryCount} entries failed`,
+        }));
+        published -= pending.length;
+      }
+      pending = retry;
+    } catch (error) {
+      const e = error as Error;
+      failed = pending.map((event) => ({ event, errorCode: e.name, errorMessage: e.message }));
+    }
+    if (pending.length > 0 && attempt < MAX_ATTEMPTS)
+      await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+  }
+  return { published, failed };
+};

@@ -1,0 +1,306 @@
+/**
+ * The answering pages in a real headless Chromium against the real `npm start`: every page in every
+ * language, with and without JavaScript, and the link-scanner simulation. One stack and one browser for
+ * the whole file.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contactIdOf } from '#shared/contacts.ts';
+import type { SurveyEvent } from '#shared/events.ts';
+import { parseSigningKeys, signLink } from '#shared/links.ts';
+import { LOCALES, type Locale, t } from '#templates/index.ts';
+import { launchBrowser } from '../support/browser.ts';
+import { npsJson, type RunningStack, startStackProcess } from '../support/local-process.ts';
+import { inbox, linksOf, type StoredEmail } from '../support/stack.ts';
+
+let stack: RunningStack;
+let browser: Browser;
+let pagesWave: string;
+let scannerWave: string;
+const mail = new Map<string, StoredEmail>();
+
+const pageAddress = (locale: Locale, js: boolean) => `page-${locale}-${js ? 'js' : 'nojs'}@example.com`;
+const SCANNED = 'scanned-head-get@example.com';
+const CLICKED = 'scanned-browser@example.com';
+
+const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000) => {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until)
+      throw new Error(`timed out waiting for ${what}; the stack said:\n${stack.output()}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+};
+
+const createWave = async (name: string, rows: string[]) => {
+  const file = join(stack.env.NPS_STATE_DIR as string, `${name}.csv`);
+  writeFileSync(file, ['email,name,locale,team', ...rows.map((r) => `${r},Sales`)].join('\n'));
+  return (
+    await npsJson<{ id: string }>(stack.env, 'wave', 'create', '--name', name, '--audience', file, '--now')
+  ).id;
+};
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([startStackProcess(), launchBrowser()]);
+  const pageRows = LOCALES.flatMap((l) => [true, false].map((js) => `${pageAddress(l, js)},P,${l}`));
+  pagesWave = await createWave('pages', pageRows);
+  scannerWave = await createWave('scanner', [`${SCANNED},S,en`, `${CLICKED},C,sv`]);
+  const addresses = [...pageRows.map((r) => r.split(',')[0] as string), SCANNED, CLICKED];
+  const emails = await waitFor('every survey email', async () => {
+    const m = await inbox(stack.sesUrl, addresses);
+    return m.length === addresses.length ? m : undefined;
+  });
+  for (const e of emails) mail.set(e.destination.to[0] as string, e);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  expect(await stack?.stop()).toBe(0);
+});
+
+const local = (url: string) => url.replace(/^http:\/\/localhost:\d+/, stack.appUrl);
+const linkTo = (address: string, tail: RegExp) => {
+  const link = linksOf(mail.get(address) as StoredEmail).find((l) => tail.test(l));
+  if (!link) throw new Error(`no link ${tail} in the email to ${address}`);
+  return local(link);
+};
+const scoreUrl = (address: string, score: number) => linkTo(address, new RegExp(`/r/[^/]+/${score}$`));
+
+const events = (): SurveyEvent[] => {
+  let text = '';
+  try {
+    text = readFileSync(join(stack.env.NPS_STATE_DIR as string, 'events.jsonl'), 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { detail: SurveyEvent }).detail);
+};
+
+/** WCAG contrast of an element's text against the card it sits on. */
+const contrastOf = (page: Page, selector: string) =>
+  page
+    .locator(selector)
+    .first()
+    .evaluate((el) => {
+      const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+      const lum = (c: string) => {
+        const [r, g, b] = rgb(c).map((v) => {
+          const s = v / 255;
+          return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+        }) as [number, number, number];
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      let bgEl: Element | null = el;
+      let bg = 'rgba(0, 0, 0, 0)';
+      while (bgEl && /rgba\(0, 0, 0, 0\)|transparent/.test(bg)) {
+        bg = getComputedStyle(bgEl).backgroundColor;
+        bgEl = bgEl.parentElement;
+      }
+      const [a, b] = [lum(getComputedStyle(el).color), lum(bg)].sort((x, y) => y - x) as [number, number];
+      return (a + 0.05) / (b + 0.05);
+    });
+
+/** What every page must be: its language, its title, styles loaded under the CSP, fits a phone, readable. */
+const expectTrustworthyPage = async (page: Page, locale: Locale, titleKey: string, problems: string[]) => {
+  expect(await page.locator('html').getAttribute('lang')).toBe(locale);
+  expect((await page.locator('h1').textContent())?.trim()).toBe(t(locale, titleKey));
+  // page.css applied (a CSP without unsafe-inline still lets our own stylesheet in).
+  expect(await page.locator('main').evaluate((m) => getComputedStyle(m).maxWidth)).toBe('576px');
+  expect(
+    await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+  ).toBeLessThanOrEqual(0);
+  expect(await contrastOf(page, 'h1')).toBeGreaterThanOrEqual(4.5);
+  // Every visible form control has an accessible name.
+  const unnamed = await page.locator('textarea, input:not([type="hidden"]), button').evaluateAll((els) =>
+    els
+      .filter((el) => {
+        const id = el.id;
+        const label = id ? document.querySelector(`label[for="${id}"]`)?.textContent?.trim() : '';
+        return !label && !el.closest('label') && !el.textContent?.trim() && !el.getAttribute('aria-label');
+      })
+      .map((el) => el.outerHTML),
+  );
+  expect(unnamed).toEqual([]);
+  expect(problems).toEqual([]);
+};
+
+/** Waits until the page shows the page titled `titleKey` (after a form post or a click). */
+const shows = (page: Page, locale: Locale, titleKey: string) =>
+  page.locator('h1', { hasText: t(locale, titleKey) }).waitFor();
+
+const newContext = async (locale: Locale, js: boolean): Promise<[BrowserContext, Page, string[]]> => {
+  const context = await browser.newContext({
+    javaScriptEnabled: js,
+    locale,
+    viewport: { width: 360, height: 740 },
+    isMobile: true,
+  });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    // A 4xx page is meant to be one; anything else logged as an error (a CSP refusal) is a problem.
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  return [context, page, problems];
+};
+
+describe('every answering page in every language, with and without JavaScript', () => {
+  const cases = LOCALES.flatMap((locale) => [true, false].map((js) => [locale, js] as const));
+
+  it.each(cases)('%s, JavaScript %s', async (locale, js) => {
+    const address = pageAddress(locale, js);
+    const [context, page, problems] = await newContext(locale, js);
+    try {
+      // A detractor's page: why, and what would change it; a no-JS confirm button only without JS.
+      let res = await page.goto(scoreUrl(address, 3));
+      expect(res?.status()).toBe(200);
+      expect(res?.headers()['content-security-policy']).not.toContain('unsafe-inline');
+      expect(res?.headers()['referrer-policy']).toBe('no-referrer');
+      await expectTrustworthyPage(page, locale, 'page.score.title', problems);
+      expect(await page.locator('label[for="reason"]').textContent()).toBe(
+        t(locale, 'page.nps.detractor.reason'),
+      );
+      expect(await page.locator('label[for="improve"]').textContent()).toBe(
+        t(locale, 'page.nps.detractor.improve'),
+      );
+      const confirmOnly = page.getByRole('button', { name: t(locale, 'page.score.confirmOnly') });
+      expect(await confirmOnly.isVisible()).toBe(!js);
+      expect(await contrastOf(page, 'button[type="submit"]')).toBeGreaterThanOrEqual(4.5);
+
+      // A promoter's page, answered with the keyboard only.
+      res = await page.goto(scoreUrl(address, 10));
+      await expectTrustworthyPage(page, locale, 'page.score.title', problems);
+      expect(await page.locator('legend').textContent()).toBe(t(locale, 'page.nps.promoter.frequency'));
+      expect(await page.locator('label[for="referral"]').textContent()).toBe(
+        t(locale, 'page.nps.promoter.referral'),
+      );
+      await page.keyboard.press('Tab');
+      const order: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        const focused = await page.evaluate(() => {
+          const el = document.activeElement as HTMLElement;
+          return `${el.tagName}#${el.id}:${getComputedStyle(el).outlineStyle}`;
+        });
+        order.push(focused);
+        if (focused.startsWith('TEXTAREA#referral')) await page.keyboard.type('My <b>team</b>');
+        if (focused.startsWith('INPUT#referralConsent')) await page.keyboard.press('Space');
+        if (focused.startsWith('BUTTON')) break;
+        await page.keyboard.press('Tab');
+      }
+      expect(order.some((f) => f.startsWith('INPUT#recommendFrequency-0'))).toBe(true);
+      expect(order.at(-1)).toMatch(/^BUTTON#:(solid|auto)$/); // reached, with a visible focus ring
+      await page.keyboard.press('Enter');
+      await shows(page, locale, 'page.done.title');
+      await expectTrustworthyPage(page, locale, 'page.done.title', problems);
+
+      // Without JavaScript the detractor confirms a changed score with the button alone.
+      if (!js) {
+        await page.goto(scoreUrl(address, 3));
+        await confirmOnly.click();
+        await shows(page, locale, 'page.done.title');
+        await expectTrustworthyPage(page, locale, 'page.done.title', problems);
+      }
+
+      // Links that cannot be used: a friendly page in the reader's language, with a 4xx status.
+      const good = scoreUrl(address, 5);
+      res = await page.goto(
+        good.replace(/\/r\/([^/]+)\//, (_, tok: string) => `/r/${tok.slice(0, -4)}AAAA/`),
+      );
+      expect(res?.status()).toBe(400);
+      await expectTrustworthyPage(page, locale, 'page.error.invalid.title', problems);
+      const keys = parseSigningKeys(
+        readFileSync(join(stack.env.NPS_STATE_DIR as string, 'signing-keys.json'), 'utf8'),
+      );
+      const expired = signLink(keys, {
+        purpose: 'r',
+        waveId: pagesWave,
+        contactId: contactIdOf(address),
+        expiresAt: Math.floor(Date.now() / 1000) - 60,
+      });
+      res = await page.goto(`${stack.appUrl}/r/${expired}/5`);
+      expect(res?.status()).toBe(410);
+      await expectTrustworthyPage(page, locale, 'page.error.expired.title', problems);
+      res = await page.goto(`${stack.appUrl}/nothing-here`);
+      expect(res?.status()).toBe(404);
+      await expectTrustworthyPage(page, locale, 'page.error.notFound.title', problems);
+
+      // Unsubscribe: GET asks, the button unsubscribes.
+      res = await page.goto(linkTo(address, /\/u\/[^/]+$/));
+      expect(res?.status()).toBe(200);
+      await expectTrustworthyPage(page, locale, 'page.unsubscribe.title', problems);
+      await page.getByRole('button', { name: t(locale, 'page.unsubscribe.button') }).click();
+      await shows(page, locale, 'page.unsubscribed.title');
+      await expectTrustworthyPage(page, locale, 'page.unsubscribed.title', problems);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('counted each answer and put its events on the local bus', async () => {
+    const status = await waitFor('eight counted responses', async () => {
+      const s = await npsJson<{ responses: number; quarantined: number }>(
+        stack.env,
+        'wave',
+        'status',
+        pagesWave,
+      );
+      return s.responses === 8 ? s : undefined;
+    });
+    expect(status.quarantined).toBe(0);
+    const mine = events().filter((e) => e.data.waveId === pagesWave);
+    for (const locale of LOCALES) {
+      const js = mine.filter((e) => e.data.email === pageAddress(locale, true));
+      const noJs = mine.filter((e) => e.data.email === pageAddress(locale, false));
+      // (With JavaScript a slow run may also dwell before the submit: a commit without answers first.)
+      expect(js.filter((e) => e.metadata.type === 'ReferralConsentGiven')).toHaveLength(1);
+      expect(js.filter((e) => e.metadata.type === 'DetractorResponded')).toEqual([]);
+      expect(js.at(-1)?.data).toMatchObject({ score: 10, locale, answers: { referral: 'My <b>team</b>' } });
+      expect(noJs.map((e) => e.metadata.type)).toEqual([
+        'ResponseCommitted',
+        'ReferralConsentGiven',
+        'ResponseCommitted',
+        'DetractorResponded',
+      ]);
+      expect(noJs[2]?.data).toMatchObject({ score: 3, previous: { score: 10, category: 'promoter' } });
+    }
+    expect(stack.output()).toMatch(/\[local\] event ResponseCommitted/);
+  });
+});
+
+describe('a link scanner', () => {
+  it('counts nothing from HEAD and GET of every link, or a browser opening all eleven scores at once', async () => {
+    for (const link of linksOf(mail.get(SCANNED) as StoredEmail)) {
+      await fetch(local(link), { method: 'HEAD' });
+      await fetch(local(link));
+    }
+    // A sandboxing gateway that runs JavaScript: all eleven score pages open at once, long enough to dwell.
+    const context = await browser.newContext();
+    const scores = Array.from({ length: 11 }, (_, s) => s);
+    const tabs = await Promise.all(scores.map(() => context.newPage()));
+    await Promise.all(tabs.map((tab, s) => tab.goto(scoreUrl(CLICKED, s))));
+    await new Promise((r) => setTimeout(r, 6_000));
+    await context.close();
+
+    const status = await waitFor('both scanned links quarantined', async () => {
+      const s = await npsJson<{ responses: number; quarantined: number }>(
+        stack.env,
+        'wave',
+        'status',
+        scannerWave,
+      );
+      return s.quarantined === 2 ? s : undefined;
+    });
+    expect(status.responses).toBe(0);
+    const report = await npsJson<{ histogram: number[] }>(stack.env, 'report', '--wave', scannerWave);
+    expect(report.histogram.reduce((a, b) => a + b, 0)).toBe(0);
+    expect(events().filter((e) => e.data.waveId === scannerWave)).toEqual([]);
+  });
+});
