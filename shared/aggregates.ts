@@ -28,9 +28,9 @@ export interface ItemChange {
 }
 
 /** counter key (pk|sk) → attribute → delta */
-type Deltas = Map<string, Map<string, number>>;
+export type Deltas = Map<string, Map<string, number>>;
 
-const counterId = (pk: string, sk: string) => `${pk}|${sk}`;
+export const counterId = (pk: string, sk: string) => `${pk}|${sk}`;
 
 const add = (deltas: Deltas, pk: string, sk: string, attribute: string, by: number) => {
   if (by === 0) return;
@@ -52,8 +52,11 @@ export const scopesOf = (image: Record<string, unknown>): string[] => {
   return scopes;
 };
 
-/** What one image of an item counts, with sign: +1 for the new image, −1 for the old. */
-const contribute = (
+/**
+ * What one image of an item counts, with sign: +1 for the new image, −1 for the old. The live aggregator
+ * and `nps aggregates verify` (sign +1 over every current item) share it, so they count the same things.
+ */
+export const contribute = (
   deltas: Deltas,
   segments: Set<string>,
   image: Record<string, unknown> | undefined,

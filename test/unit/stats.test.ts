@@ -51,3 +51,52 @@ describe('NPS arithmetic', () => {
     expect(ces.mean).toBe(6.5);
   });
 });
+
+/** Values below were computed by hand (a calculator, not this code): the formulas are in each comment. */
+describe('statistics against independently computed values', () => {
+  it('gives an adjusted-Wald margin of ±45.0 for five promoters out of five', () => {
+    // p' = 5.75/8 = 0.71875, d' = 0.75/8 = 0.09375, var = p'+d' − (p'−d')² = 0.421875,
+    // 100 × 1.959964 × sqrt(0.421875 / 8) = 45.01; plain Wald would claim ±0.
+    expect(summarize('nps', nps(0, 0, 5)).marginOfError).toBe(45);
+    expect(waldMargin(5, 0, 5)).toBe(0);
+  });
+
+  it('gives the z of a change from the two samples’ variances', () => {
+    // before p=0.3 d=0.4 (var 0.69), after p=0.5 d=0.2 (var 0.61), n=400 each:
+    // se = 100 × sqrt((0.69 + 0.61)/400) = 5.7009, z = 40 / 5.7009 = 7.016.
+    const change = compareNps(summarize('nps', nps(80, 120, 200)), summarize('nps', nps(160, 120, 120)));
+    expect(change?.z).toBeCloseTo(7.02, 2);
+  });
+
+  it('draws the line of significance at |z| = 1.96', () => {
+    const before = summarize('nps', nps(120, 160, 120)); // NPS 0, var 0.6
+    // p=0.355 d=0.25: ΔNPS 10.5, var 0.593975, se 5.4635, z 1.922: not significant.
+    const below = compareNps(summarize('nps', nps(100, 158, 142)), before);
+    expect(below).toMatchObject({ delta: 10.5, significant: false });
+    expect(below?.z).toBeCloseTo(1.92, 2);
+    // p=0.36 d=0.245: ΔNPS 11.5, var 0.591775, se 5.4582, z 2.107: significant.
+    const above = compareNps(summarize('nps', nps(98, 158, 144)), before);
+    expect(above).toMatchObject({ delta: 11.5, significant: true });
+    expect(above?.z).toBeCloseTo(2.11, 2);
+    // And a fall is as significant as a rise.
+    expect(compareNps(before, summarize('nps', nps(98, 158, 144)))).toMatchObject({
+      delta: -11.5,
+      significant: true,
+    });
+  });
+
+  it('gives the mean score and keeps the whole distribution', () => {
+    const histogram = [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3]; // (0 + 3×10) / 4 = 7.5
+    const s = summarize('nps', histogram);
+    expect(s.mean).toBe(7.5);
+    expect(s.histogram).toEqual(histogram);
+    expect(s.nps).toBe(50); // 75% − 25%
+  });
+
+  it('gives CSAT as the share satisfied (4–5) and CES as the mean effort on 1–7', () => {
+    // CSAT 1–5: 2 unsatisfied, 1 neutral, 5 satisfied of 8 → 62.5%; mean (1+2+3+4+4+5+5+5)/8 = 3.625 → 3.63.
+    expect(summarize('csat', [1, 1, 1, 2, 3])).toMatchObject({ satisfied: 0.625, mean: 3.63, responses: 8 });
+    // CES 1–7: scores 1, 4, 4, 7 → mean 4; 1 of 4 low effort (5–7).
+    expect(summarize('ces', [1, 0, 0, 2, 0, 0, 1])).toMatchObject({ mean: 4, satisfied: 0.25 });
+  });
+});
