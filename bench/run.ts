@@ -15,7 +15,10 @@ const files = readdirSync(here)
   .sort();
 
 const { ctx, stop } = await startBenchServices();
-const results: Record<string, unknown> = { node: process.version, cpus: (await import('node:os')).cpus().length };
+const results: Record<string, unknown> = {
+  node: process.version,
+  cpus: (await import('node:os')).cpus().length,
+};
 try {
   for (const file of files) {
     const name = file.replace(/\.bench\.ts$/, '');

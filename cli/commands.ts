@@ -1,5 +1,5 @@
 /** The CLI's commands: each validates its options, calls one use case, and shapes JSON and text output. */
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type Counts, readCounts } from '#shared/aggregates.ts';
 import { readAudience } from '#shared/audience.ts';
@@ -8,12 +8,23 @@ import { digestTimeZone, emailConfig, surveyPolicy, tableName } from '#shared/co
 import { type Reader, sendDigest, subscribeReader, unsubscribeReader } from '#shared/digest.ts';
 import { eraseContact } from '#shared/erasure.ts';
 import { ALL_TIME, aggregateKey } from '#shared/keys.ts';
-import { buildReport } from '#shared/report.ts';
+import { rebuildAggregates, verifyAggregates } from '#shared/recount.ts';
+import { buildReport, isoWeekRange } from '#shared/report.ts';
 import { summarize } from '#shared/stats.ts';
 import { isSurveyKind, type SurveyKind } from '#shared/survey.ts';
 import { parseDurationDays } from '#shared/time.ts';
 import { cancelWave, createWave, getWave, listWaves, type Wave } from '#shared/waves.ts';
 import { isLocale, type Locale } from '#templates/index.ts';
+
+import { trackedFile } from './progress.ts';
+
+/** Passes rows through, counting them for the progress bar. */
+async function* countRows<T>(rows: AsyncIterable<T>, count: () => void): AsyncGenerator<T> {
+  for await (const row of rows) {
+    count();
+    yield row;
+  }
+}
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -23,6 +34,8 @@ type Options = Record<string, string | boolean | undefined>;
 export interface Output {
   data: unknown;
   text: string;
+  /** Non-zero to report a finding (e.g. `aggregates verify` found differences) while still printing. */
+  exitCode?: number;
 }
 
 const str = (o: Options, name: string): string | undefined => {
@@ -83,6 +96,18 @@ export const run = async (
           `--every must be a duration of at least a day like 90d or 12w, not "${everyRaw}"`,
         );
       }
+      const spreadRaw = str(o, 'spread');
+      const spreadDays = spreadRaw === undefined ? undefined : parseDurationDays(spreadRaw);
+      if (spreadRaw !== undefined && (spreadDays === undefined || spreadDays <= 0 || spreadDays > 30)) {
+        throw new UsageError(`--spread must be a duration from 1h to 30d like 3d, not "${spreadRaw}"`);
+      }
+      if (spreadDays && everyDays && spreadDays >= everyDays) {
+        throw new UsageError(`--spread (${spreadRaw}) must be shorter than --every (${everyRaw})`);
+      }
+      // Two passes over the file (validate, then write), each with its own bar on a terminal.
+      let rows = 0;
+      let pass = 0;
+      const open = trackedFile(file, io.progress);
       const result = await createWave(
         store,
         {
@@ -92,14 +117,21 @@ export const run = async (
           product: str(o, 'product') ?? process.env.NPS_PRODUCT ?? 'Acme',
           sendAt,
           ...(everyDays ? { every: `P${everyDays}D` } : {}),
+          ...(spreadDays ? { spreadDays } : {}),
         },
-        () => readAudience(createReadStream(file), file),
-        {
-          skipInvalid: Boolean(o['skip-invalid']),
-          file,
-          onProgress: (rows) =>
-            io.progress?.(`importing ${file}: ${rows.toLocaleString('en')} recipients written`),
+        () => {
+          pass++;
+          rows = 0;
+          const phase = pass === 1 ? 'checking' : 'importing';
+          return countRows(
+            readAudience(
+              open(phase, () => rows),
+              file,
+            ),
+            () => rows++,
+          );
         },
+        { skipInvalid: Boolean(o['skip-invalid']), file },
       );
       return {
         data: result,
@@ -138,14 +170,25 @@ export const run = async (
       return { data: { id: wave.id, status: wave.status }, text: `Cancelled wave ${wave.id}` };
     }
     case 'report': {
-      const since = dayOf(o, 'since');
+      const week = str(o, 'week');
+      const weekRange = week === undefined ? undefined : isoWeekRange(week);
+      if (week !== undefined && !weekRange)
+        throw new UsageError(`--week must be an ISO week like 2026-W47, not "${week}"`);
+      if (weekRange && (o.since || o.until)) throw new UsageError('give either --week or --since/--until');
+      const since = weekRange?.since ?? dayOf(o, 'since');
+      const until = weekRange?.until ?? dayOf(o, 'until');
+      if (until && !since) throw new UsageError('--until needs --since');
+      if (o.wave && o.segment)
+        throw new UsageError(
+          '--segment cannot be combined with --wave: segment counters are kept across all waves of a survey kind',
+        );
       const waveId = str(o, 'wave');
       const kind = waveId && !o.survey ? (await getWave(ddb, store.table, waveId)).kind : kindOf(o);
       const report = await buildReport(store, {
         kind,
         ...(waveId ? { waveId } : {}),
         ...(str(o, 'segment') ? { segment: str(o, 'segment') } : {}),
-        ...(since ? { range: { since } } : {}),
+        ...(since ? { range: { since, ...(until ? { until } : {}) } } : {}),
       });
       const lines = [
         `${report.responses} responses, NPS ${signed(report.nps)} ±${report.marginOfError ?? 'n/a'}`,
@@ -204,6 +247,34 @@ export const run = async (
           : `${result.address} was not subscribed`,
       };
     }
+    case 'aggregates verify': {
+      const result = await verifyAggregates(store);
+      return {
+        data: result,
+        text: result.ok
+          ? `Aggregates match a recount of ${result.responses} responses and ${result.recipients} recipients`
+          : [
+              `${result.differences.length} counters and ${result.segments.length} segment values differ from a recount (run \`nps aggregates rebuild\`):`,
+              ...result.differences
+                .slice(0, 50)
+                .map((d) => `  ${d.pk} ${d.sk} ${d.attribute}: counted ${d.actual}, recount ${d.expected}`),
+              ...result.segments.map((d) => `  ${d.kind} segment ${d.value}: ${d.problem}`),
+            ].join('\n'),
+        exitCode: result.ok ? 0 : 1,
+      };
+    }
+    case 'aggregates rebuild': {
+      const result = await rebuildAggregates(store);
+      return {
+        data: result,
+        text: `Repaired ${result.repaired.length} counters and ${result.segmentsRepaired.length} segment values; ${
+          result.after.ok
+            ? 'aggregates now match a recount'
+            : `${result.after.differences.length} differences remain (changes still in the stream? run it again once the aggregator has caught up)`
+        }`,
+        exitCode: result.after.ok ? 0 : 1,
+      };
+    }
     case 'contact erase': {
       if (!arg) throw new UsageError('contact erase needs an address');
       const result = await eraseContact(store, arg, new Date());
@@ -244,6 +315,8 @@ const waveStatus = async (store: { ddb: DynamoDBDocumentClient; table: string },
     status: wave.status,
     sendAt: wave.sendAt,
     ...(wave.every ? { every: wave.every } : {}),
+    ...(wave.spreadDays ? { spreadDays: wave.spreadDays } : {}),
+    ...(wave.parentId ? { previous: wave.parentId, occurrence: wave.occurrence } : {}),
     recipients: wave.recipients,
     sent: counts.sent,
     failed,

@@ -25,10 +25,13 @@ const main = async () => {
       at: { type: 'string' },
       now: { type: 'boolean' },
       every: { type: 'string' },
+      spread: { type: 'string' },
       'skip-invalid': { type: 'boolean' },
       wave: { type: 'string' },
       segment: { type: 'string' },
       since: { type: 'string' },
+      until: { type: 'string' },
+      week: { type: 'string' },
       to: { type: 'string' },
       period: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -44,14 +47,18 @@ const main = async () => {
   const result = await run(positionals, values, { progress });
   if (progress) process.stderr.write('\r\x1b[K');
   process.stdout.write(json ? `${JSON.stringify(result.data)}\n` : `${result.text}\n`);
+  if (result.exitCode) process.exitCode = result.exitCode;
 };
 
 const USAGE = `Usage: nps <command> [options] [--json]
 
   wave create --name NAME --audience FILE.csv [--survey nps|csat|ces] [--locale en|nl|sv|de]
-              [--product NAME] [--at ISO-8601 | --now] [--every 90d] [--skip-invalid]
+              [--product NAME] [--at ISO-8601 | --now] [--every 90d] [--spread 3d] [--skip-invalid]
   wave status ID        wave list        wave cancel ID
-  report [--wave ID] [--segment COLUMN] [--since YYYY-MM-DD] [--survey nps|csat|ces]
+  report [--wave ID] [--segment COLUMN] [--since YYYY-MM-DD [--until YYYY-MM-DD] | --week 2026-W47]
+         [--survey nps|csat|ces]
+  aggregates verify     recount from the responses and list differing counters (exit 1 if any)
+  aggregates rebuild    repair them (run with the aggregator caught up)
   digest send [--to ADDR[,ADDR...]] [--period 7d] [--locale en|nl|sv|de]
   digest subscribe ADDR [--locale en|nl|sv|de]      digest unsubscribe ADDR
   contact erase ADDR

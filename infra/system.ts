@@ -56,6 +56,8 @@ export interface FunctionSpec {
   table: TableAccess;
   sendsEmail: boolean;
   signsLinks: boolean;
+  /** Publishes response events to the event bus (EVENT_BUS_NAME and events:PutEvents on that bus). */
+  publishesEvents?: boolean;
   memoryMb: number;
   timeoutSeconds: number;
 }
@@ -68,6 +70,7 @@ export const FUNCTIONS = {
     table: 'readWrite',
     sendsEmail: false,
     signsLinks: true,
+    publishesEvents: true,
     memoryMb: 512,
     timeoutSeconds: 10,
   },
@@ -130,4 +133,6 @@ export const ENV = {
   linkSecretArn: 'LINK_SECRET_ARN',
   linkSigningKeys: 'LINK_SIGNING_KEYS',
   digestTimeZone: 'DIGEST_TIME_ZONE',
+  /** The EventBridge bus answers are published to (`docs/events.md`). */
+  eventBusName: 'EVENT_BUS_NAME',
 } as const;

@@ -48,6 +48,10 @@ export interface SurveyPolicy {
   /** Distinct scores from one link within `burstWindowSeconds` that mark it as automated. */
   burstDistinctScores: number;
   burstWindowSeconds: number;
+  /** After the hidden trap link of an email is opened, commits within this many seconds are quarantined. */
+  automatedWindowSeconds: number;
+  /** Requests one link (wave and contact) may make per minute before it gets 429. */
+  linkRequestsPerMinute: number;
   /** Segments with fewer responses show no NPS. */
   minSegmentResponses: number;
 }
@@ -58,6 +62,8 @@ export const surveyPolicy = (): SurveyPolicy => ({
   dwellSeconds: optionalNumber('DWELL_SECONDS', 5),
   burstDistinctScores: 3,
   burstWindowSeconds: optionalNumber('BURST_WINDOW_SECONDS', 30),
+  automatedWindowSeconds: optionalNumber('AUTOMATED_WINDOW_SECONDS', 60),
+  linkRequestsPerMinute: optionalNumber('LINK_REQUESTS_PER_MINUTE', 60),
   minSegmentResponses: optionalNumber('MIN_SEGMENT_RESPONSES', 30),
 });
 

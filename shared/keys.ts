@@ -9,6 +9,8 @@
  *   Contact    CONTACT#id     META
  *   Aggregate  AGG#kind#scope ALL | DAY#yyyy-mm-dd
  *   Reader     DIGEST         READER#address
+ *   Rate       RATE#wave#contact  MIN#epochMinute  (per-link request counter, TTL)
+ *   Send rate  SENDRATE#ses   SEC#epochSecond  (emails sent account-wide in that second, shared by senders, TTL)
  *   GSI1: due waves (DUE / sendAt#id) and feedback by day (FEEDBACK#day / at#wave#contact)
  */
 
@@ -23,6 +25,11 @@ export const responseKey = (waveId: string, contactId: string) => ({
 });
 export const appliedKey = (pk: string, sk: string) => ({ pk, sk: `APPLIED#${sk}` });
 export const contactKey = (contactId: string) => ({ pk: `CONTACT#${contactId}`, sk: 'META' });
+export const linkRateKey = (waveId: string, contactId: string, epochMinute: number) => ({
+  pk: `RATE#${waveId}#${contactId}`,
+  sk: `MIN#${epochMinute}`,
+});
+export const sendRateKey = (epochSecond: number) => ({ pk: 'SENDRATE#ses', sk: `SEC#${epochSecond}` });
 export const readerKey = (address: string) => ({ pk: 'DIGEST', sk: `READER#${address}` });
 export const aggregateKey = (kind: string, scope: string, period: string) => ({
   pk: `AGG#${kind}#${scope}`,

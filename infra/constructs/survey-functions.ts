@@ -15,8 +15,16 @@ import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV, FUNCTIONS, type FunctionName, type Schedule as ScheduleSpec, type Trigger } from '../system.ts';
+import {
+  ENV,
+  FUNCTIONS,
+  type FunctionName,
+  type FunctionSpec,
+  type Schedule as ScheduleSpec,
+  type Trigger,
+} from '../system.ts';
 import type { DataStore } from './data-store.ts';
+import { SurveyEvents } from './survey-events.ts';
 import { SurveyFunction } from './survey-function.ts';
 
 export interface SurveyFunctionsProps {
@@ -33,12 +41,15 @@ export interface SurveyFunctionsProps {
  */
 export class SurveyFunctions extends Construct {
   readonly functions: Record<FunctionName, SurveyFunction>;
+  /** The bus response events are published to. */
+  readonly events: SurveyEvents;
   /** The public survey endpoint, `https://<id>.lambda-url.<region>.on.aws/`. */
   readonly surveyUrl: FunctionUrl;
 
   constructor(scope: Construct, id: string, props: SurveyFunctionsProps) {
     super(scope, id);
     const { dataStore } = props;
+    this.events = new SurveyEvents(this, 'Events');
 
     const functions: Partial<Record<FunctionName, SurveyFunction>> = {};
     for (const [name, spec] of Object.entries(FUNCTIONS) as [
@@ -50,6 +61,7 @@ export class SurveyFunctions extends Construct {
       if (spec.sendsEmail)
         fn.bindEmail(dataStore.emailIdentity, dataStore.configurationSet, props.fromAddress);
       if (spec.signsLinks) fn.bindSecret(dataStore.linkSigningKeys);
+      if ((spec as FunctionSpec).publishesEvents) fn.bindEventBus(this.events.bus);
       fn.lambda.addEnvironment(ENV.digestTimeZone, props.digestTimeZone);
       functions[name] = fn;
     }

@@ -66,7 +66,17 @@ export const toFunctionUrlEvent = (req: IncomingMessage, body: Buffer): LambdaFu
   } as LambdaFunctionURLEvent;
 };
 
-export const startHttp = (port: number, handler: Handler, isReady: () => boolean): Promise<Server> =>
+/** Local-only endpoints beside the survey function (e.g. the SES events stand-in): POST path → handler. */
+export type LocalRoutes = Readonly<
+  Record<string, (body: string) => Promise<{ statusCode: number; body: string }>>
+>;
+
+export const startHttp = (
+  port: number,
+  handler: Handler,
+  isReady: () => boolean,
+  routes: LocalRoutes = {},
+): Promise<Server> =>
   new Promise((resolve, reject) => {
     const server = createServer(async (req, res) => {
       try {
@@ -75,6 +85,12 @@ export const startHttp = (port: number, handler: Handler, isReady: () => boolean
           return;
         }
         const body = await readBody(req);
+        const route = req.method === 'POST' ? routes[(req.url ?? '').split('?')[0] ?? ''] : undefined;
+        if (route) {
+          const out = await route(body.toString('utf8'));
+          res.writeHead(out.statusCode, { 'content-type': 'application/json' }).end(out.body || undefined);
+          return;
+        }
         const result = (await handler(toFunctionUrlEvent(req, body), lambdaContext('surveyHttp'))) as Exclude<
           LambdaFunctionURLResult,
           string

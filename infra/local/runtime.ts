@@ -6,11 +6,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { TABLE } from '../system.ts';
+import { ENV, TABLE } from '../system.ts';
 import { applyLocalEnvironment, type LocalSettings } from './environment.ts';
+import { startLocalEventBus } from './event-bus.ts';
 import { startHttp } from './http.ts';
 import { loadHandler } from './lambda.ts';
 import { assertJava, assertPortFree, ensureTable, startDynamoDbLocal, startSesEmulator } from './services.ts';
+import { deliverSesEvent, SES_EVENTS_PATH } from './ses-events.ts';
 import { type StreamPoller, startStreamPoller, streamsClient } from './streams.ts';
 import { startTicker } from './ticker.ts';
 
@@ -45,13 +47,26 @@ export const startLocalStack = async (
     const ddb = new DynamoDBClient({});
     await ensureTable(ddb, TABLE.name);
 
-    const [surveyHttp, sendDueWaves, sendDigest, aggregateResponses] = await Promise.all([
+    // Response events: logged and appended to .local/events.jsonl, through the same variables as in AWS.
+    const bus = await startLocalEventBus({
+      busName: 'nps-local',
+      file: join(settings.stateDir, 'events.jsonl'),
+      log,
+    });
+    stops.push(() => bus.stop());
+    process.env[ENV.eventBusName] = bus.busName;
+    process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = bus.endpoint;
+
+    const [surveyHttp, sendDueWaves, sendDigest, aggregateResponses, sesEvents] = await Promise.all([
       loadHandler('surveyHttp'),
       loadHandler('sendDueWaves'),
       loadHandler('sendDigest'),
       loadHandler('aggregateResponses'),
+      loadHandler('sesEvents'),
     ]);
-    const http = await startHttp(settings.appPort, surveyHttp, () => ready);
+    const http = await startHttp(settings.appPort, surveyHttp, () => ready, {
+      [SES_EVENTS_PATH]: (body) => deliverSesEvent(sesEvents, body),
+    });
     stops.push(() => new Promise<void>((r) => http.close(() => r())));
 
     const poller: StreamPoller = await startStreamPoller({
