@@ -16,7 +16,14 @@ import {
   type SESv2Client,
   SendBulkEmailCommand,
 } from '@aws-sdk/client-sesv2';
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { escapeHtml, type Locale, surveyEmail } from '#templates/index.ts';
 import type { EmailConfig, SurveyPolicy } from './config.ts';
 import { blockedReason, getContacts } from './contacts.ts';
@@ -250,17 +257,13 @@ const sendChunk = async (deps: SenderDeps, run: WaveRun, chunk: Recipient[]) => 
     chunk.map((r) => r.contactId),
   );
   let eligible: Recipient[] = [];
-  await Promise.all(
-    chunk.map(async (r) => {
-      const blocked = blockedReason(contacts.get(r.contactId), now, deps.policy.fatigueDays);
-      if (!blocked) {
-        eligible.push(r);
-        return;
-      }
-      if (await transition(deps, r, 'pending', { status: 'skipped', reason: blocked }).catch(ignoreConflict))
-        report.skipped++;
-    }),
-  );
+  const skips: Transition[] = [];
+  for (const r of chunk) {
+    const blocked = blockedReason(contacts.get(r.contactId), now, deps.policy.fatigueDays);
+    if (blocked) skips.push({ r, from: 'pending', set: { status: 'skipped', reason: blocked } });
+    else eligible.push(r);
+  }
+  report.skipped += (await transitionAll(deps, skips)).filter(Boolean).length;
   if (eligible.length === 0) return;
   if (wave.spreadDays) {
     const granted = await takeSpreadQuota(deps, wave, eligible.length);
@@ -279,17 +282,15 @@ const sendChunk = async (deps: SenderDeps, run: WaveRun, chunk: Recipient[]) => 
       continue;
     }
     // Claimed right before the call, so a crash leaves as few recipients as possible in doubt.
-    const group: Recipient[] = [];
-    await Promise.all(
-      candidates.map(async (r) => {
-        const ok = await transition(deps, r, 'pending', {
-          status: 'claimed',
-          claimedAt: now.toISOString(),
-          claimedBy: run.senderId,
-        }).catch(ignoreConflict);
-        if (ok) group.push(r);
-      }),
+    const claimed = await transitionAll(
+      deps,
+      candidates.map((r) => ({
+        r,
+        from: 'pending',
+        set: { status: 'claimed', claimedAt: now.toISOString(), claimedBy: run.senderId },
+      })),
     );
+    const group = candidates.filter((_, i) => claimed[i]);
     if (wave.spreadDays && group.length < candidates.length)
       await returnSpreadQuota(deps, wave, candidates.length - group.length);
     if (group.length === 0) continue;
@@ -333,19 +334,29 @@ const sendGroup = async (
       throw error;
     }
     const retry: Recipient[] = [];
+    const sentAt = deps.now();
+    const delivered: Transition[] = [];
+    remaining.forEach((r, i) => {
+      const result = results[i];
+      if (result?.Status !== 'SUCCESS') return;
+      delivered.push({
+        r,
+        from: 'claimed',
+        set: {
+          status: 'sent',
+          sentAt: sentAt.toISOString(),
+          sentDay: dayIn(deps.timeZone, sentAt),
+          messageId: result?.MessageId ?? '',
+        },
+      });
+    });
+    run.report.sent += (await transitionAll(deps, delivered, { markSurveyed: true })).filter(Boolean).length;
     await Promise.all(
       remaining.map(async (r, i) => {
         const result = results[i];
         const status = result?.Status ?? 'NO_RESULT';
         if (status === 'SUCCESS') {
-          await transition(deps, r, 'claimed', {
-            status: 'sent',
-            sentAt: deps.now().toISOString(),
-            sentDay: dayIn(deps.timeZone, deps.now()),
-            messageId: result?.MessageId ?? '',
-          });
-          await markSurveyed(deps, r);
-          run.report.sent++;
+          // recorded above, in one transaction with the others
         } else if (RETRY_ENTRY.has(status)) {
           retry.push(r);
         } else if (DEFER_ENTRY.has(status)) {
@@ -423,12 +434,14 @@ const sendBulk = async (
   return out.BulkEmailEntryResults ?? [];
 };
 
-const transition = async (
-  deps: SenderDeps,
-  r: Recipient,
-  from: string,
-  set: Record<string, string>,
-): Promise<boolean> => {
+interface Transition {
+  r: Recipient;
+  from: string;
+  set: Record<string, string>;
+}
+
+/** The conditional update that moves one recipient from one state to the next. */
+const transitionUpdate = (deps: SenderDeps, { r, from, set }: Transition) => {
   const names: Record<string, string> = { '#s': 'status' };
   const values: Record<string, unknown> = { ':from': from, ':one': 1 };
   const assignments = Object.entries(set).map(([k, v], i) => {
@@ -436,17 +449,52 @@ const transition = async (
     values[`:v${i}`] = v;
     return `#f${i} = :v${i}`;
   });
-  await deps.ddb.send(
-    new UpdateCommand({
-      TableName: deps.table,
-      Key: recipientKey(r.waveId, r.contactId),
-      UpdateExpression: `SET ${assignments.join(', ')} ADD version :one`,
-      ConditionExpression: '#s = :from',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
+  return {
+    TableName: deps.table,
+    Key: recipientKey(r.waveId, r.contactId),
+    UpdateExpression: `SET ${assignments.join(', ')} ADD version :one`,
+    ConditionExpression: '#s = :from',
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+};
+
+const transition = async (deps: SenderDeps, r: Recipient, from: string, set: Record<string, string>) => {
+  await deps.ddb.send(new UpdateCommand(transitionUpdate(deps, { r, from, set })));
+  return true;
+};
+
+/**
+ * Many transitions (and, optionally, the contacts' "surveyed" marks) in one transaction: one round trip per
+ * bulk call instead of one per recipient. When any condition fails (another sender got there first) the
+ * transaction changes nothing, and the transitions are made one by one so the rest still go through.
+ * Returns, per transition, whether it happened.
+ */
+const transitionAll = async (
+  deps: SenderDeps,
+  transitions: Transition[],
+  options: { markSurveyed?: boolean } = {},
+): Promise<boolean[]> => {
+  if (transitions.length === 0) return [];
+  const items: NonNullable<TransactWriteCommandInput['TransactItems']> = transitions.map((t) => ({
+    Update: transitionUpdate(deps, t),
+  }));
+  if (options.markSurveyed) items.push(...transitions.map((t) => ({ Update: surveyedUpdate(deps, t.r) })));
+  if (items.length <= 100) {
+    try {
+      await deps.ddb.send(new TransactWriteCommand({ TransactItems: items }));
+      return transitions.map(() => true);
+    } catch (error) {
+      if ((error as Error).name !== 'TransactionCanceledException') throw error;
+    }
+  }
+  return Promise.all(
+    transitions.map(async (t) => {
+      const ok = await transition(deps, t.r, t.from, t.set).catch(ignoreConflict);
+      if (ok && options.markSurveyed) await markSurveyed(deps, t.r);
+      return ok;
     }),
   );
-  return true;
 };
 
 const ignoreConflict = (error: unknown): false => {
@@ -454,20 +502,20 @@ const ignoreConflict = (error: unknown): false => {
   throw error;
 };
 
+const surveyedUpdate = (deps: SenderDeps, r: Recipient) => ({
+  TableName: deps.table,
+  Key: contactKey(r.contactId),
+  UpdateExpression: 'SET contactId = :id, email = :email, lastSurveyedAt = :now ADD waves :wave',
+  ExpressionAttributeValues: {
+    ':id': r.contactId,
+    ':email': r.email,
+    ':now': deps.now().toISOString(),
+    ':wave': new Set([r.waveId]),
+  },
+});
+
 const markSurveyed = async (deps: SenderDeps, r: Recipient) => {
-  await deps.ddb.send(
-    new UpdateCommand({
-      TableName: deps.table,
-      Key: contactKey(r.contactId),
-      UpdateExpression: 'SET contactId = :id, email = :email, lastSurveyedAt = :now ADD waves :wave',
-      ExpressionAttributeValues: {
-        ':id': r.contactId,
-        ':email': r.email,
-        ':now': deps.now().toISOString(),
-        ':wave': new Set([r.waveId]),
-      },
-    }),
-  );
+  await deps.ddb.send(new UpdateCommand(surveyedUpdate(deps, r)));
 };
 
 const finishWave = async (deps: SenderDeps, wave: Wave) => {
