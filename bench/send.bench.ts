@@ -85,9 +85,11 @@ const bench: Bench = async (ctx) => {
     timeZone: 'Europe/Amsterdam',
     now: () => new Date(),
     deadline: Date.now() + 600_000,
+    log: (m, d) => process.stderr.write(`${m} ${JSON.stringify(d ?? {})}\n`),
   });
   const waveSeconds = (performance.now() - waveStart) / 1000;
-  if (report.sent !== RECIPIENTS) throw new Error(`bench wave sent ${report.sent} of ${RECIPIENTS}`);
+  if (report.sent !== RECIPIENTS)
+    throw new Error(`bench wave sent ${report.sent} of ${RECIPIENTS}: ${JSON.stringify(report)}`);
 
   return {
     recipients: RECIPIENTS,

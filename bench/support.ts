@@ -21,8 +21,12 @@ export interface BenchContext {
 
 export type Bench = (ctx: BenchContext) => Promise<Record<string, number | string | null>>;
 
-export const startBenchServices = async () => {
-  const [ddbPort, sesPort] = [await freePort(), await freePort()];
+/**
+ * Starts the services; pass the ports of an earlier start to restart fresh ones at the same addresses (the
+ * handlers' clients are created once per process, as in Lambda, and keep pointing there).
+ */
+export const startBenchServices = async (ports?: { ddbPort: number; sesPort: number }) => {
+  const [ddbPort, sesPort] = ports ? [ports.ddbPort, ports.sesPort] : [await freePort(), await freePort()];
   process.env.AWS_SES_ACCOUNT = sesAccount(100_000);
   const [dynamo, ses] = await Promise.all([startDynamoDbLocal(ddbPort), startSesEmulator(sesPort)]);
   Object.assign(process.env, {
@@ -53,7 +57,9 @@ export const startBenchServices = async () => {
     ctx,
     stop: async () => {
       await new Promise<void>((r) => ses.close(() => r()));
+      const exited = new Promise((r) => dynamo.once('exit', r));
       dynamo.kill('SIGKILL');
+      await exited;
     },
   };
 };

@@ -263,7 +263,9 @@ const sendChunk = async (deps: SenderDeps, run: WaveRun, chunk: Recipient[]) => 
     if (blocked) skips.push({ r, from: 'pending', set: { status: 'skipped', reason: blocked } });
     else eligible.push(r);
   }
-  report.skipped += (await transitionAll(deps, skips)).filter(Boolean).length;
+  // Awaited before the `+=`: concurrent chunks would otherwise add to a stale total.
+  const skipped = (await transitionAll(deps, skips)).filter(Boolean).length;
+  report.skipped += skipped;
   if (eligible.length === 0) return;
   if (wave.spreadDays) {
     const granted = await takeSpreadQuota(deps, wave, eligible.length);
@@ -350,7 +352,8 @@ const sendGroup = async (
         },
       });
     });
-    run.report.sent += (await transitionAll(deps, delivered, { markSurveyed: true })).filter(Boolean).length;
+    const recorded = (await transitionAll(deps, delivered, { markSurveyed: true })).filter(Boolean).length;
+    run.report.sent += recorded;
     await Promise.all(
       remaining.map(async (r, i) => {
         const result = results[i];

@@ -170,21 +170,7 @@ export const createWave = async (
     }
     if (batch.length > 0) await flush();
     await Promise.all(inFlight);
-    await deps.ddb.send(
-      new UpdateCommand({
-        TableName: deps.table,
-        Key: waveKey(id),
-        UpdateExpression: 'SET #s = :scheduled, gsi1pk = :due, gsi1sk = :dueKey',
-        ConditionExpression: '#s = :importing',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: {
-          ':scheduled': 'scheduled',
-          ':importing': 'importing',
-          ':due': DUE_PARTITION,
-          ':dueKey': dueSortKey(sendAt, id),
-        },
-      }),
-    );
+    await markScheduled(deps, id, sendAt);
   } catch (cause) {
     await deleteWaveItems(deps, id).catch(() => undefined);
     throw new Error(`Creating wave ${id} failed; what was written has been removed`, { cause });
@@ -203,6 +189,29 @@ const recipientItem = (waveId: string, wave: NewWave, m: AudienceMember): Recipi
   props: m.props,
   status: 'pending',
 });
+
+/** An `importing` wave becomes `scheduled` and so due at its time: the last step of creating it. */
+const markScheduled = async (
+  deps: { ddb: DynamoDBDocumentClient; table: string },
+  id: string,
+  sendAt: string,
+) => {
+  await deps.ddb.send(
+    new UpdateCommand({
+      TableName: deps.table,
+      Key: waveKey(id),
+      UpdateExpression: 'SET #s = :scheduled, gsi1pk = :due, gsi1sk = :dueKey',
+      ConditionExpression: '#s = :importing',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: {
+        ':scheduled': 'scheduled',
+        ':importing': 'importing',
+        ':due': DUE_PARTITION,
+        ':dueKey': dueSortKey(sendAt, id),
+      },
+    }),
+  );
+};
 
 export const batchPut = async (
   ddb: DynamoDBDocumentClient,
@@ -445,21 +454,7 @@ export const scheduleNextOccurrence = async (
     pages++;
   }
   try {
-    await deps.ddb.send(
-      new UpdateCommand({
-        TableName: deps.table,
-        Key: waveKey(id),
-        UpdateExpression: 'SET #s = :scheduled, gsi1pk = :due, gsi1sk = :dueKey',
-        ConditionExpression: '#s = :importing',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: {
-          ':scheduled': 'scheduled',
-          ':importing': 'importing',
-          ':due': DUE_PARTITION,
-          ':dueKey': dueSortKey(child.sendAt, id),
-        },
-      }),
-    );
+    await markScheduled(deps, id, child.sendAt);
   } catch (error) {
     if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
     return { id, created: false };

@@ -14,14 +14,13 @@ import { loadHandler } from '#infra/local/lambda.ts';
 import { deliverSesEvent, SES_EVENTS_PATH } from '#infra/local/ses-events.ts';
 import { type StreamPoller, startStreamPoller, streamsClient } from '#infra/local/streams.ts';
 import { readAudience } from '#shared/audience.ts';
-import { surveyPolicy } from '#shared/config.ts';
 import { contactIdOf, markUnsubscribed } from '#shared/contacts.ts';
 import { eraseContact } from '#shared/erasure.ts';
 import { contactKey, waveKey } from '#shared/keys.ts';
 import { type SenderDeps, sendDueWaves } from '#shared/sender.ts';
 import { createWave } from '#shared/waves.ts';
 import { run } from '../../cli/commands.ts';
-import { audienceCsv, inbox, linksOf, signingKeys, useLocalStack } from '../support/stack.ts';
+import { audienceCsv, inbox, linksOf, senderDeps, useLocalStack } from '../support/stack.ts';
 
 let stack: Awaited<ReturnType<typeof useLocalStack>>;
 let server: Server;
@@ -44,19 +43,7 @@ afterAll(async () => {
   await new Promise((r) => server?.close(r));
 });
 
-const deps = (overrides: Partial<SenderDeps> = {}): SenderDeps => ({
-  ddb: stack.ddb,
-  ses: stack.ses,
-  table: stack.table,
-  email: { fromAddress: 'surveys@example.com', configurationSet: undefined },
-  baseUrl: 'https://survey.example.com',
-  keys: signingKeys,
-  policy: surveyPolicy(),
-  timeZone: 'Europe/Amsterdam',
-  now: () => new Date(),
-  deadline: Date.now() + 60_000,
-  ...overrides,
-});
+const deps = (overrides: Partial<SenderDeps> = {}): SenderDeps => senderDeps(stack, overrides);
 
 const newWave = (csv: string, skipInvalid = false) =>
   createWave(

@@ -2,12 +2,11 @@ import { Readable } from 'node:stream';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readAudience } from '#shared/audience.ts';
-import { surveyPolicy } from '#shared/config.ts';
 import { contactIdOf } from '#shared/contacts.ts';
 import { contactKey, waveKey } from '#shared/keys.ts';
 import { type SenderDeps, sendDueWaves } from '#shared/sender.ts';
 import { cancelWave, createWave, getWave, listWaves } from '#shared/waves.ts';
-import { audienceCsv, inbox, signingKeys, useLocalStack } from '../support/stack.ts';
+import { audienceCsv, inbox, senderDeps, useLocalStack } from '../support/stack.ts';
 
 let stack: Awaited<ReturnType<typeof useLocalStack>>;
 beforeAll(async () => {
@@ -16,19 +15,8 @@ beforeAll(async () => {
 
 const DAY = 86_400_000;
 
-const deps = (now: Date, overrides: Partial<SenderDeps> = {}): SenderDeps => ({
-  ddb: stack.ddb,
-  ses: stack.ses,
-  table: stack.table,
-  email: { fromAddress: 'surveys@example.com', configurationSet: undefined },
-  baseUrl: 'https://survey.example.com',
-  keys: signingKeys,
-  policy: surveyPolicy(),
-  timeZone: 'Europe/Amsterdam',
-  now: () => now,
-  deadline: Date.now() + 60_000,
-  ...overrides,
-});
+const deps = (now: Date, overrides: Partial<SenderDeps> = {}): SenderDeps =>
+  senderDeps(stack, { now: () => now, ...overrides });
 
 const newWave = (csv: string, sendAt: Date, extra: { every?: string; spreadDays?: number } = {}) =>
   createWave(

@@ -8,7 +8,9 @@ import { inject } from 'vitest';
 import { ensureTable } from '#infra/local/services.ts';
 import { ENV } from '#infra/system.ts';
 import { createClients } from '#shared/clients.ts';
+import { surveyPolicy } from '#shared/config.ts';
 import { parseSigningKeys } from '#shared/links.ts';
+import type { SenderDeps } from '#shared/sender.ts';
 
 export const SIGNING_KEYS_JSON = JSON.stringify({ t1: 'test-secret-'.padEnd(48, 'x') });
 export const signingKeys = parseSigningKeys(SIGNING_KEYS_JSON);
@@ -68,3 +70,21 @@ export const linksOf = (email: StoredEmail): string[] =>
   [...(email.body.html ?? '').matchAll(/href="([^"]+)"/g)].map((m) =>
     (m[1] as string).replaceAll('&amp;', '&'),
   );
+
+/** What the sender needs, against this file's table and the SES emulator; tests override the clock or SES. */
+export const senderDeps = (
+  stack: { ddb: SenderDeps['ddb']; ses: SenderDeps['ses']; table: string },
+  overrides: Partial<SenderDeps> = {},
+): SenderDeps => ({
+  ddb: stack.ddb,
+  ses: stack.ses,
+  table: stack.table,
+  email: { fromAddress: 'surveys@example.com', configurationSet: undefined },
+  baseUrl: 'https://survey.example.com',
+  keys: signingKeys,
+  policy: surveyPolicy(),
+  timeZone: 'Europe/Amsterdam',
+  now: () => new Date(),
+  deadline: Date.now() + 60_000,
+  ...overrides,
+});
