@@ -4,7 +4,13 @@
  * quarantined clicks, and the comments that matter. Reads aggregates and the day-indexed feedback only.
  */
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
 import { type DigestView, digestEmail, type Locale } from '#templates/index.ts';
 import { readCounts } from './aggregates.ts';
 import { normaliseEmail } from './contacts.ts';
@@ -72,38 +78,54 @@ export const buildDigestView = async (
     })),
     minSegmentResponses: deps.minSegmentResponses,
     detractorComments: feedback
-      .filter((r) => r.category === 'detractor' && (r.answers?.reason || r.answers?.improve))
+      .filter(isDetractorComment)
       .slice(0, MAX_COMMENTS)
       .map((r) => ({
         score: r.score ?? 0,
         text: [r.answers?.reason, r.answers?.improve].filter(Boolean).join(' — '),
       })),
     promoterReferrals: feedback
-      .filter((r) => r.category === 'promoter' && r.answers?.referral)
+      .filter(isReferral)
       .slice(0, MAX_COMMENTS)
       .map((r) => ({ score: r.score ?? 0, text: r.answers?.referral ?? '' })),
     quarantined: now.quarantined,
   };
 };
 
-/** Responses with written answers in the period, newest first, from the feedback index (one query per day). */
+const isDetractorComment = (r: ResponseItem) =>
+  r.category === 'detractor' && Boolean(r.answers?.reason || r.answers?.improve);
+const isReferral = (r: ResponseItem) => r.category === 'promoter' && Boolean(r.answers?.referral);
+
+/**
+ * Responses with written answers in the period, newest first, from the feedback index: day by day from the
+ * newest, a page at a time, stopping once the digest has all it shows. So a busy week costs no more reads
+ * than a quiet one.
+ */
 const readFeedback = async (deps: DigestDeps, range: DayRange): Promise<ResponseItem[]> => {
-  const days = daysBetween(range.since, range.until ?? range.since).reverse();
-  const pages = await Promise.all(
-    days.map((day) =>
-      deps.ddb.send(
+  const found: ResponseItem[] = [];
+  const enough = () =>
+    found.filter(isDetractorComment).length >= MAX_COMMENTS &&
+    found.filter(isReferral).length >= MAX_COMMENTS;
+  for (const day of daysBetween(range.since, range.until ?? range.since).reverse()) {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page: QueryCommandOutput = await deps.ddb.send(
         new QueryCommand({
           TableName: deps.table,
           IndexName: 'gsi1',
           KeyConditionExpression: 'gsi1pk = :day',
           ExpressionAttributeValues: { ':day': feedbackPartition(day) },
           ScanIndexForward: false,
-          Limit: 200,
+          Limit: 100,
+          ExclusiveStartKey: start,
         }),
-      ),
-    ),
-  );
-  return pages.flatMap((p) => (p.Items ?? []) as ResponseItem[]).filter((r) => r.status === 'committed');
+      );
+      found.push(...((page.Items ?? []) as ResponseItem[]).filter((r) => r.status === 'committed'));
+      if (enough()) return found;
+      start = page.LastEvaluatedKey;
+    } while (start);
+  }
+  return found;
 };
 
 export interface Reader {
