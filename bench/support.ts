@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { freePort, sesAccount } from '#infra/local/environment.ts';
+import { freePort, localAwsEnvironment, sesAccount } from '#infra/local/environment.ts';
 import { ensureTable, startDynamoDbLocal, startSesEmulator } from '#infra/local/services.ts';
 import { ENV } from '#infra/system.ts';
 import { createClients } from '#shared/clients.ts';
@@ -30,11 +30,7 @@ export const startBenchServices = async (ports?: { ddbPort: number; sesPort: num
   process.env.AWS_SES_ACCOUNT = sesAccount(100_000);
   const [dynamo, ses] = await Promise.all([startDynamoDbLocal(ddbPort), startSesEmulator(sesPort)]);
   Object.assign(process.env, {
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${ddbPort}`,
-    AWS_ENDPOINT_URL_SESV2: `http://127.0.0.1:${sesPort}`,
+    ...localAwsEnvironment(ddbPort, sesPort),
     [ENV.fromAddress]: 'surveys@example.com',
     [ENV.publicBaseUrl]: 'https://survey.example.com',
     [ENV.linkSigningKeys]: JSON.stringify({ b1: randomBytes(32).toString('base64url') }),

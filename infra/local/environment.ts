@@ -80,13 +80,18 @@ export const freePort = (): Promise<number> =>
     });
   });
 
-/** Environment for handlers and the CLI against the local stack. */
-export const localEnvironment = (s: LocalSettings): Record<string, string> => ({
+/** Region, credentials and the SDK's own endpoint variables that point AWS clients at the local services. */
+export const localAwsEnvironment = (ddbPort: number, sesPort: number): Record<string, string> => ({
   AWS_REGION: process.env.AWS_REGION || 'eu-west-1',
   AWS_ACCESS_KEY_ID: 'local',
   AWS_SECRET_ACCESS_KEY: 'local',
-  AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${s.ddbPort}`,
-  AWS_ENDPOINT_URL_SESV2: `http://127.0.0.1:${s.sesPort}`,
+  AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${ddbPort}`,
+  AWS_ENDPOINT_URL_SESV2: `http://127.0.0.1:${sesPort}`,
+});
+
+/** Environment for handlers and the CLI against the local stack. */
+export const localEnvironment = (s: LocalSettings): Record<string, string> => ({
+  ...localAwsEnvironment(s.ddbPort, s.sesPort),
   [ENV.tableName]: TABLE.name,
   [ENV.fromAddress]: s.fromAddress,
   [ENV.publicBaseUrl]: process.env.PUBLIC_BASE_URL || `http://localhost:${s.appPort}`,

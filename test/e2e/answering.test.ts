@@ -25,17 +25,6 @@ const pageAddress = (locale: Locale, js: boolean) => `page-${locale}-${js ? 'js'
 const SCANNED = 'scanned-head-get@example.com';
 const CLICKED = 'scanned-browser@example.com';
 
-const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000) => {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until)
-      throw new Error(`timed out waiting for ${what}; the stack said:\n${stack.output()}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-};
-
 const createWave = async (name: string, rows: string[]) => {
   const file = join(stack.env.NPS_STATE_DIR as string, `${name}.csv`);
   writeFileSync(file, ['email,name,locale,team', ...rows.map((r) => `${r},Sales`)].join('\n'));
@@ -50,7 +39,7 @@ beforeAll(async () => {
   pagesWave = await createWave('pages', pageRows);
   scannerWave = await createWave('scanner', [`${SCANNED},S,en`, `${CLICKED},C,sv`]);
   const addresses = [...pageRows.map((r) => r.split(',')[0] as string), SCANNED, CLICKED];
-  const emails = await waitFor('every survey email', async () => {
+  const emails = await stack.waitFor('every survey email', async () => {
     const m = await inbox(stack.sesUrl, addresses);
     return m.length === addresses.length ? m : undefined;
   });
@@ -245,7 +234,7 @@ describe('every answering page in every language, with and without JavaScript', 
   });
 
   it('counted each answer and put its events on the local bus', async () => {
-    const status = await waitFor('eight counted responses', async () => {
+    const status = await stack.waitFor('eight counted responses', async () => {
       const s = await npsJson<{ responses: number; quarantined: number }>(
         stack.env,
         'wave',
@@ -289,7 +278,7 @@ describe('a link scanner', () => {
     await new Promise((r) => setTimeout(r, 6_000));
     await context.close();
 
-    const status = await waitFor('both scanned links quarantined', async () => {
+    const status = await stack.waitFor('both scanned links quarantined', async () => {
       const s = await npsJson<{ responses: number; quarantined: number }>(
         stack.env,
         'wave',

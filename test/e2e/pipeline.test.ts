@@ -19,21 +19,6 @@ afterAll(async () => {
   expect(code).toBe(0);
 });
 
-const waitFor = async <T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-): Promise<T> => {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until)
-      throw new Error(`timed out waiting for ${what}; the stack said:\n${stack.output()}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-};
-
 const scoreLink = (email: StoredEmail, score: number) => {
   const link = linksOf(email).find((l) => new RegExp(`/r/[^/]+/${score}$`).test(l));
   if (!link) throw new Error(`no link for score ${score}`);
@@ -67,7 +52,7 @@ describe('the whole pipeline, locally, as a user drives it', () => {
       'detractor@example.com',
       'scanned@example.com',
     ];
-    const mail = await waitFor('four survey emails', async () => {
+    const mail = await stack.waitFor('four survey emails', async () => {
       const m = await inbox(stack.sesUrl, addresses);
       return m.length === 4 ? m : undefined;
     });
@@ -99,7 +84,7 @@ describe('the whole pipeline, locally, as a user drives it', () => {
     await dwellPage.waitForTimeout(6_500);
     await dwellPage.close();
 
-    const report = await waitFor('three counted responses', async () => {
+    const report = await stack.waitFor('three counted responses', async () => {
       const r = await npsJson<{ responses: number; nps: number; histogram: number[] }>(stack.env, 'report');
       return r.responses === 3 ? r : undefined;
     });
@@ -108,7 +93,7 @@ describe('the whole pipeline, locally, as a user drives it', () => {
     expect(report.histogram[9]).toBe(1);
     expect(report.histogram[10]).toBe(1);
 
-    const status = await waitFor('the wave to be sent and counted', async () => {
+    const status = await stack.waitFor('the wave to be sent and counted', async () => {
       const s = await npsJson<{ status: string; sent: number; responses: number; quarantined: number }>(
         stack.env,
         'wave',

@@ -15,6 +15,8 @@ export interface RunningStack {
   sesUrl: string;
   output: () => string;
   stop: () => Promise<number | null>;
+  /** Polls `probe` until it returns a value; on time-out, fails with what the stack printed. */
+  waitFor: <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs?: number) => Promise<T>;
 }
 
 export const startStackProcess = async (extraEnv: Record<string, string> = {}): Promise<RunningStack> => {
@@ -56,6 +58,15 @@ export const startStackProcess = async (extraEnv: Record<string, string> = {}): 
     appUrl,
     sesUrl: `http://127.0.0.1:${ses}`,
     output: () => output,
+    async waitFor(what, probe, timeoutMs = 30_000) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const value = await probe();
+        if (value !== undefined) return value;
+        if (Date.now() > until) throw new Error(`timed out waiting for ${what}; the stack said:\n${output}`);
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    },
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve(child.exitCode);

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
+import { localAwsEnvironment } from '#infra/local/environment.ts';
 import { ensureTable } from '#infra/local/services.ts';
 import { ENV } from '#infra/system.ts';
 import { createClients } from '#shared/clients.ts';
@@ -21,11 +22,7 @@ export const useLocalStack = async () => {
   const sesPort = inject('sesPort');
   const table = `test-${randomBytes(6).toString('hex')}`;
   Object.assign(process.env, {
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${ddbPort}`,
-    AWS_ENDPOINT_URL_SESV2: `http://127.0.0.1:${sesPort}`,
+    ...localAwsEnvironment(ddbPort, sesPort),
     [ENV.tableName]: table,
     [ENV.fromAddress]: 'surveys@example.com',
     [ENV.publicBaseUrl]: 'https://survey.example.com',
