@@ -47,6 +47,3 @@ export const ALL_TIME = 'ALL';
 export const dayPeriod = (day: string) => `DAY#${day}`;
 /** The segment catalogue of a kind: which `column#value` pairs have aggregates. */
 export const SEGMENTS_PERIOD = 'SEGMENTS';
-
-export const waveIdOf = (pk: string): string => pk.slice('WAVE#'.length);
-export const contactIdOf = (sk: string): string => sk.slice(sk.indexOf('#') + 1);

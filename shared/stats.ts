@@ -23,8 +23,6 @@ export interface Summary {
   histogram: number[];
 }
 
-export const emptyHistogram = (kind: SurveyKind): number[] => scalePoints(kind).map(() => 0);
-
 export const summarize = (kind: SurveyKind, histogram: readonly number[]): Summary => {
   const points = scalePoints(kind);
   let promoters = 0;
@@ -107,10 +105,6 @@ export const compareNps = (current: Summary, previous: Summary): Change | null =
   const z = se === 0 ? (delta === 0 ? 0 : Number.POSITIVE_INFINITY * Math.sign(delta)) : delta / se;
   return { delta: round1(delta), z: round2(z), significant: Math.abs(z) > Z95 };
 };
-
-/** Adds histograms point by point. */
-export const addHistograms = (a: readonly number[], b: readonly number[]): number[] =>
-  a.map((count, i) => count + (b[i] ?? 0));
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const round2 = (x: number) => Math.round(x * 100) / 100;
