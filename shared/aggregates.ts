@@ -6,12 +6,12 @@
  * a recount of the responses after duplicates, retries and crashes.
  */
 import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
+  paginateQuery,
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from './dynamo.ts';
 import { ALL_TIME, aggregateKey, appliedKey, dayPeriod, SEGMENTS_PERIOD } from './keys.ts';
 import { type SurveyKind, scalePoints } from './survey.ts';
 
@@ -156,21 +156,11 @@ const readMarkers = async (
   store: { ddb: DynamoDBDocumentClient; table: string },
   groups: ItemChange[][],
 ): Promise<Map<string, string>> => {
-  const markers = new Map<string, string>();
   const keys = groups.map((g) => appliedKey((g[0] as ItemChange).pk, (g[0] as ItemChange).sk));
-  for (let i = 0; i < keys.length; i += 100) {
-    let batch: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
-    while (batch && batch.length > 0) {
-      const out: BatchGetCommandOutput = await store.ddb.send(
-        new BatchGetCommand({ RequestItems: { [store.table]: { Keys: batch, ConsistentRead: true } } }),
-      );
-      for (const item of out.Responses?.[store.table] ?? []) {
-        markers.set(counterId(item.pk as string, item.sk as string), item.position as string);
-      }
-      batch = out.UnprocessedKeys?.[store.table]?.Keys;
-    }
-  }
-  return markers;
+  const items = await batchGetAll(store.ddb, store.table, keys, { consistent: true });
+  return new Map(
+    items.map((item) => [counterId(item.pk as string, item.sk as string), item.position as string]),
+  );
 };
 
 interface Chunk {
@@ -344,34 +334,32 @@ export const readCounts = async (
 ): Promise<Counts> => {
   const counts = emptyCounts(kind);
   const pk = aggregateKey(kind, scope, ALL_TIME).pk;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await store.ddb.send(
-      new QueryCommand({
-        TableName: store.table,
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-        ...(range
-          ? {
-              KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-              ExpressionAttributeValues: {
-                ':pk': pk,
-                ':from': dayPeriod(range.since),
-                ':to': range.until ? dayPeriod(`${range.until}`) : 'DAY#~',
-              },
-            }
-          : {
-              KeyConditionExpression: 'pk = :pk AND sk = :all',
-              ExpressionAttributeValues: { ':pk': pk, ':all': ALL_TIME },
-            }),
-      }),
-    );
-    for (const item of out.Items ?? []) {
+  const pages = paginateQuery(
+    { client: store.ddb },
+    {
+      TableName: store.table,
+      ConsistentRead: true,
+      ...(range
+        ? {
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: {
+              ':pk': pk,
+              ':from': dayPeriod(range.since),
+              ':to': range.until ? dayPeriod(`${range.until}`) : 'DAY#~',
+            },
+          }
+        : {
+            KeyConditionExpression: 'pk = :pk AND sk = :all',
+            ExpressionAttributeValues: { ':pk': pk, ':all': ALL_TIME },
+          }),
+    },
+  );
+  for await (const page of pages) {
+    for (const item of page.Items ?? []) {
       if (range?.until && item.sk === dayPeriod(range.until)) continue;
       addCounts(kind, counts, item);
     }
-    start = out.LastEvaluatedKey;
-  } while (start);
+  }
   return counts;
 };
 

@@ -1,11 +1,7 @@
 /** Contacts: identity by a hash of the normalised address, consent and suppression state. */
 import { createHash } from 'node:crypto';
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  type DynamoDBDocumentClient,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from './dynamo.ts';
 import { contactKey } from './keys.ts';
 
 export type SuppressionReason = 'unsubscribed' | 'bounced' | 'complained' | 'erased';
@@ -61,20 +57,9 @@ export const getContacts = async (
   table: string,
   contactIds: readonly string[],
 ): Promise<Map<string, Contact>> => {
-  const found = new Map<string, Contact>();
-  const unique = [...new Set(contactIds)];
-  for (let i = 0; i < unique.length; i += 100) {
-    let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((id) => contactKey(id));
-    for (let attempt = 0; keys && keys.length > 0; attempt++) {
-      const out: BatchGetCommandOutput = await ddb.send(
-        new BatchGetCommand({ RequestItems: { [table]: { Keys: keys } } }),
-      );
-      for (const item of out.Responses?.[table] ?? []) found.set(item.contactId as string, item as Contact);
-      keys = out.UnprocessedKeys?.[table]?.Keys;
-      if (keys?.length) await new Promise((r) => setTimeout(r, 2 ** attempt * 50));
-    }
-  }
-  return found;
+  const keys = [...new Set(contactIds)].map((id) => contactKey(id));
+  const items = (await batchGetAll(ddb, table, keys)) as unknown as Contact[];
+  return new Map(items.map((contact) => [contact.contactId, contact]));
 };
 
 export const markUnsubscribed = async (

@@ -4,13 +4,7 @@
  * quarantined clicks, and the comments that matter. Reads aggregates and the day-indexed feedback only.
  */
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandOutput,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { type DigestView, digestEmail, type Locale } from '#templates/index.ts';
 import { readCounts } from './aggregates.ts';
 import { normaliseEmail } from './contacts.ts';
@@ -107,23 +101,20 @@ const readFeedback = async (deps: DigestDeps, range: DayRange): Promise<Response
     found.filter(isDetractorComment).length >= MAX_COMMENTS &&
     found.filter(isReferral).length >= MAX_COMMENTS;
   for (const day of daysBetween(range.since, range.until ?? range.since).reverse()) {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page: QueryCommandOutput = await deps.ddb.send(
-        new QueryCommand({
-          TableName: deps.table,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :day',
-          ExpressionAttributeValues: { ':day': feedbackPartition(day) },
-          ScanIndexForward: false,
-          Limit: 100,
-          ExclusiveStartKey: start,
-        }),
-      );
+    const pages = paginateQuery(
+      { client: deps.ddb, pageSize: 100 },
+      {
+        TableName: deps.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :day',
+        ExpressionAttributeValues: { ':day': feedbackPartition(day) },
+        ScanIndexForward: false,
+      },
+    );
+    for await (const page of pages) {
       found.push(...((page.Items ?? []) as ResponseItem[]).filter((r) => r.status === 'committed'));
       if (enough()) return found;
-      start = page.LastEvaluatedKey;
-    } while (start);
+    }
   }
   return found;
 };
@@ -135,21 +126,19 @@ export interface Reader {
 
 export const listReaders = async (ddb: DynamoDBDocumentClient, table: string): Promise<Reader[]> => {
   const readers: Reader[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await ddb.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :reader)',
-        ExpressionAttributeValues: { ':pk': readerKey('').pk, ':reader': READER_PREFIX },
-        ExclusiveStartKey: start,
-      }),
-    );
+  const pages = paginateQuery(
+    { client: ddb },
+    {
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :reader)',
+      ExpressionAttributeValues: { ':pk': readerKey('').pk, ':reader': READER_PREFIX },
+    },
+  );
+  for await (const page of pages) {
     readers.push(
-      ...(out.Items ?? []).map((i) => ({ address: i.address as string, locale: i.locale as Locale })),
+      ...(page.Items ?? []).map((i) => ({ address: i.address as string, locale: i.locale as Locale })),
     );
-    start = out.LastEvaluatedKey;
-  } while (start);
+  }
   return readers;
 };
 

@@ -14,12 +14,7 @@
  * a change that sits unapplied in the stream for longer than `settleMs` would otherwise be counted by the
  * rebuild and then again by the aggregator.
  */
-import {
-  type DynamoDBDocumentClient,
-  ScanCommand,
-  type ScanCommandOutput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { contribute, counterId, type Deltas } from './aggregates.ts';
 import { aggregateKey, RECIPIENT_PREFIX, RESPONSE_PREFIX, SEGMENTS_PERIOD } from './keys.ts';
 
@@ -62,23 +57,21 @@ const NOT_COUNTERS = new Set(['pk', 'sk', 'values']);
 const scanAll = async (store: Store) => {
   const sources: Record<string, unknown>[] = [];
   const aggregates: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out: ScanCommandOutput = await store.ddb.send(
-      new ScanCommand({
-        TableName: store.table,
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-        FilterExpression: 'begins_with(sk, :resp) OR begins_with(sk, :rcpt) OR begins_with(pk, :agg)',
-        ExpressionAttributeValues: { ':resp': RESPONSE_PREFIX, ':rcpt': RECIPIENT_PREFIX, ':agg': 'AGG#' },
-      }),
-    );
-    for (const item of out.Items ?? []) {
+  const pages = paginateScan(
+    { client: store.ddb },
+    {
+      TableName: store.table,
+      ConsistentRead: true,
+      FilterExpression: 'begins_with(sk, :resp) OR begins_with(sk, :rcpt) OR begins_with(pk, :agg)',
+      ExpressionAttributeValues: { ':resp': RESPONSE_PREFIX, ':rcpt': RECIPIENT_PREFIX, ':agg': 'AGG#' },
+    },
+  );
+  for await (const page of pages) {
+    for (const item of page.Items ?? []) {
       if ((item.pk as string).startsWith('AGG#')) aggregates.push(item);
       else sources.push(item);
     }
-    start = out.LastEvaluatedKey;
-  } while (start);
+  }
   return { sources, aggregates };
 };
 

@@ -19,6 +19,7 @@ import {
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  paginateQuery,
   QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
@@ -103,20 +104,16 @@ export const sendDueWaves = async (deps: SenderDeps): Promise<SendReport> => {
 
 const dueWaves = async (deps: SenderDeps): Promise<Wave[]> => {
   const waves: Wave[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await deps.ddb.send(
-      new QueryCommand({
-        TableName: deps.table,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :due AND gsi1sk <= :now',
-        ExpressionAttributeValues: { ':due': DUE_PARTITION, ':now': `${deps.now().toISOString()}#~` },
-        ExclusiveStartKey: start,
-      }),
-    );
-    waves.push(...((out.Items ?? []) as Wave[]));
-    start = out.LastEvaluatedKey;
-  } while (start);
+  const pages = paginateQuery(
+    { client: deps.ddb },
+    {
+      TableName: deps.table,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :due AND gsi1sk <= :now',
+      ExpressionAttributeValues: { ':due': DUE_PARTITION, ':now': `${deps.now().toISOString()}#~` },
+    },
+  );
+  for await (const page of pages) waves.push(...((page.Items ?? []) as Wave[]));
   return waves;
 };
 

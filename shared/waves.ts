@@ -2,20 +2,20 @@
 
 import { createHash } from 'node:crypto';
 import {
-  BatchWriteCommand,
-  type BatchWriteCommandOutput,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  paginateQuery,
+  paginateScan,
   QueryCommand,
-  ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory, ulid } from 'ulid';
 import type { Locale } from '#templates/index.ts';
 import type { AudienceMember, AudienceRow, SkippedRow } from './audience.ts';
 import { getContacts } from './contacts.ts';
+import { batchPut } from './dynamo.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import { DUE_PARTITION, dueSortKey, RECIPIENT_PREFIX, recipientKey, waveKey } from './keys.ts';
 import type { SurveyKind } from './survey.ts';
@@ -213,41 +213,21 @@ const markScheduled = async (
   );
 };
 
-export const batchPut = async (
-  ddb: DynamoDBDocumentClient,
-  table: string,
-  items: readonly object[],
-): Promise<void> => {
-  for (let i = 0; i < items.length; i += 25) {
-    let requests: unknown[] | undefined = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; requests && requests.length > 0; attempt++) {
-      if (attempt > 10) throw new Error('DynamoDB kept returning unprocessed items');
-      const out: BatchWriteCommandOutput = await ddb.send(
-        new BatchWriteCommand({ RequestItems: { [table]: requests as never } }),
-      );
-      requests = out.UnprocessedItems?.[table];
-      if (requests?.length) await new Promise((r) => setTimeout(r, 2 ** attempt * 25));
-    }
-  }
-};
-
 const deleteWaveItems = async (deps: { ddb: DynamoDBDocumentClient; table: string }, waveId: string) => {
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await deps.ddb.send(
-      new QueryCommand({
-        TableName: deps.table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': waveKey(waveId).pk },
-        ProjectionExpression: 'pk, sk',
-        ExclusiveStartKey: start,
-      }),
-    );
+  const pages = paginateQuery(
+    { client: deps.ddb },
+    {
+      TableName: deps.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': waveKey(waveId).pk },
+      ProjectionExpression: 'pk, sk',
+    },
+  );
+  for await (const page of pages) {
     await Promise.all(
       (page.Items ?? []).map((Key) => deps.ddb.send(new DeleteCommand({ TableName: deps.table, Key }))),
     );
-    start = page.LastEvaluatedKey;
-  } while (start);
+  }
 };
 
 export const getWave = async (ddb: DynamoDBDocumentClient, table: string, id: string): Promise<Wave> => {
@@ -259,20 +239,16 @@ export const getWave = async (ddb: DynamoDBDocumentClient, table: string, id: st
 export const listWaves = async (ddb: DynamoDBDocumentClient, table: string): Promise<Wave[]> => {
   // Waves are few; a paginated, filtered scan is fine for this CLI listing (never on a hot path).
   const waves: Wave[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb.send(
-      new ScanCommand({
-        TableName: table,
-        FilterExpression: '#t = :wave',
-        ExpressionAttributeNames: { '#t': 'type' },
-        ExpressionAttributeValues: { ':wave': 'wave' },
-        ExclusiveStartKey: start,
-      }),
-    );
-    waves.push(...((page.Items ?? []) as Wave[]));
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const pages = paginateScan(
+    { client: ddb },
+    {
+      TableName: table,
+      FilterExpression: '#t = :wave',
+      ExpressionAttributeNames: { '#t': 'type' },
+      ExpressionAttributeValues: { ':wave': 'wave' },
+    },
+  );
+  for await (const page of pages) waves.push(...((page.Items ?? []) as Wave[]));
   return waves.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 };
 
