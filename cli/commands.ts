@@ -1,13 +1,12 @@
 /** The CLI's commands: each validates its options, calls one use case, and shapes JSON and text output. */
 import { existsSync } from 'node:fs';
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Counts, readCounts } from '#shared/aggregates.ts';
 import { readAudience } from '#shared/audience.ts';
 import { createClients } from '#shared/clients.ts';
 import { digestTimeZone, emailConfig, surveyPolicy, tableName } from '#shared/config.ts';
 import { type Reader, sendDigest, subscribeReader, unsubscribeReader } from '#shared/digest.ts';
 import { eraseContact } from '#shared/erasure.ts';
-import { ALL_TIME, aggregateKey } from '#shared/keys.ts';
 import { rebuildAggregates, verifyAggregates } from '#shared/recount.ts';
 import { buildReport, isoWeekRange } from '#shared/report.ts';
 import { summarize } from '#shared/stats.ts';
@@ -291,23 +290,9 @@ export const run = async (
 const waveStatus = async (store: { ddb: DynamoDBDocumentClient; table: string }, wave: Wave) => {
   const counts: Counts = await readCounts(store, wave.kind, `wave#${wave.id}`);
   const summary = summarize(wave.kind, counts.histogram);
-  const agg = await store.ddb.send(
-    new QueryCommand({
-      TableName: store.table,
-      KeyConditionExpression: 'pk = :pk AND sk = :sk',
-      ExpressionAttributeValues: {
-        ':pk': aggregateKey(wave.kind, `wave#${wave.id}`, ALL_TIME).pk,
-        ':sk': ALL_TIME,
-      },
-    }),
-  );
-  const item = agg.Items?.[0] ?? {};
-  const skipped: Record<string, number> = { ...wave.skipped };
-  let failed = 0;
-  for (const [attribute, value] of Object.entries(item)) {
-    if (attribute.startsWith('skipped_') && Number(value) > 0) skipped[attribute.slice(8)] = Number(value);
-    if (attribute.startsWith('failed_')) failed += Number(value);
-  }
+  // The import's skips (duplicate, invalid) and the sender's (consent, fatigue), from the one counter item.
+  const skipped: Record<string, number> = { ...wave.skipped, ...counts.skipped };
+  const failed = counts.failed;
   return {
     id: wave.id,
     name: wave.name,

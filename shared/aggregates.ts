@@ -304,6 +304,10 @@ export interface Counts {
   n: number;
   quarantined: number;
   sent: number;
+  /** Recipients skipped at send time, by reason (kept per wave). */
+  skipped: Record<string, number>;
+  /** Recipients whose send failed (kept per wave). */
+  failed: number;
 }
 
 const emptyCounts = (kind: SurveyKind): Counts => ({
@@ -311,6 +315,8 @@ const emptyCounts = (kind: SurveyKind): Counts => ({
   n: 0,
   quarantined: 0,
   sent: 0,
+  skipped: {},
+  failed: 0,
 });
 
 const addCounts = (kind: SurveyKind, into: Counts, item: Record<string, unknown>) => {
@@ -320,6 +326,13 @@ const addCounts = (kind: SurveyKind, into: Counts, item: Record<string, unknown>
   into.n += Number(item.n ?? 0);
   into.quarantined += Number(item.quarantined ?? 0);
   into.sent += Number(item.sent ?? 0);
+  for (const [attribute, value] of Object.entries(item)) {
+    const count = Number(value);
+    if (attribute.startsWith('skipped_') && count > 0) {
+      const reason = attribute.slice('skipped_'.length);
+      into.skipped[reason] = (into.skipped[reason] ?? 0) + count;
+    } else if (attribute.startsWith('failed_')) into.failed += count;
+  }
 };
 
 /**
