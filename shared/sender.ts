@@ -623,7 +623,9 @@ export class SharedRateLimiter {
             ExpressionAttributeValues: { ':n': n, ':limit': this.rate - n, ':ttl': second + 3600 },
           }),
         );
-        return;
+        // A grant that came back after its second ended is spent but stale: sending on it now would put
+        // two seconds' budgets into this one. Leave it counted (never over the rate) and ask again.
+        if (Math.floor(Date.now() / 1000) === second) return;
       } catch (error) {
         ignoreConflict(error);
         // This second is used up: wait for the next one (with jitter, so senders do not collide).

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   type SESv2Client,
@@ -16,8 +17,8 @@ import { type StreamPoller, startStreamPoller, streamsClient } from '#infra/loca
 import { readAudience } from '#shared/audience.ts';
 import { contactIdOf, markUnsubscribed } from '#shared/contacts.ts';
 import { eraseContact } from '#shared/erasure.ts';
-import { contactKey, waveKey } from '#shared/keys.ts';
-import { type SenderDeps, sendDueWaves } from '#shared/sender.ts';
+import { contactKey, sendRateKey, waveKey } from '#shared/keys.ts';
+import { type SenderDeps, SharedRateLimiter, sendDueWaves } from '#shared/sender.ts';
 import { createWave } from '#shared/waves.ts';
 import { run } from '../../cli/commands.ts';
 import { audienceCsv, inbox, linksOf, senderDeps, useLocalStack } from '../support/stack.ts';
@@ -246,6 +247,30 @@ describe('pacing and retries', () => {
       );
     for (const n of perSecond.values()) expect(n).toBeLessThanOrEqual(2 * rate);
     expect(await inbox(stack.sesUrl, emails)).toHaveLength(160);
+  });
+
+  it('does not send on a grant that came back after its second ended', async () => {
+    const started: number[] = [];
+    // A slow DynamoDB: the first grant is answered only after its second is over.
+    const slow = {
+      send: async (command: never) => {
+        started.push(Date.now());
+        const out = await stack.ddb.send(command);
+        if (started.length === 1) await sleep(1000 - (Date.now() % 1000) + 50);
+        return out;
+      },
+    } as unknown as typeof stack.ddb;
+    const limiter = new SharedRateLimiter(slow, stack.table, 40);
+    await sleep(1000 - (Date.now() % 1000) + 10); // a second no earlier test has taken from
+    await limiter.take(40);
+    const grantedAt = Date.now();
+    expect(started).toHaveLength(2);
+    expect(Math.floor(grantedAt / 1000)).toBe(Math.floor((started[1] ?? 0) / 1000));
+    // The stale grant stays counted: its second's budget was used, never handed out twice.
+    const stale = await stack.ddb.send(
+      new GetCommand({ TableName: stack.table, Key: sendRateKey(Math.floor((started[0] ?? 0) / 1000)) }),
+    );
+    expect(stale.Item?.used).toBe(40);
   });
 
   it('retries only the entries SES throttled, with backoff, and sends each once', async () => {
