@@ -7,6 +7,7 @@ import middy from '@middy/core';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import {
   type AnsweringDeps,
+  admitView,
   commitScore,
   markAutomated,
   RateLimitedError,
@@ -148,10 +149,13 @@ const scoreRoute = async (
   }
   const context = await resolveScoreLink(d, token, rawScore);
   const formAction = `/r/${token}/${context.score}`;
-  if (method === 'HEAD')
+  if (method === 'HEAD') {
+    await admitView(d, context);
     return { statusCode: 200, headers: { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' } };
+  }
   if (method === 'GET') {
-    if (!isPrefetch(event)) await recordClick(d, context);
+    if (isPrefetch(event)) await admitView(d, context);
+    else await recordClick(d, context);
     return page(
       200,
       scorePage({
@@ -165,7 +169,10 @@ const scoreRoute = async (
       }),
     );
   }
-  if (method !== 'POST') return page(405, errorPage({ locale: context.locale, reason: 'invalid' }));
+  if (method !== 'POST') {
+    await admitView(d, context);
+    return page(405, errorPage({ locale: context.locale, reason: 'invalid' }));
+  }
   const form = formOf(event);
   if (dwell) {
     await commitScore(d, context, 'dwell');

@@ -3,21 +3,24 @@
  * automated (trap), or unsubscribe. Every path verifies the signed token first, so a forged, altered or
  * expired link records nothing; then counts the request against the link's per-minute limit.
  */
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Locale } from '#templates/index.ts';
 import type { SurveyPolicy } from './config.ts';
 import { markUnsubscribed } from './contacts.ts';
 import { InvalidLinkError, NotFoundError } from './errors.ts';
 import { type EventPublisher, eventsOfChange, type PublishResult, publishEvents } from './events.ts';
 import { linkRateKey } from './keys.ts';
-import { type LinkClaims, type LinkPurpose, type SigningKeys, verifyLink } from './links.ts';
+import { type LinkClaims, type SigningKeys, verifyLink } from './links.ts';
 import {
   type Answers,
   applyClick,
   applyCommit,
+  applyGuard,
   applyTrap,
   type CommitVia,
+  type Guard,
   getRecipient,
+  getRecipientAndResponse,
   type ResponseItem,
   updateResponse,
 } from './responses.ts';
@@ -49,7 +52,10 @@ export class RateLimitedError extends Error {
 }
 
 export interface ScoreContext {
+  claims: LinkClaims;
   recipient: Recipient;
+  /** The response as read with the link (null: never opened). */
+  response: ResponseItem | null;
   kind: SurveyKind;
   locale: Locale;
   score: number;
@@ -59,43 +65,34 @@ export interface ScoreContext {
 /**
  * Counts one request against the link's limit for the current minute: one conditional update of a counter
  * that expires by TTL. Keyed by wave and contact (not by IP: a company's gateway shares one address).
+ * A request that also writes the response sends both in one transaction: one write per request.
  */
-const admit = async (deps: AnsweringDeps, claims: LinkClaims): Promise<boolean> => {
+const admission = (deps: AnsweringDeps, claims: LinkClaims, locale: Locale): Guard => {
   const minute = Math.floor(deps.now().getTime() / 60_000);
-  try {
-    await deps.ddb.send(
-      new UpdateCommand({
-        TableName: deps.table,
-        Key: linkRateKey(claims.waveId, claims.contactId, minute),
-        UpdateExpression: 'ADD requests :one SET expiresAt = if_not_exists(expiresAt, :ttl)',
-        ConditionExpression: 'attribute_not_exists(requests) OR requests < :limit',
-        ExpressionAttributeValues: {
-          ':one': 1,
-          ':limit': deps.policy.linkRequestsPerMinute,
-          ':ttl': (minute + 2) * 60,
-        },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
+  return {
+    update: {
+      TableName: deps.table,
+      Key: linkRateKey(claims.waveId, claims.contactId, minute),
+      UpdateExpression: 'ADD requests :one SET expiresAt = if_not_exists(expiresAt, :ttl)',
+      ConditionExpression: 'attribute_not_exists(requests) OR requests < :limit',
+      ExpressionAttributeValues: {
+        ':one': 1,
+        ':limit': deps.policy.linkRequestsPerMinute,
+        ':ttl': (minute + 2) * 60,
+      },
+    },
+    refused: () => new RateLimitedError(locale),
+  };
 };
 
-/** Verifies a signed link, admits the request under the link's rate limit and loads its recipient. */
-const resolveLink = async (deps: AnsweringDeps, token: string, purpose: LinkPurpose): Promise<Recipient> => {
-  const claims = verifyLink(deps.keys, token, purpose, deps.now());
-  const [recipient, admitted] = await Promise.all([
-    getRecipient(deps, claims.waveId, claims.contactId).catch((error: unknown) => {
-      if (error instanceof NotFoundError)
-        throw new InvalidLinkError('invalid', 'The link points to no recipient');
-      throw error;
-    }),
-    admit(deps, claims),
-  ]);
-  if (!admitted) throw new RateLimitedError(recipient.locale);
-  return recipient;
+const noRecipient = () => new InvalidLinkError('invalid', 'The link points to no recipient');
+
+/** Verifies a response link and loads its recipient and response in one read. */
+const loadScoreLink = async (deps: AnsweringDeps, token: string) => {
+  const claims = verifyLink(deps.keys, token, 'r', deps.now());
+  const { recipient, response } = await getRecipientAndResponse(deps, claims.waveId, claims.contactId);
+  if (!recipient) throw noRecipient();
+  return { claims, recipient, response };
 };
 
 /** Verifies a response link and its score; throws InvalidLinkError (→ a friendly 4xx page). */
@@ -104,12 +101,14 @@ export const resolveScoreLink = async (
   token: string,
   rawScore: string,
 ): Promise<ScoreContext> => {
-  const recipient = await resolveLink(deps, token, 'r');
+  const { claims, recipient, response } = await loadScoreLink(deps, token);
   const score = /^\d{1,2}$/.test(rawScore) ? Number(rawScore) : Number.NaN;
   if (!isScore(recipient.kind, score))
     throw new InvalidLinkError('invalid', 'The score is not on this survey’s scale');
   return {
+    claims,
     recipient,
+    response,
     kind: recipient.kind,
     locale: recipient.locale,
     score,
@@ -117,20 +116,31 @@ export const resolveScoreLink = async (
   };
 };
 
+/** A request on a score link that records nothing (HEAD, a prefetch): only counted against the limit. */
+export const admitView = (deps: AnsweringDeps, context: ScoreContext): Promise<void> =>
+  applyGuard(deps, admission(deps, context.claims, context.locale));
+
+/** Writes a change to the link's response, counted against the link's limit in the same transaction. */
+const changeResponse = (
+  deps: AnsweringDeps,
+  link: { claims: LinkClaims; recipient: Recipient; response: ResponseItem | null },
+  change: (state: ResponseItem) => ResponseItem,
+): Promise<ResponseItem> =>
+  updateResponse(deps, link.recipient, change, {
+    current: link.response,
+    guard: admission(deps, link.claims, link.recipient.locale),
+  });
+
 /**
  * The email's hidden trap link was opened (no person sees it): marks the link as automated, so what it
  * does in the next moments is quarantined rather than counted.
  */
-export const markAutomated = async (deps: AnsweringDeps, token: string): Promise<ResponseItem> => {
-  const recipient = await resolveLink(deps, token, 'r');
-  return updateResponse(deps, recipient, (state) => applyTrap(state, deps.now()));
-};
+export const markAutomated = async (deps: AnsweringDeps, token: string): Promise<ResponseItem> =>
+  changeResponse(deps, await loadScoreLink(deps, token), (state) => applyTrap(state, deps.now()));
 
 /** A score page was opened (GET). Recorded for burst detection; never counted. */
 export const recordClick = async (deps: AnsweringDeps, context: ScoreContext): Promise<ResponseItem> =>
-  updateResponse(deps, context.recipient, (state) =>
-    applyClick(state, context.score, deps.now(), deps.policy),
-  );
+  changeResponse(deps, context, (state) => applyClick(state, context.score, deps.now(), deps.policy));
 
 /**
  * A person submitted the follow-up form or stayed on the page: the score counts (unless a burst or right
@@ -145,7 +155,7 @@ export const commitScore = async (
 ): Promise<ResponseItem> => {
   const now = deps.now();
   let before: ResponseItem | undefined;
-  const after = await updateResponse(deps, context.recipient, (state) => {
+  const after = await changeResponse(deps, context, (state) => {
     before = state;
     return applyCommit(
       state,
@@ -164,8 +174,15 @@ export const commitScore = async (
   return after;
 };
 
-export const resolveUnsubscribeLink = (deps: AnsweringDeps, token: string): Promise<Recipient> =>
-  resolveLink(deps, token, 'u');
+/** Verifies an unsubscribe link, admits the request under the link's limit and loads its recipient. */
+export const resolveUnsubscribeLink = async (deps: AnsweringDeps, token: string): Promise<Recipient> => {
+  const claims = verifyLink(deps.keys, token, 'u', deps.now());
+  const recipient = await getRecipient(deps, claims.waveId, claims.contactId).catch((error: unknown) => {
+    throw error instanceof NotFoundError ? noRecipient() : error;
+  });
+  await applyGuard(deps, admission(deps, claims, recipient.locale));
+  return recipient;
+};
 
 /** RFC 8058 one-click unsubscribe; idempotent. */
 export const unsubscribe = async (deps: AnsweringDeps, recipient: Recipient): Promise<void> =>

@@ -4,9 +4,17 @@
  * link within seconds is a link scanner: the response is quarantined, kept but never counted.
  * The state changes are pure functions; the repository writes them with optimistic versioning.
  */
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  type TransactWriteUpdate,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Locale } from '#templates/index.ts';
 import type { SurveyPolicy } from './config.ts';
+import { batchGetAll } from './dynamo.ts';
 import { NotFoundError, ValidationError } from './errors.ts';
 import { feedbackPartition, recipientKey, responseKey } from './keys.ts';
 import { type Category, categoryOf, type SurveyKind } from './survey.ts';
@@ -201,35 +209,96 @@ export const getRecipient = async (
 };
 
 /**
+ * A link's recipient and its response (null when nobody opened the link yet) in one consistent read; the
+ * recipient is undefined when the wave has no such contact.
+ */
+export const getRecipientAndResponse = async (
+  store: ResponseStore,
+  waveId: string,
+  contactId: string,
+): Promise<{ recipient: Recipient | undefined; response: ResponseItem | null }> => {
+  const rKey = recipientKey(waveId, contactId);
+  const items = await batchGetAll(store.ddb, store.table, [rKey, responseKey(waveId, contactId)], {
+    consistent: true,
+  });
+  const recipient = items.find((i) => i.sk === rKey.sk) as Recipient | undefined;
+  const response = (items.find((i) => i.sk !== rKey.sk) as ResponseItem | undefined) ?? null;
+  return { recipient, response };
+};
+
+/**
+ * A conditional update that goes in one transaction with the response's write (the link's request counter),
+ * so a request costs one write, not two; when its condition fails, nothing is written and `refused` is thrown.
+ */
+export interface Guard {
+  update: TransactWriteUpdate;
+  refused: () => Error;
+}
+
+const cancelledBy = (error: unknown, index: number, code: string): boolean =>
+  (error as { name?: string }).name === 'TransactionCanceledException' &&
+  (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons?.[index]?.Code === code;
+
+const isConflict = (error: unknown): boolean =>
+  (error as Error).name === 'ConditionalCheckFailedException' ||
+  cancelledBy(error, 1, 'ConditionalCheckFailed') ||
+  cancelledBy(error, 0, 'TransactionConflict') ||
+  cancelledBy(error, 1, 'TransactionConflict');
+
+/**
  * Read-modify-write of one response with optimistic concurrency on `version`; retried on a conflict so
- * simultaneous clicks, dwells and submits of one link serialise.
+ * simultaneous clicks, dwells and submits of one link serialise. `current` is the response as just read
+ * (null: absent), which saves the first read; `guard` is written in the same transaction.
  */
 export const updateResponse = async (
   store: ResponseStore,
   recipient: Recipient,
   change: (state: ResponseItem) => ResponseItem,
+  options: { current?: ResponseItem | null; guard?: Guard } = {},
 ): Promise<ResponseItem> => {
+  const { guard } = options;
   const key = responseKey(recipient.waveId, recipient.contactId);
+  let known = options.current;
   for (let attempt = 0; ; attempt++) {
-    const out = await store.ddb.send(
-      new GetCommand({ TableName: store.table, Key: key, ConsistentRead: true }),
-    );
-    const current = (out.Item as ResponseItem | undefined) ?? newResponse(recipient);
+    const stored =
+      known !== undefined
+        ? known
+        : (((await store.ddb.send(new GetCommand({ TableName: store.table, Key: key, ConsistentRead: true })))
+            .Item as ResponseItem | undefined) ?? null);
+    known = undefined; // a retry reads again
+    const current = stored ?? newResponse(recipient);
     const next = change(current);
-    if (next === current) return current;
+    if (next === current) {
+      if (guard) await applyGuard(store, guard);
+      return current;
+    }
+    const put = {
+      TableName: store.table,
+      Item: next,
+      ConditionExpression: stored ? 'version = :v' : 'attribute_not_exists(pk)',
+      ...(stored ? { ExpressionAttributeValues: { ':v': current.version } } : {}),
+    };
     try {
-      await store.ddb.send(
-        new PutCommand({
-          TableName: store.table,
-          Item: next,
-          ConditionExpression: out.Item ? 'version = :v' : 'attribute_not_exists(pk)',
-          ...(out.Item ? { ExpressionAttributeValues: { ':v': current.version } } : {}),
-        }),
-      );
+      if (guard)
+        await store.ddb.send(
+          new TransactWriteCommand({ TransactItems: [{ Update: guard.update }, { Put: put }] }),
+        );
+      else await store.ddb.send(new PutCommand(put));
       return next;
     } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException' || attempt >= 8) throw error;
+      if (guard && cancelledBy(error, 0, 'ConditionalCheckFailed')) throw guard.refused();
+      if (!isConflict(error) || attempt >= 8) throw error;
       await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
     }
+  }
+};
+
+/** Writes a guard on its own (a request that changes nothing else); throws `refused` when its condition fails. */
+export const applyGuard = async (store: ResponseStore, guard: Guard): Promise<void> => {
+  try {
+    await store.ddb.send(new UpdateCommand(guard.update));
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') throw guard.refused();
+    throw error;
   }
 };

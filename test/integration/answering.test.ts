@@ -8,12 +8,18 @@ import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DeliveredEvent, type LocalEventBus, startLocalEventBus } from '#infra/local/event-bus.ts';
 import { ENV } from '#infra/system.ts';
-import { commitScore, resolveScoreLink } from '#shared/answering.ts';
+import {
+  admitView,
+  commitScore,
+  RateLimitedError,
+  recordClick,
+  resolveScoreLink,
+} from '#shared/answering.ts';
 import { readAudience } from '#shared/audience.ts';
 import { surveyPolicy } from '#shared/config.ts';
 import { contactIdOf } from '#shared/contacts.ts';
 import type { PublishResult, SurveyEvent } from '#shared/events.ts';
-import { contactKey, responseKey } from '#shared/keys.ts';
+import { contactKey, linkRateKey, responseKey } from '#shared/keys.ts';
 import { signLink } from '#shared/links.ts';
 import { createWave } from '#shared/waves.ts';
 import { audienceCsv, signingKeys, useLocalStack } from '../support/stack.ts';
@@ -283,6 +289,69 @@ describe('per-link rate limit', () => {
       expect(limited?.body).toContain('lang="nl"'); // contact 13 reads Dutch
       expect((await request('GET', `/r/${token(14)}/8`)).statusCode).toBe(200);
     });
+  });
+});
+
+/** The survey handler's dependencies with a fixed clock (one rate-limit minute) and a given limit. */
+const fixedDeps = (linkRequestsPerMinute: number) => {
+  const now = new Date();
+  return {
+    ddb: stack.ddb,
+    table: stack.table,
+    keys: signingKeys,
+    policy: { ...surveyPolicy(), linkRequestsPerMinute },
+    timeZone: 'Europe/Amsterdam',
+    now: () => now,
+    events: { client: new EventBridgeClient({}), busName: bus.busName },
+    onUndeliveredEvents: () => undefined,
+  };
+};
+
+describe('per-link rate limit, one write per request', () => {
+  it('counts HEAD, clicks and commits against one budget; a refused commit writes nothing', async () => {
+    const deps = fixedDeps(3);
+    const context = await resolveScoreLink(deps, token(19), '9');
+    await admitView(deps, context); // HEAD
+    await recordClick(deps, await resolveScoreLink(deps, token(19), '9')); // GET
+    await commitScore(deps, await resolveScoreLink(deps, token(19), '9'), 'submit', { reason: 'Good' });
+    const before = await response(19);
+    expect(before).toMatchObject({ status: 'committed', score: 9, version: 2 });
+    const refused = commitScore(deps, await resolveScoreLink(deps, token(19), '10'), 'submit');
+    await expect(refused).rejects.toBeInstanceOf(RateLimitedError);
+    await expect(refused).rejects.toMatchObject({ locale: 'nl' }); // contact 19 reads Dutch
+    expect(await response(19)).toEqual(before);
+    const minute = Math.floor(deps.now().getTime() / 60_000);
+    const counter = await stack.ddb.send(
+      new GetCommand({
+        TableName: stack.table,
+        Key: linkRateKey(waveId, contactIdOf(emails[19] as string), minute),
+        ConsistentRead: true,
+      }),
+    );
+    expect(counter.Item?.requests).toBe(3);
+  });
+
+  it('serialises simultaneous commits of one link, each counted once', async () => {
+    const deps = fixedDeps(60);
+    const contexts = await Promise.all(
+      Array.from({ length: 8 }, () => resolveScoreLink(deps, token(18), '9')),
+    );
+    // All eight read the link before any wrote: every write but one meets a conflict and retries.
+    const results = await Promise.all(
+      contexts.map((c, i) => commitScore(deps, c, 'submit', { reason: `r${i}` })),
+    );
+    expect(results.every((r) => r.status === 'committed' && r.score === 9)).toBe(true);
+    const saved = await response(18);
+    expect(saved).toMatchObject({ status: 'committed', score: 9, version: 8 });
+    const minute = Math.floor(deps.now().getTime() / 60_000);
+    const counter = await stack.ddb.send(
+      new GetCommand({
+        TableName: stack.table,
+        Key: linkRateKey(waveId, contactIdOf(emails[18] as string), minute),
+        ConsistentRead: true,
+      }),
+    );
+    expect(counter.Item?.requests).toBe(8);
   });
 });
 
