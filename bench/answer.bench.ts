@@ -8,14 +8,10 @@
  * Both measured paths first run unmeasured for a few seconds, so the figures are of warm code.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { freePort } from '#infra/local/environment.ts';
-import { startLocalEventBus } from '#infra/local/event-bus.ts';
 import { startHttp } from '#infra/local/http.ts';
 import { ENV } from '#infra/system.ts';
 import { readAudience } from '#shared/audience.ts';
@@ -95,14 +91,8 @@ export default async (ctx: BenchContext) => {
   await drive(WARM_MS, Number.POSITIVE_INFINITY, rawWrite('WARM'));
   const raw = await drive(MEASURE_MS, Number.POSITIVE_INFINITY, rawWrite('RAW'));
 
-  // The survey handler behind the local HTTP server, publishing to a local bus, as `npm start` runs it.
-  const bus = await startLocalEventBus({
-    busName: 'bench',
-    file: join(mkdtempSync(join(tmpdir(), 'nps-bench-')), 'events.jsonl'),
-    log: () => undefined,
-  });
-  process.env[ENV.eventBusName] = bus.busName;
-  process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = bus.endpoint;
+  // The survey handler behind the local HTTP server, as `npm start` runs it. (Its events follow from the
+  // table's stream, off this path.)
   const { handler } = await import('#functions/survey-http.ts');
   const port = await freePort();
   const server: Server = await startHttp(port, handler as never, () => true);
@@ -184,6 +174,5 @@ export default async (ctx: BenchContext) => {
     };
   } finally {
     await new Promise<void>((r) => server.close(() => r()));
-    await bus.stop();
   }
 };

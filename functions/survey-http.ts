@@ -30,7 +30,7 @@ import {
   unsubscribeConfirmPage,
   unsubscribedPage,
 } from '#templates/index.ts';
-import { awsClients, eventPublisher, logger, signingKeys } from './commons/runtime.ts';
+import { awsClients, logger, signingKeys } from './commons/runtime.ts';
 
 const MAX_BODY_BYTES = 16 * 1024;
 
@@ -81,12 +81,6 @@ const deps = async (): Promise<AnsweringDeps> => ({
   policy: surveyPolicy(),
   timeZone: digestTimeZone(),
   now: () => new Date(),
-  events: eventPublisher(),
-  onUndeliveredEvents: (failed) =>
-    // Loud and complete, so the events can be replayed from the log; the person's answer is saved anyway.
-    logger.error('Response events were not delivered to the event bus', {
-      undeliveredEvents: failed.map((f) => ({ ...f.event, errorCode: f.errorCode, error: f.errorMessage })),
-    }),
 });
 
 const SCORE = /^\/r\/([A-Za-z0-9._-]{1,400})\/([0-9]{1,2}|trap)(\/dwell)?$/;

@@ -43,7 +43,7 @@ export type Trigger =
       batchSize: number;
       maxBatchingWindowSeconds: number;
       retryAttempts: number;
-      /** Only these item kinds reach the aggregator (Lambda event filter; the local poller applies the same). */
+      /** Only these item kinds reach the function (Lambda event filter; the local poller applies the same). */
       sortKeyPrefixes: readonly string[];
     }
   | { kind: 'sesEvents'; detailTypes: readonly string[] };
@@ -70,7 +70,6 @@ export const FUNCTIONS = {
     table: 'readWrite',
     sendsEmail: false,
     signsLinks: true,
-    publishesEvents: true,
     memoryMb: 512,
     timeoutSeconds: 10,
   },
@@ -98,6 +97,23 @@ export const FUNCTIONS = {
     sendsEmail: false,
     signsLinks: false,
     memoryMb: 512,
+    timeoutSeconds: 60,
+  },
+  publishEvents: {
+    entry: 'functions/publish-events.ts',
+    description: 'Puts committed and changed responses on the event bus, from the response stream',
+    trigger: {
+      kind: 'stream',
+      batchSize: 100,
+      maxBatchingWindowSeconds: 1,
+      retryAttempts: 10,
+      sortKeyPrefixes: ['RESP#'],
+    },
+    table: 'read',
+    sendsEmail: false,
+    signsLinks: false,
+    publishesEvents: true,
+    memoryMb: 256,
     timeoutSeconds: 60,
   },
   sendDigest: {

@@ -8,7 +8,6 @@ import type { Locale } from '#templates/index.ts';
 import type { SurveyPolicy } from './config.ts';
 import { markUnsubscribed } from './contacts.ts';
 import { InvalidLinkError, NotFoundError } from './errors.ts';
-import { type EventPublisher, eventsOfChange, type PublishResult, publishEvents } from './events.ts';
 import { linkRateKey } from './keys.ts';
 import { type LinkClaims, type SigningKeys, verifyLink } from './links.ts';
 import {
@@ -35,10 +34,6 @@ export interface AnsweringDeps {
   policy: SurveyPolicy;
   timeZone: string;
   now: () => Date;
-  /** Where committed responses are announced (docs/events.md). */
-  events: EventPublisher;
-  /** Told about events that could not be put on the bus after retries; they must not vanish silently. */
-  onUndeliveredEvents: (failed: PublishResult['failed']) => void;
 }
 
 /** The link made more requests this minute than the policy allows (→ 429). */
@@ -144,8 +139,8 @@ export const recordClick = async (deps: AnsweringDeps, context: ScoreContext): P
 
 /**
  * A person submitted the follow-up form or stayed on the page: the score counts (unless a burst or right
- * after the trap link).
- * 1. Apply the commit with optimistic versioning  2. Announce what changed on the event bus.
+ * after the trap link). Its events follow from the table's stream (functions/publish-events.ts), so the
+ * answer is saved whatever the bus does.
  */
 export const commitScore = async (
   deps: AnsweringDeps,
@@ -154,24 +149,14 @@ export const commitScore = async (
   answers?: Answers,
 ): Promise<ResponseItem> => {
   const now = deps.now();
-  let before: ResponseItem | undefined;
-  const after = await changeResponse(deps, context, (state) => {
-    before = state;
-    return applyCommit(
+  return changeResponse(deps, context, (state) =>
+    applyCommit(
       state,
       { score: context.score, answers, via, day: dayIn(deps.timeZone, now) },
       now,
       deps.policy,
-    );
-  });
-  if (after !== before) {
-    const events = eventsOfChange(before, after, context.recipient, via);
-    if (events.length > 0) {
-      const { failed } = await publishEvents(deps.events, events);
-      if (failed.length > 0) deps.onUndeliveredEvents(failed);
-    }
-  }
-  return after;
+    ),
+  );
 };
 
 /** Verifies an unsubscribe link, admits the request under the link's limit and loads its recipient. */

@@ -1,16 +1,21 @@
 /**
- * Events that close the loop: what the answering use case puts on the EventBridge bus so teams can route a
- * detractor to Slack, a referral to the CRM or a changed score to a ticket. Each event is exported with its
- * name (detail-type), source, version and schema; docs/events.md documents them for consumers.
- * Publishing checks every entry of the PutEvents result (the call "succeeds" even when entries fail),
- * retries the failed ones, and reports what is still failing instead of throwing: an answer is never lost
- * because the bus had a bad moment, and an event is never dropped without an error in the log.
+ * Events that close the loop: what a committed or changed response puts on the EventBridge bus so teams can
+ * route a detractor to Slack, a referral to the CRM or a changed score to a ticket. Each event is exported
+ * with its name (detail-type), source, version and schema; docs/events.md documents them for consumers.
+ * The table's stream is the outbox: `announceChanges` turns response changes into events after the answer
+ * is saved. Publishing checks every entry of the PutEvents result (the call "succeeds" even when entries
+ * fail), retries the failed ones, and reports the changes whose events still failed, for the stream to
+ * deliver again: an answer never waits for the bus, and no event is dropped.
  */
 import {
   type EventBridgeClient,
   PutEventsCommand,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ItemChange } from './aggregates.ts';
+import { batchGetAll } from './dynamo.ts';
+import { RESPONSE_PREFIX, recipientKey } from './keys.ts';
 import type { Answers, ResponseItem } from './responses.ts';
 import type { Category, SurveyKind } from './survey.ts';
 
@@ -139,8 +144,25 @@ const entryOf = (busName: string, event: SurveyEvent): PutEventsRequestEntry => 
 
 const MAX_ATTEMPTS = 3;
 
+/** PutEvents takes at most 10 entries a call. */
+const PUT_EVENTS_LIMIT = 10;
+
 /** Puts the events on the bus; entries that fail are retried, what still fails is returned, never thrown. */
 export const publishEvents = async (
+  publisher: EventPublisher,
+  events: readonly SurveyEvent[],
+): Promise<PublishResult> => {
+  let published = 0;
+  const failed: PublishResult['failed'] = [];
+  for (let i = 0; i < events.length; i += PUT_EVENTS_LIMIT) {
+    const result = await publishChunk(publisher, events.slice(i, i + PUT_EVENTS_LIMIT));
+    published += result.published;
+    failed.push(...result.failed);
+  }
+  return { published, failed };
+};
+
+const publishChunk = async (
   publisher: EventPublisher,
   events: readonly SurveyEvent[],
 ): Promise<PublishResult> => {
@@ -150,7 +172,6 @@ export const publishEvents = async (
   for (let attempt = 1; pending.length > 0 && attempt <= MAX_ATTEMPTS; attempt++) {
     failed = [];
     try {
-      // PutEvents takes at most 10 entries; one change raises at most 3.
       const out = await publisher.client.send(
         new PutEventsCommand({ Entries: pending.map((e) => entryOf(publisher.busName, e)) }),
       );
@@ -189,3 +210,63 @@ export const publishEvents = async (
   }
   return { published, failed };
 };
+
+/** What the stream publisher needs: the table (for the respondents' addresses) and the bus. */
+export interface AnnounceDeps {
+  ddb: DynamoDBDocumentClient;
+  table: string;
+  events: EventPublisher;
+}
+
+const isResponse = (image: Record<string, unknown> | undefined): image is Record<string, unknown> =>
+  typeof image?.sk === 'string' && image.sk.startsWith(RESPONSE_PREFIX);
+
+/**
+ * Announces response changes read from the table's stream (the outbox): the answer is saved first, and its
+ * events follow from the stream, retried until the bus takes them. Returns the stream positions of the
+ * changes whose events the bus did not take after retries; the stream delivers those again.
+ */
+export const announceChanges = async (
+  deps: AnnounceDeps,
+  changes: readonly ItemChange[],
+): Promise<{ published: number; failed: string[] }> => {
+  const raising = changes.filter(
+    (c) =>
+      isResponse(c.newImage) &&
+      eventsOfChange(responseOf(c.oldImage), c.newImage as unknown as ResponseItem, {}, 'submit').length > 0,
+  );
+  if (raising.length === 0) return { published: 0, failed: [] };
+  const keys = new Map(
+    raising.map((c) => {
+      const r = c.newImage as unknown as ResponseItem;
+      return [`${r.waveId}|${r.contactId}`, recipientKey(r.waveId, r.contactId)];
+    }),
+  );
+  const recipients = new Map(
+    (await batchGetAll(deps.ddb, deps.table, [...keys.values()])).map((item) => [
+      `${item.waveId}|${item.contactId}`,
+      item as { email?: string; name?: string },
+    ]),
+  );
+  const origin = new Map<string, string>(); // event id → stream position
+  const events = raising.flatMap((c) => {
+    const after = c.newImage as unknown as ResponseItem;
+    const who = recipients.get(`${after.waveId}|${after.contactId}`);
+    const raised = eventsOfChange(
+      responseOf(c.oldImage),
+      after,
+      { ...(who?.email ? { email: who.email } : {}), ...(who?.name ? { name: who.name } : {}) },
+      after.via ?? 'submit',
+    );
+    for (const e of raised) origin.set(e.metadata.id, c.sequenceNumber);
+    return raised;
+  });
+  const { published, failed } = await publishEvents(deps.events, events);
+  return {
+    published,
+    failed: [...new Set(failed.map((f) => origin.get(f.event.metadata.id) ?? ''))].filter(Boolean),
+  };
+};
+
+const responseOf = (image: Record<string, unknown> | undefined): ResponseItem | undefined =>
+  isResponse(image) ? (image as unknown as ResponseItem) : undefined;

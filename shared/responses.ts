@@ -49,6 +49,8 @@ export interface ResponseItem {
   score?: number;
   category?: Category;
   respondedAt?: string;
+  /** How the counted score was given; the events carry it. */
+  via?: CommitVia;
   /** Calendar day of `respondedAt` in the digest time zone; the aggregates' day bucket. */
   day?: string;
   answers?: Answers;
@@ -137,7 +139,7 @@ export const applyCommit = (
   if (state.status === 'committed' && state.score === input.score && input.via === 'dwell') return state;
   const history =
     state.status === 'committed' && state.score !== undefined && state.respondedAt
-      ? [...state.history, { score: state.score, at: state.respondedAt, via: 'submit' as const }].slice(
+      ? [...state.history, { score: state.score, at: state.respondedAt, via: state.via ?? 'submit' }].slice(
           -MAX_CLICKS,
         )
       : state.history;
@@ -151,6 +153,7 @@ export const applyCommit = (
     score: input.score,
     category: categoryOf(state.kind, input.score),
     respondedAt,
+    via: input.via,
     day: input.day,
     history,
     ...(answers ? { answers } : {}),

@@ -13,13 +13,13 @@ import { startHttp } from './http.ts';
 import { loadHandler } from './lambda.ts';
 import { assertJava, assertPortFree, ensureTable, startDynamoDbLocal, startSesEmulator } from './services.ts';
 import { deliverSesEvent, SES_EVENTS_PATH } from './ses-events.ts';
-import { type StreamPoller, startStreamPoller, streamsClient } from './streams.ts';
+import { STREAM_FUNCTIONS, type StreamPoller, startStreamPoller, streamsClient } from './streams.ts';
 import { startTicker } from './ticker.ts';
 
 export interface LocalStack {
   appUrl: string;
   inboxUrl: string;
-  /** Resolves once the stream function has seen every change made so far. */
+  /** Resolves once every stream function has seen every change made so far. */
   settled(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -57,11 +57,10 @@ export const startLocalStack = async (
     process.env[ENV.eventBusName] = bus.busName;
     process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = bus.endpoint;
 
-    const [surveyHttp, sendDueWaves, sendDigest, aggregateResponses, sesEvents] = await Promise.all([
+    const [surveyHttp, sendDueWaves, sendDigest, sesEvents] = await Promise.all([
       loadHandler('surveyHttp'),
       loadHandler('sendDueWaves'),
       loadHandler('sendDigest'),
-      loadHandler('aggregateResponses'),
       loadHandler('sesEvents'),
     ]);
     const http = await startHttp(settings.appPort, surveyHttp, () => ready, {
@@ -69,15 +68,23 @@ export const startLocalStack = async (
     });
     stops.push(() => new Promise<void>((r) => http.close(() => r())));
 
-    const poller: StreamPoller = await startStreamPoller({
-      ddb,
-      streams: streamsClient(`http://127.0.0.1:${settings.ddbPort}`),
-      tableName: TABLE.name,
-      stateDir: settings.stateDir,
-      handler: aggregateResponses,
-      log,
-    });
-    stops.push(() => poller.stop());
+    // One poller per stream function (the aggregator, the event publisher), each with its own checkpoints,
+    // as Lambda gives each event source mapping its own position in the stream.
+    const streams = streamsClient(`http://127.0.0.1:${settings.ddbPort}`);
+    const pollers: StreamPoller[] = [];
+    for (const name of STREAM_FUNCTIONS) {
+      const poller = await startStreamPoller({
+        ddb,
+        streams,
+        tableName: TABLE.name,
+        stateDir: settings.stateDir,
+        function: name,
+        handler: await loadHandler(name),
+        log,
+      });
+      pollers.push(poller);
+      stops.push(() => poller.stop());
+    }
 
     const ticker = startTicker({
       handlers: { sendDueWaves, sendDigest },
@@ -91,7 +98,9 @@ export const startLocalStack = async (
     return {
       appUrl: `http://localhost:${settings.appPort}`,
       inboxUrl: `http://localhost:${settings.sesPort}`,
-      settled: () => poller.settled(),
+      settled: async () => {
+        await Promise.all(pollers.map((p) => p.settled()));
+      },
       stop: () => stopAll(stops),
     };
   } catch (error) {

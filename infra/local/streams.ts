@@ -16,13 +16,22 @@ import {
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
-import { FUNCTIONS } from '../system.ts';
+import { FUNCTIONS, type FunctionName, type Trigger } from '../system.ts';
 import type { Handler } from './lambda.ts';
 import { lambdaContext } from './lambda.ts';
 
-const spec = FUNCTIONS.aggregateResponses.trigger;
+/** The functions FUNCTIONS wires to the table's stream. */
+export type StreamFunctionName = {
+  [K in FunctionName]: (typeof FUNCTIONS)[K]['trigger'] extends { kind: 'stream' } ? K : never;
+}[FunctionName];
 
-export const matchesFilter = (record: _Record): boolean => {
+export const STREAM_FUNCTIONS = (Object.keys(FUNCTIONS) as FunctionName[]).filter(
+  (name): name is StreamFunctionName => FUNCTIONS[name].trigger.kind === 'stream',
+);
+
+type StreamTrigger = Extract<Trigger, { kind: 'stream' }>;
+
+export const matchesFilter = (spec: StreamTrigger, record: _Record): boolean => {
   const sk = record.dynamodb?.Keys?.sk?.S ?? '';
   return spec.sortKeyPrefixes.some((prefix) => sk.startsWith(prefix));
 };
@@ -56,13 +65,17 @@ export const startStreamPoller = async (options: {
   streams: DynamoDBStreamsClient;
   tableName: string;
   stateDir: string;
+  /** The stream function (its batch size, filter and retries come from FUNCTIONS) and its handler. */
+  function: StreamFunctionName;
   handler: Handler;
   log: (message: string) => void;
 }): Promise<StreamPoller> => {
+  const name = options.function;
+  const spec = FUNCTIONS[name].trigger as StreamTrigger;
   const described = await options.ddb.send(new DescribeTableCommand({ TableName: options.tableName }));
   const streamArn = described.Table?.LatestStreamArn;
   if (!streamArn) throw new Error(`Table ${options.tableName} has no stream`);
-  const checkpointFile = join(options.stateDir, 'stream-checkpoints.json');
+  const checkpointFile = join(options.stateDir, `stream-checkpoints-${name}.json`);
   const checkpoints: Record<string, string> = existsSync(checkpointFile)
     ? (JSON.parse(readFileSync(checkpointFile, 'utf8')) as Record<string, string>)
     : {};
@@ -103,20 +116,21 @@ export const startStreamPoller = async (options: {
     for (let attempt = 0; remaining.length > 0; attempt++) {
       let failedAt: number;
       try {
-        const result = (await options.handler({ Records: remaining }, lambdaContext('aggregateResponses'))) as
+        const result = (await options.handler({ Records: remaining }, lambdaContext(name))) as
           | DynamoDBBatchResponse
           | undefined;
         const failure = result?.batchItemFailures?.[0]?.itemIdentifier;
         failedAt = failure ? remaining.findIndex((r) => r.dynamodb?.SequenceNumber === failure) : -1;
       } catch (error) {
-        options.log(`aggregator failed: ${(error as Error).message}`);
+        options.log(`${name} failed: ${(error as Error).message}`);
         failedAt = 0;
       }
       if (failedAt < 0) return;
       remaining = remaining.slice(failedAt);
       if (attempt >= spec.retryAttempts) {
-        appendFileSync(join(options.stateDir, 'stream-failures.jsonl'), `${JSON.stringify(remaining)}\n`);
-        options.log(`gave up on ${remaining.length} stream records; see .local/stream-failures.jsonl`);
+        const failures = `stream-failures-${name}.jsonl`;
+        appendFileSync(join(options.stateDir, failures), `${JSON.stringify(remaining)}\n`);
+        options.log(`${name} gave up on ${remaining.length} stream records; see .local/${failures}`);
         return;
       }
       await new Promise((r) => setTimeout(r, 100 * 2 ** Math.min(attempt, 6)));
@@ -132,7 +146,7 @@ export const startStreamPoller = async (options: {
     }
     const out = await options.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
     const records = out.Records ?? [];
-    const wanted = records.filter(matchesFilter).map((r) => toLambdaRecord(r, streamArn));
+    const wanted = records.filter((r) => matchesFilter(spec, r)).map((r) => toLambdaRecord(r, streamArn));
     for (let i = 0; i < wanted.length; i += spec.batchSize)
       await deliver(wanted.slice(i, i + spec.batchSize));
     const last = records.at(-1)?.dynamodb?.SequenceNumber;
@@ -157,7 +171,7 @@ export const startStreamPoller = async (options: {
         idle = seen === 0;
         if (idle) await new Promise((r) => setTimeout(r, 200));
       } catch (error) {
-        options.log(`stream poller: ${(error as Error).message}`);
+        options.log(`stream poller (${name}): ${(error as Error).message}`);
         await new Promise((r) => setTimeout(r, 1_000));
       }
     }

@@ -244,7 +244,18 @@ describe('every answering page in every language, with and without JavaScript', 
       return s.responses === 8 ? s : undefined;
     });
     expect(status.quarantined).toBe(0);
-    const mine = events().filter((e) => e.data.waveId === pagesWave);
+    // The events follow from the table's stream (the publisher function), a moment after the answers.
+    const mine = await stack.waitFor('every answer’s events on the local bus', async () => {
+      const all = events().filter((e) => e.data.waveId === pagesWave);
+      const complete = LOCALES.every(
+        (locale) =>
+          all.filter((e) => e.data.email === pageAddress(locale, false)).length >= 4 &&
+          all.some(
+            (e) => e.data.email === pageAddress(locale, true) && e.metadata.type === 'ReferralConsentGiven',
+          ),
+      );
+      return complete ? all : undefined;
+    });
     for (const locale of LOCALES) {
       const js = mine.filter((e) => e.data.email === pageAddress(locale, true));
       const noJs = mine.filter((e) => e.data.email === pageAddress(locale, false));

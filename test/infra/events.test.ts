@@ -79,8 +79,12 @@ describe('the response event bus', () => {
     }
   });
 
-  it('the survey endpoint is the function that publishes', () => {
-    expect((FUNCTIONS.surveyHttp as FunctionSpec).publishesEvents).toBe(true);
+  it('is published to by the stream publisher only, never by the survey endpoint', () => {
+    const publishers = Object.entries(FUNCTIONS)
+      .filter(([, spec]) => (spec as FunctionSpec).publishesEvents)
+      .map(([name]) => name);
+    expect(publishers).toEqual(['publishEvents']);
+    expect(FUNCTIONS.publishEvents.trigger).toMatchObject({ kind: 'stream', sortKeyPrefixes: ['RESP#'] });
   });
 
   it('adds no cdk-nag finding', () => {

@@ -83,6 +83,7 @@ beforeAll(async () => {
     streams: streamsClient(`http://127.0.0.1:${stack.ddbPort}`),
     tableName: stack.table,
     stateDir: (await import('node:os')).tmpdir(),
+    function: 'aggregateResponses',
     handler: faulty,
     log: () => undefined,
   });

@@ -2,11 +2,14 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DeliveredEvent, type LocalEventBus, startLocalEventBus } from '#infra/local/event-bus.ts';
+import { loadHandler } from '#infra/local/lambda.ts';
+import { type StreamPoller, startStreamPoller, streamsClient } from '#infra/local/streams.ts';
 import { ENV } from '#infra/system.ts';
 import {
   admitView,
@@ -18,7 +21,7 @@ import {
 import { readAudience } from '#shared/audience.ts';
 import { surveyPolicy } from '#shared/config.ts';
 import { contactIdOf } from '#shared/contacts.ts';
-import type { PublishResult, SurveyEvent } from '#shared/events.ts';
+import { announceChanges, type SurveyEvent } from '#shared/events.ts';
 import { contactKey, linkRateKey, responseKey } from '#shared/keys.ts';
 import { signLink } from '#shared/links.ts';
 import { createWave } from '#shared/waves.ts';
@@ -30,6 +33,7 @@ let waveId: string;
 let emails: string[];
 let bus: LocalEventBus;
 let eventsFile: string;
+let publisher: StreamPoller;
 
 beforeAll(async () => {
   stack = await useLocalStack();
@@ -39,6 +43,16 @@ beforeAll(async () => {
   process.env[ENV.eventBusName] = bus.busName;
   process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = bus.endpoint;
   ({ route } = await import('#functions/survey-http.ts'));
+  // Events follow from the table's stream, through the publisher function, as `npm start` runs it.
+  publisher = await startStreamPoller({
+    ddb: new DynamoDBClient({}),
+    streams: streamsClient(`http://127.0.0.1:${stack.ddbPort}`),
+    tableName: stack.table,
+    stateDir: mkdtempSync(join(tmpdir(), 'nps-publisher-')),
+    function: 'publishEvents',
+    handler: await loadHandler('publishEvents'),
+    log: () => undefined,
+  });
   const audience = audienceCsv(24);
   emails = audience.emails;
   const wave = await createWave(
@@ -50,7 +64,10 @@ beforeAll(async () => {
   waveId = wave.id;
 });
 
-afterAll(() => bus?.stop());
+afterAll(async () => {
+  await publisher?.stop();
+  await bus?.stop();
+});
 
 const token = (i: number, purpose: 'r' | 'u' = 'r', expiresAt = Date.now() / 1000 + 3600) =>
   signLink(signingKeys, {
@@ -202,8 +219,9 @@ describe('answering a survey', () => {
   });
 });
 
-/** What reached the local bus so far for contact `i`. */
-const eventsOf = (i: number): DeliveredEvent[] => {
+/** What reached the local bus for contact `i`, once the publisher has seen every change so far. */
+const eventsOf = async (i: number): Promise<DeliveredEvent[]> => {
+  await publisher.settled();
   let text = '';
   try {
     text = readFileSync(eventsFile, 'utf8');
@@ -240,7 +258,7 @@ describe('the hidden trap link', () => {
     await request('GET', `/r/${token(8)}/10`);
     expect((await request('POST', `/r/${token(8)}/10/dwell`, 'score=10')).statusCode).toBe(204);
     expect(await response(8)).toMatchObject({ status: 'quarantined' });
-    expect(eventsOf(8)).toEqual([]);
+    expect(await eventsOf(8)).toEqual([]);
   });
 
   it('lets the person who answers after the automated moment replace it and count', async () => {
@@ -302,8 +320,6 @@ const fixedDeps = (linkRequestsPerMinute: number) => {
     policy: { ...surveyPolicy(), linkRequestsPerMinute },
     timeZone: 'Europe/Amsterdam',
     now: () => now,
-    events: { client: new EventBridgeClient({}), busName: bus.busName },
-    onUndeliveredEvents: () => undefined,
   };
 };
 
@@ -358,9 +374,9 @@ describe('per-link rate limit, one write per request', () => {
 describe('events on the bus', () => {
   it('publishes nothing for a click, and ResponseCommitted + DetractorResponded when a detractor commits', async () => {
     await request('GET', `/r/${token(15)}/2`);
-    expect(eventsOf(15)).toEqual([]);
+    expect(await eventsOf(15)).toEqual([]);
     await request('POST', `/r/${token(15)}/2`, 'score=2&reason=Broken+export&improve=Fix+it');
-    const events = eventsOf(15);
+    const events = await eventsOf(15);
     expect(events.map((e) => e['detail-type']).sort()).toEqual(['DetractorResponded', 'ResponseCommitted']);
     for (const e of events) {
       expect(e.source).toBe('nps.surveys');
@@ -384,9 +400,9 @@ describe('events on the bus', () => {
     await request('POST', `/r/${token(16)}/6/dwell`, 'score=6');
     await request('POST', `/r/${token(16)}/10`, 'score=10&referral=My+team&referralConsent=yes');
     await request('POST', `/r/${token(16)}/10`, 'score=10&referral=My+team&referralConsent=yes');
-    const types = eventsOf(16).map((e) => e['detail-type']);
+    const types = (await eventsOf(16)).map((e) => e['detail-type']);
     expect(types.filter((t) => t === 'ReferralConsentGiven')).toHaveLength(1);
-    const changed = eventsOf(16).find(
+    const changed = (await eventsOf(16)).find(
       (e) => e['detail-type'] === 'ResponseCommitted' && (e.detail as SurveyEvent).data.score === 10,
     );
     expect(changed?.detail).toMatchObject({
@@ -399,25 +415,32 @@ describe('events on the bus', () => {
     expect(types.filter((t) => t === 'ResponseCommitted')).toHaveLength(2);
   });
 
-  it('saves the answer and reports, not throws, events the bus refused per entry', async () => {
-    const undelivered: PublishResult['failed'] = [];
-    const deps = {
-      ddb: stack.ddb,
-      table: stack.table,
-      keys: signingKeys,
-      policy: surveyPolicy(),
-      timeZone: 'Europe/Amsterdam',
-      now: () => new Date(),
-      events: { client: new EventBridgeClient({}), busName: 'no-such-bus' },
-      onUndeliveredEvents: (failed: PublishResult['failed']) => undelivered.push(...failed),
+  it('saves the answer whatever the bus does; changes whose events it refused go back to the stream', async () => {
+    const deps = fixedDeps(60);
+    const saved = await commitScore(deps, await resolveScoreLink(deps, token(17), '3'), 'submit', {
+      reason: 'Slow',
+    });
+    expect(await response(17)).toMatchObject({ status: 'committed', score: 3, via: 'submit' });
+    const change = {
+      pk: saved.pk,
+      sk: saved.sk,
+      oldImage: undefined,
+      newImage: saved as unknown as Record<string, unknown>,
+      expired: false,
+      sequenceNumber: '42',
     };
-    const context = await resolveScoreLink(deps, token(17), '3');
-    const saved = await commitScore(deps, context, 'submit', { reason: 'Slow' });
-    expect(saved).toMatchObject({ status: 'committed', score: 3 });
-    expect(await response(17)).toMatchObject({ status: 'committed', score: 3 });
-    expect(undelivered.map((f) => [f.event.metadata.type, f.errorCode]).sort()).toEqual([
-      ['DetractorResponded', 'ResourceNotFoundException'],
-      ['ResponseCommitted', 'ResourceNotFoundException'],
-    ]);
+    const refusing = { client: new EventBridgeClient({}), busName: 'no-such-bus' };
+    expect(await announceChanges({ ddb: stack.ddb, table: stack.table, events: refusing }, [change])).toEqual(
+      {
+        published: 0,
+        failed: ['42'],
+      },
+    );
+    // The stream's own delivery, to the bus that exists, announced the same change.
+    const events = await eventsOf(17);
+    expect(events.map((e) => e['detail-type']).sort()).toEqual(['DetractorResponded', 'ResponseCommitted']);
+    expect(events[0]?.detail).toMatchObject({
+      data: { email: emails[17], score: 3, answers: { reason: 'Slow' } },
+    });
   });
 });

@@ -138,6 +138,7 @@ describe('the skip ledger', () => {
       streams: streamsClient(`http://127.0.0.1:${stack.ddbPort}`),
       tableName: stack.table,
       stateDir: (await import('node:os')).tmpdir(),
+      function: 'aggregateResponses',
       handler: (event) => aggregate(event as never) as Promise<unknown>,
       log: (m) => problems.push(m),
     });

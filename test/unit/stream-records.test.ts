@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toChange } from '#functions/aggregate-responses.ts';
+import { toChange } from '#functions/commons/stream-records.ts';
 
 describe('decoding stream records', () => {
   it('reads an empty map that DynamoDB Local streams without its type as an empty map', () => {
