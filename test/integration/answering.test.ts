@@ -323,6 +323,18 @@ const fixedDeps = (linkRequestsPerMinute: number) => {
   };
 };
 
+/** The requests counted against contact `i`'s link in the minute of `at`. */
+const requestsCounted = async (i: number, at: Date) =>
+  (
+    await stack.ddb.send(
+      new GetCommand({
+        TableName: stack.table,
+        Key: linkRateKey(waveId, contactIdOf(emails[i] as string), Math.floor(at.getTime() / 60_000)),
+        ConsistentRead: true,
+      }),
+    )
+  ).Item?.requests;
+
 describe('per-link rate limit, one write per request', () => {
   it('counts HEAD, clicks and commits against one budget; a refused commit writes nothing', async () => {
     const deps = fixedDeps(3);
@@ -336,15 +348,7 @@ describe('per-link rate limit, one write per request', () => {
     await expect(refused).rejects.toBeInstanceOf(RateLimitedError);
     await expect(refused).rejects.toMatchObject({ locale: 'nl' }); // contact 19 reads Dutch
     expect(await response(19)).toEqual(before);
-    const minute = Math.floor(deps.now().getTime() / 60_000);
-    const counter = await stack.ddb.send(
-      new GetCommand({
-        TableName: stack.table,
-        Key: linkRateKey(waveId, contactIdOf(emails[19] as string), minute),
-        ConsistentRead: true,
-      }),
-    );
-    expect(counter.Item?.requests).toBe(3);
+    expect(await requestsCounted(19, deps.now())).toBe(3);
   });
 
   it('serialises simultaneous commits of one link, each counted once', async () => {
@@ -359,15 +363,7 @@ describe('per-link rate limit, one write per request', () => {
     expect(results.every((r) => r.status === 'committed' && r.score === 9)).toBe(true);
     const saved = await response(18);
     expect(saved).toMatchObject({ status: 'committed', score: 9, version: 8 });
-    const minute = Math.floor(deps.now().getTime() / 60_000);
-    const counter = await stack.ddb.send(
-      new GetCommand({
-        TableName: stack.table,
-        Key: linkRateKey(waveId, contactIdOf(emails[18] as string), minute),
-        ConsistentRead: true,
-      }),
-    );
-    expect(counter.Item?.requests).toBe(8);
+    expect(await requestsCounted(18, deps.now())).toBe(8);
   });
 });
 
