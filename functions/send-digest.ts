@@ -20,9 +20,13 @@ export const sendScheduledDigest = async (): Promise<DigestSent> => {
       minSegmentResponses: surveyPolicy().minSegmentResponses,
       title: process.env.DIGEST_TITLE || 'NPS',
     },
-    { now: new Date(), days: 7 },
+    { now: new Date(), days: 7, oncePerPeriod: true },
   );
-  logger.info('Sent the digest', { period: sent.period, readers: sent.recipients.length });
+  logger.info('Sent the digest', {
+    period: sent.period,
+    readers: sent.recipients.length,
+    alreadySent: sent.alreadySent.length,
+  });
   return sent;
 };
 

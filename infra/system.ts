@@ -54,6 +54,11 @@ export interface FunctionSpec {
   description: string;
   trigger: Trigger;
   table: TableAccess;
+  /**
+   * Partition-key prefixes a `read` function may still write (its own bookkeeping), granted with a
+   * `dynamodb:LeadingKeys` condition so it can change nothing else.
+   */
+  writesPartitions?: readonly string[];
   sendsEmail: boolean;
   signsLinks: boolean;
   /** Publishes response events to the event bus (EVENT_BUS_NAME and events:PutEvents on that bus). */
@@ -121,6 +126,8 @@ export const FUNCTIONS = {
     description: 'Emails the leadership digest',
     trigger: { kind: 'schedule', schedule: { kind: 'weekly', weekDay: 'MON', hour: 8, minute: 0 } },
     table: 'read',
+    // Which readers a period's scheduled digest reached, so a retried run sends no second copy.
+    writesPartitions: ['DIGEST#'],
     sendsEmail: true,
     signsLinks: false,
     memoryMb: 512,

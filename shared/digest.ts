@@ -4,12 +4,18 @@
  * quarantined clicks, and the comments that matter. Reads aggregates and the day-indexed feedback only.
  */
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  PutCommand,
+  paginateQuery,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { type DigestView, digestEmail, type Locale } from '#templates/index.ts';
 import { readCounts } from './aggregates.ts';
 import { normaliseEmail } from './contacts.ts';
 import { ValidationError } from './errors.ts';
-import { feedbackPartition, READER_PREFIX, readerKey } from './keys.ts';
+import { digestSentKey, feedbackPartition, READER_PREFIX, readerKey } from './keys.ts';
 import { type DayRange, figuresOf, segmentFigures } from './report.ts';
 import type { ResponseItem } from './responses.ts';
 import { compareNps } from './stats.ts';
@@ -171,45 +177,111 @@ export const unsubscribeReader = async (ddb: DynamoDBDocumentClient, table: stri
 export interface DigestSent {
   period: DayRange;
   recipients: string[];
+  /** Readers the scheduled digest of this period had already gone to (a retried run skips them). */
+  alreadySent: string[];
   views: DigestView[];
 }
 
-/** Builds one digest per reader language and sends it. Without readers nothing is sent. */
+/** A claim on a reader's scheduled digest older than this belongs to a run that died before sending. */
+const DIGEST_CLAIM_LEASE_MS = 5 * 60_000;
+
+/**
+ * Claims the scheduled digest of a period for one reader: false when it already went out (or another run
+ * is sending it right now). Lambda retries a failed scheduled run; the claims keep the readers it reached
+ * from getting a second copy.
+ */
+const claimDigest = async (deps: DigestDeps, period: DayRange, address: string, now: Date) => {
+  try {
+    await deps.ddb.send(
+      new PutCommand({
+        TableName: deps.table,
+        Item: {
+          ...digestSentKey(period.since, period.until ?? period.since, address),
+          status: 'sending',
+          claimedAt: now.toISOString(),
+          expiresAt: Math.floor(now.getTime() / 1000) + 60 * 86_400,
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR (#s = :sending AND claimedAt < :stale)',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: {
+          ':sending': 'sending',
+          ':stale': new Date(now.getTime() - DIGEST_CLAIM_LEASE_MS).toISOString(),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+};
+
+const settleDigest = async (deps: DigestDeps, period: DayRange, address: string, sent: boolean) => {
+  const key = digestSentKey(period.since, period.until ?? period.since, address);
+  await deps.ddb.send(
+    sent
+      ? new UpdateCommand({
+          TableName: deps.table,
+          Key: key,
+          UpdateExpression: 'SET #s = :sent, sentAt = :now',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':sent': 'sent', ':now': new Date().toISOString() },
+        })
+      : // SES refused the call, so nothing went out: hand the reader back to the next attempt.
+        new DeleteCommand({ TableName: deps.table, Key: key }),
+  );
+};
+
+/**
+ * Builds one digest per reader language and sends it. Without readers nothing is sent. `oncePerPeriod`
+ * (the schedule) sends each reader a period's digest at most once, however often the run is retried;
+ * `nps digest send` leaves it off and sends when asked.
+ */
 export const sendDigest = async (
   deps: DigestDeps,
-  options: { now: Date; days: number; to?: Reader[] },
+  options: { now: Date; days: number; to?: Reader[]; oncePerPeriod?: boolean },
 ): Promise<DigestSent> => {
+  const period = digestPeriods(options.now, deps.timeZone, options.days).current;
   const readers = options.to ?? (await listReaders(deps.ddb, deps.table));
   const byLocale = new Map<Locale, string[]>();
   for (const r of readers)
     byLocale.set(r.locale, [...(byLocale.get(r.locale) ?? []), readerAddress(r.address)]);
   const views: DigestView[] = [];
+  const recipients: string[] = [];
+  const alreadySent: string[] = [];
   for (const [locale, addresses] of byLocale) {
     const view = await buildDigestView(deps, { now: options.now, days: options.days, locale });
     views.push(view);
     const email = digestEmail(view);
     for (const address of addresses) {
-      await deps.ses.send(
-        new SendEmailCommand({
-          FromEmailAddress: deps.fromAddress,
-          ConfigurationSetName: deps.configurationSet,
-          Destination: { ToAddresses: [address] },
-          Content: {
-            Simple: {
-              Subject: { Data: email.subject, Charset: 'UTF-8' },
-              Body: {
-                Html: { Data: email.html, Charset: 'UTF-8' },
-                Text: { Data: email.text, Charset: 'UTF-8' },
+      if (options.oncePerPeriod && !(await claimDigest(deps, period, address, options.now))) {
+        alreadySent.push(address);
+        continue;
+      }
+      try {
+        await deps.ses.send(
+          new SendEmailCommand({
+            FromEmailAddress: deps.fromAddress,
+            ConfigurationSetName: deps.configurationSet,
+            Destination: { ToAddresses: [address] },
+            Content: {
+              Simple: {
+                Subject: { Data: email.subject, Charset: 'UTF-8' },
+                Body: {
+                  Html: { Data: email.html, Charset: 'UTF-8' },
+                  Text: { Data: email.text, Charset: 'UTF-8' },
+                },
               },
             },
-          },
-        }),
-      );
+          }),
+        );
+      } catch (error) {
+        if (options.oncePerPeriod) await settleDigest(deps, period, address, false);
+        throw error;
+      }
+      if (options.oncePerPeriod) await settleDigest(deps, period, address, true);
+      recipients.push(address);
     }
   }
-  return {
-    period: digestPeriods(options.now, deps.timeZone, options.days).current,
-    recipients: readers.map((r) => r.address),
-    views,
-  };
+  return { period, recipients, alreadySent, views };
 };

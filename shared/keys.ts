@@ -9,6 +9,7 @@
  *   Contact    CONTACT#id     META
  *   Aggregate  AGG#kind#scope ALL | DAY#yyyy-mm-dd
  *   Reader     DIGEST         READER#address
+ *   Digest sent DIGEST#since#until  READER#address  (the scheduled digest of a period went to a reader, TTL)
  *   Rate       RATE#wave#contact  MIN#epochMinute  (per-link request counter, TTL)
  *   Send rate  SENDRATE#ses   SEC#epochSecond  (emails sent account-wide in that second, shared by senders, TTL)
  *   GSI1: due waves (DUE / sendAt#id) and feedback by day (FEEDBACK#day / at#wave#contact)
@@ -31,6 +32,10 @@ export const linkRateKey = (waveId: string, contactId: string, epochMinute: numb
 });
 export const sendRateKey = (epochSecond: number) => ({ pk: 'SENDRATE#ses', sk: `SEC#${epochSecond}` });
 export const readerKey = (address: string) => ({ pk: 'DIGEST', sk: `READER#${address}` });
+export const digestSentKey = (since: string, until: string, address: string) => ({
+  pk: `DIGEST#${since}#${until}`,
+  sk: `READER#${address}`,
+});
 export const aggregateKey = (kind: string, scope: string, period: string) => ({
   pk: `AGG#${kind}#${scope}`,
   sk: period,

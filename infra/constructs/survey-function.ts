@@ -84,11 +84,22 @@ export class SurveyFunction extends Construct {
   }
 
   /** TABLE_NAME and a read or read/write grant on the table and its indexes; nothing for `none`. */
-  bindTable(table: ITable, access: TableAccess): void {
+  bindTable(table: ITable, access: TableAccess, writesPartitions: readonly string[] = []): void {
     if (access === 'none') return;
     this.lambda.addEnvironment(ENV.tableName, table.tableName);
     if (access === 'read') table.grantReadData(this.lambda);
     else table.grantReadWriteData(this.lambda);
+    if (access === 'read' && writesPartitions.length > 0) {
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+          resources: [table.tableArn],
+          conditions: {
+            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': writesPartitions.map((p) => `${p}*`) },
+          },
+        }),
+      );
+    }
     // The grant covers the table's indexes as `<table ARN>/index/*`; acknowledge exactly that finding.
     const tableLogicalId = Stack.of(table).getLogicalId(table.node.defaultChild as CfnElement);
     Validations.of(this.role).acknowledge({

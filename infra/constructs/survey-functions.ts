@@ -57,7 +57,7 @@ export class SurveyFunctions extends Construct {
       (typeof FUNCTIONS)[FunctionName],
     ][]) {
       const fn = new SurveyFunction(this, name, { spec });
-      fn.bindTable(dataStore.table, spec.table);
+      fn.bindTable(dataStore.table, spec.table, (spec as FunctionSpec).writesPartitions);
       if (spec.sendsEmail)
         fn.bindEmail(dataStore.emailIdentity, dataStore.configurationSet, props.fromAddress);
       if (spec.signsLinks) fn.bindSecret(dataStore.linkSigningKeys);

@@ -229,7 +229,8 @@ describe('least privilege', () => {
   });
 
   it.each(specs)('%s gets the table access its spec names, and no more', (name, spec) => {
-    const actions = actionsOf(statementsOf(name));
+    // Writes restricted to the spec's own partitions (`writesPartitions`) are checked below.
+    const actions = actionsOf(statementsOf(name).filter((s) => !s.Condition?.['ForAllValues:StringLike']));
     const writes = [
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
@@ -242,13 +243,29 @@ describe('least privilege', () => {
       for (const write of writes) expect(actions).not.toContain(write);
     }
     if (spec.table === 'readWrite') expect(actions).toEqual(expect.arrayContaining(writes));
+    const restricted = statementsOf(name).filter((s) => s.Condition?.['ForAllValues:StringLike']);
+    expect(restricted).toHaveLength((spec as FunctionSpec).writesPartitions ? 1 : 0);
   });
 
-  it('gives the digest read-only table access', () => {
-    const actions = actionsOf(statementsOf('sendDigest'));
-    expect(actions).toContain('dynamodb:Query');
-    expect(actions).not.toContain('dynamodb:PutItem');
-    expect(actions).not.toContain('dynamodb:UpdateItem');
+  it('gives the digest read access, and writes only to its sent markers (DIGEST# partitions)', () => {
+    const statements = statementsOf('sendDigest');
+    expect(actionsOf(statements)).toContain('dynamodb:Query');
+    const writes = statements.filter((s) =>
+      actionsOf([s]).some((a) =>
+        ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'].includes(a),
+      ),
+    );
+    expect(writes).toEqual([
+      expect.objectContaining({
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DIGEST#*'] } },
+      }),
+    ]);
+    expect(actionsOf(writes).sort()).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(actionsOf(statements)).not.toContain('dynamodb:BatchWriteItem');
   });
 
   it.each(specs)('%s reads the link-signing keys only when it signs links', (name, spec) => {

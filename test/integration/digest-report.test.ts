@@ -7,6 +7,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyChanges, type ItemChange } from '#shared/aggregates.ts';
 import { buildDigestView, type DigestDeps, sendDigest } from '#shared/digest.ts';
+import { digestSentKey } from '#shared/keys.ts';
 import type { Report } from '#shared/report.ts';
 import { compareNps } from '#shared/stats.ts';
 import { formatSigned, t } from '#templates/index.ts';
@@ -131,6 +132,65 @@ describe('the digest agrees with nps report', () => {
     expect(html).toContain(t('nl', 'digest.change.significant'));
     expect(html).toContain('<html lang="nl"');
     expect(html).not.toMatch(/<svg|<img/);
+  });
+
+  it('sends the scheduled digest of a period once per reader, however often a failed run is retried', async () => {
+    const to = [
+      { address: 'ceo@example.com', locale: 'en' as const },
+      { address: 'cmo@example.com', locale: 'sv' as const },
+      { address: 'cto@example.com', locale: 'en' as const },
+    ];
+    const addresses = to.map((r) => r.address);
+    // SES fails on the second email: the run fails after reaching one reader, and Lambda retries it.
+    let calls = 0;
+    const flaky = {
+      send: async (command: never) => {
+        if (++calls === 2)
+          throw Object.assign(new Error('SES is unavailable'), { name: 'ServiceUnavailable' });
+        return stack.ses.send(command);
+      },
+    } as unknown as typeof stack.ses;
+    await expect(
+      sendDigest({ ...deps, ses: flaky }, { now: NOW, days: 7, to, oncePerPeriod: true }),
+    ).rejects.toThrow('SES is unavailable');
+    const retried = await sendDigest(deps, { now: NOW, days: 7, to, oncePerPeriod: true });
+    expect(retried.alreadySent).toEqual(['ceo@example.com']);
+    expect(retried.recipients.sort()).toEqual(['cmo@example.com', 'cto@example.com']);
+    const again = await sendDigest(deps, { now: NOW, days: 7, to, oncePerPeriod: true });
+    expect(again.recipients).toEqual([]);
+    for (const address of addresses) expect(await inbox(stack.sesUrl, [address])).toHaveLength(1);
+    // `nps digest send` sends when asked, whatever the schedule did.
+    await sendDigest(deps, { now: NOW, days: 7, to: [{ address: 'ceo@example.com', locale: 'en' }] });
+    expect(await inbox(stack.sesUrl, ['ceo@example.com'])).toHaveLength(2);
+  });
+
+  it('takes over a reader a dead run claimed but never sent to, and leaves one being sent alone', async () => {
+    const period = { since: '2026-11-17', until: '2026-11-24' };
+    const claim = (address: string, minutesAgo: number) =>
+      stack.ddb.send(
+        new PutCommand({
+          TableName: stack.table,
+          Item: {
+            ...digestSentKey(period.since, period.until, address),
+            status: 'sending',
+            claimedAt: new Date(NOW.getTime() - minutesAgo * 60_000).toISOString(),
+          },
+        }),
+      );
+    await claim('cfo.dead@example.com', 30);
+    await claim('cfo.busy@example.com', 1);
+    const sent = await sendDigest(deps, {
+      now: NOW,
+      days: 7,
+      to: [
+        { address: 'cfo.dead@example.com', locale: 'de' },
+        { address: 'cfo.busy@example.com', locale: 'de' },
+      ],
+      oncePerPeriod: true,
+    });
+    expect(sent.period).toEqual(period);
+    expect(sent.recipients).toEqual(['cfo.dead@example.com']);
+    expect(sent.alreadySent).toEqual(['cfo.busy@example.com']);
   });
 
   it('says a week without responses has none instead of showing a zero', async () => {
