@@ -6,6 +6,7 @@ import { isLocale, resolveLocale } from '#templates/index.ts';
 import { contactIdOf, normaliseEmail } from './contacts.ts';
 import { type CsvRecord, readCsv } from './csv.ts';
 import { ValidationError } from './errors.ts';
+import { IdSet } from './id-set.ts';
 
 export const MAX_FIELD_LENGTH = 200;
 export const MAX_SEGMENT_COLUMNS = 20;
@@ -37,7 +38,8 @@ export async function* readAudience(
   file: string,
 ): AsyncGenerator<AudienceRow> {
   let header: string[] | undefined;
-  const seen = new Set<string>();
+  // By contact id (what the recipient item is keyed by), in a compact set: bounded memory for big files.
+  const seen = new IdSet(1 << 16);
   for await (const record of readCsv(source, file)) {
     if (!header) {
       header = parseHeader(record, file);
@@ -74,7 +76,7 @@ const parseHeader = (record: CsvRecord, file: string): string[] => {
   return header;
 };
 
-const validateRow = (record: CsvRecord, header: string[], seen: Set<string>): AudienceRow => {
+const validateRow = (record: CsvRecord, header: string[], seen: IdSet): AudienceRow => {
   const raw: Record<string, string> = {};
   header.forEach((h, i) => {
     raw[h] = (record.fields[i] ?? '').trim();
@@ -100,16 +102,16 @@ const validateRow = (record: CsvRecord, header: string[], seen: Set<string>): Au
     if (!isLocale(raw.locale.slice(0, 2).toLowerCase()))
       return invalid(`locale "${raw.locale}" is not supported`);
   }
-  if (seen.has(email)) {
+  const contactId = contactIdOf(email);
+  if (!seen.add(contactId)) {
     return { ok: false, invalid: false, skipped: { line: record.line, email, reason: 'duplicate' } };
   }
-  seen.add(email);
   const props: Record<string, string> = {};
   for (const [column, value] of Object.entries(raw)) {
     if (column !== 'email' && column !== 'name' && column !== 'locale' && value !== '') props[column] = value;
   }
   return {
     ok: true,
-    member: { line: record.line, email, contactId: contactIdOf(email), name: raw.name ?? '', locale, props },
+    member: { line: record.line, email, contactId, name: raw.name ?? '', locale, props },
   };
 };
