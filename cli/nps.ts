@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
- * `nps`: the marketing team's command line. Works against the local stack (started by `npm start`);
- * every command takes `--json` and then prints exactly one JSON document on stdout.
+ * `nps`: the marketing team's command line. Works against the local stack (started by `npm start`), or a
+ * deployed stack with `--stage NAME`; every command takes `--json` and then prints exactly one JSON document
+ * on stdout.
  */
 import { parseArgs } from 'node:util';
-import { applyLocalEnvironment, localSettings } from '#infra/local/environment.ts';
 import { run, UsageError } from './commands.ts';
+import { applyTarget, targetOf } from './target.ts';
 
 const argv = process.argv.slice(2);
 const json = argv.includes('--json');
@@ -17,6 +18,7 @@ const main = async () => {
     strict: true,
     options: {
       json: { type: 'boolean' },
+      stage: { type: 'string' },
       name: { type: 'string' },
       audience: { type: 'string' },
       survey: { type: 'string' },
@@ -41,7 +43,7 @@ const main = async () => {
     process.stdout.write(USAGE);
     return;
   }
-  applyLocalEnvironment(localSettings());
+  await applyTarget(targetOf(values.stage, process.env));
   const progress =
     process.stderr.isTTY && !json ? (line: string) => process.stderr.write(`\r${line}\x1b[K`) : undefined;
   const result = await run(positionals, values, { progress });
@@ -64,6 +66,8 @@ const USAGE = `Usage: nps <command> [options] [--json]
   contact erase ADDR
 
 Works against the local stack started by \`npm start\` (ports from PORT, SES_PORT, DDB_PORT).
+--stage NAME works against the stack deployed with \`cdk deploy -c nps:stage=NAME\` instead (the default
+stage when AWS_PROFILE is set), with your AWS credentials and region.
 `;
 
 main().catch((error: unknown) => {

@@ -2,10 +2,12 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { DataStore } from './constructs/data-store.ts';
 import { SurveyFunctions } from './constructs/survey-functions.ts';
+import { STACK } from './system.ts';
 
 /**
  * The whole pipeline, derived from `infra/system.ts`. Context (defaults in cdk.json):
- * `nps:fromAddress`, `nps:digestTimeZone`, and optionally `nps:senderDomain` (else the domain of the address).
+ * `nps:fromAddress`, `nps:digestTimeZone`, and optionally `nps:senderDomain` (else the domain of the address)
+ * and `nps:stage` (bin/app.ts names the stack after it).
  */
 export class NpsStack extends Stack {
   readonly dataStore: DataStore;
@@ -24,11 +26,18 @@ export class NpsStack extends Stack {
       digestTimeZone,
     });
 
-    new CfnOutput(this, 'SurveyUrl', {
+    // What `nps --stage …` reads to work against this stack (STACK.outputs).
+    const outputs = STACK.outputs;
+    new CfnOutput(this, outputs.surveyUrl, {
       description: 'Public survey endpoint (score links, follow-up pages, unsubscribe)',
       value: this.surveyFunctions.surveyUrl.url,
     });
-    new CfnOutput(this, 'TableName', { value: this.dataStore.table.tableName });
+    new CfnOutput(this, outputs.tableName, { value: this.dataStore.table.tableName });
+    new CfnOutput(this, outputs.fromAddress, { value: fromAddress });
+    new CfnOutput(this, outputs.configurationSet, {
+      value: this.dataStore.configurationSet.configurationSetName,
+    });
+    new CfnOutput(this, outputs.digestTimeZone, { value: digestTimeZone });
   }
 
   private optionalContext(key: string): string | undefined {

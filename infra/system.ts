@@ -147,6 +147,31 @@ export const FUNCTIONS = {
 
 export type FunctionName = keyof typeof FUNCTIONS;
 
+/**
+ * The deployed stack: one per stage (`cdk deploy -c nps:stage=prod`), and the outputs the CLI reads to work
+ * against it (`nps --stage prod …`).
+ */
+export const STACK = {
+  baseName: 'NpsSurveys',
+  outputs: {
+    surveyUrl: 'SurveyUrl',
+    tableName: 'TableName',
+    fromAddress: 'FromAddress',
+    configurationSet: 'ConfigurationSetName',
+    digestTimeZone: 'DigestTimeZone',
+  },
+} as const;
+
+/** `NpsSurveys` for the default stage, `NpsSurveys-<stage>` for any other. */
+export const stackName = (stage?: string): string => {
+  if (stage === undefined || stage === '' || stage === 'default') return STACK.baseName;
+  if (!/^[A-Za-z][A-Za-z0-9-]{0,30}$/.test(stage))
+    throw new Error(
+      `A stage is a letter then up to 30 letters, digits or dashes, not "${stage.slice(0, 40)}"`,
+    );
+  return `${STACK.baseName}-${stage}`;
+};
+
 /** Environment variable names every runtime sets; `shared/config.ts` reads them. */
 export const ENV = {
   tableName: 'TABLE_NAME',

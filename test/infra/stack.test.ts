@@ -12,6 +12,7 @@ import {
   type FunctionName,
   type FunctionSpec,
   type Schedule,
+  STACK,
   TABLE,
 } from '../../infra/system.ts';
 
@@ -390,9 +391,15 @@ describe('the triggers, derived from FUNCTIONS', () => {
     );
   });
 
-  it('outputs the survey URL and the table name', () => {
-    template.hasOutput('SurveyUrl', { Value: { 'Fn::GetAtt': [Match.anyValue(), 'FunctionUrl'] } });
-    template.hasOutput('TableName', { Value: { Ref: tableLogicalId() } });
+  it('outputs what `nps --stage` reads: survey URL, table, sender, configuration set, time zone', () => {
+    template.hasOutput(STACK.outputs.surveyUrl, {
+      Value: { 'Fn::GetAtt': [Match.anyValue(), 'FunctionUrl'] },
+    });
+    template.hasOutput(STACK.outputs.tableName, { Value: { Ref: tableLogicalId() } });
+    template.hasOutput(STACK.outputs.fromAddress, { Value: fromAddress });
+    const [configurationSetId] = resourcesOfType('AWS::SES::ConfigurationSet')[0] as [string, Resource];
+    template.hasOutput(STACK.outputs.configurationSet, { Value: { Ref: configurationSetId } });
+    template.hasOutput(STACK.outputs.digestTimeZone, { Value: timeZone });
   });
 });
 
