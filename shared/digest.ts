@@ -19,6 +19,7 @@ import { digestSentKey, feedbackPartition, READER_PREFIX, readerKey } from './ke
 import { type DayRange, figuresOf, segmentFigures } from './report.ts';
 import type { ResponseItem } from './responses.ts';
 import { compareNps } from './stats.ts';
+import type { SurveyKind } from './survey.ts';
 import { addDays, dayIn, daysBetween } from './time.ts';
 
 export interface DigestDeps {
@@ -55,7 +56,7 @@ export const buildDigestView = async (
     readCounts(deps, kind, 'all', current),
     readCounts(deps, kind, 'all', previous),
     segmentFigures(deps, kind, undefined, current),
-    readFeedback(deps, current),
+    readFeedback(deps, kind, current),
   ]);
   const figures = figuresOf(kind, now);
   const change = compareNps(figures, figuresOf(kind, before));
@@ -97,11 +98,11 @@ const isDetractorComment = (r: ResponseItem) =>
 const isReferral = (r: ResponseItem) => r.category === 'promoter' && Boolean(r.answers?.referral);
 
 /**
- * Responses with written answers in the period, newest first, from the feedback index: day by day from the
- * newest, a page at a time, stopping once the digest has all it shows. So a busy week costs no more reads
- * than a quiet one.
+ * Responses of one survey kind with written answers in the period, newest first, from the feedback index:
+ * day by day from the newest, a page at a time, stopping once the digest has all it shows. So a busy week
+ * costs no more reads than a quiet one.
  */
-const readFeedback = async (deps: DigestDeps, range: DayRange): Promise<ResponseItem[]> => {
+const readFeedback = async (deps: DigestDeps, kind: SurveyKind, range: DayRange): Promise<ResponseItem[]> => {
   const found: ResponseItem[] = [];
   const enough = () =>
     found.filter(isDetractorComment).length >= MAX_COMMENTS &&
@@ -118,7 +119,9 @@ const readFeedback = async (deps: DigestDeps, range: DayRange): Promise<Response
       },
     );
     for await (const page of pages) {
-      found.push(...((page.Items ?? []) as ResponseItem[]).filter((r) => r.status === 'committed'));
+      found.push(
+        ...((page.Items ?? []) as ResponseItem[]).filter((r) => r.status === 'committed' && r.kind === kind),
+      );
       if (enough()) return found;
     }
   }

@@ -7,7 +7,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyChanges, type ItemChange } from '#shared/aggregates.ts';
 import { buildDigestView, type DigestDeps, sendDigest } from '#shared/digest.ts';
-import { digestSentKey } from '#shared/keys.ts';
+import { digestSentKey, feedbackPartition } from '#shared/keys.ts';
 import type { Report } from '#shared/report.ts';
 import { compareNps } from '#shared/stats.ts';
 import { formatSigned, t } from '#templates/index.ts';
@@ -113,6 +113,35 @@ describe('the digest agrees with nps report', () => {
     const change = compareNps(report, before);
     expect(view.change).toEqual({ delta: Math.round(change?.delta ?? Number.NaN), significant: true });
     expect(change?.significant).toBe(true);
+  });
+
+  it('quotes the comments of NPS responses only, never another survey kind’s', async () => {
+    const feedback = (contactId: string, kind: string, score: number, category: string, reason: string) => ({
+      pk: 'WAVE#d2',
+      sk: `RESP#${contactId}`,
+      waveId: 'd2',
+      contactId,
+      kind,
+      locale: 'en',
+      props: {},
+      status: 'committed',
+      score,
+      category,
+      day: '2026-11-20',
+      respondedAt: '2026-11-20T10:00:00.000Z',
+      answers: { reason },
+      version: 1,
+      gsi1pk: feedbackPartition('2026-11-20'),
+      gsi1sk: `2026-11-20T10:00:00.000Z#d2#${contactId}`,
+    });
+    for (const item of [
+      feedback('n1', 'nps', 3, 'detractor', 'The export breaks'),
+      feedback('s1', 'csat', 2, 'detractor', 'Support was slow'),
+      feedback('e1', 'ces', 2, 'detractor', 'Too many steps'),
+    ])
+      await stack.ddb.send(new PutCommand({ TableName: stack.table, Item: item }));
+    const view = await buildDigestView(deps, { now: NOW, days: 7, locale: 'en' });
+    expect(view.detractorComments.map((c) => c.text)).toEqual(['The export breaks']);
   });
 
   it('reports an ISO week as the sum of its days', async () => {
