@@ -47,6 +47,10 @@ export const sampleDigestView = (locale: Locale = 'en'): DigestView => ({
     { score: 10, text: 'Told our sister company in Utrecht about it; they signed up last week.' },
   ],
   quarantined: 7,
+  otherSurveys: [
+    { kind: 'csat', responses: 268, value: 0.86, margin: 4.2, change: { delta: 3, significant: false } },
+    { kind: 'ces', responses: 143, value: 2.4, margin: 0.21, change: { delta: -0.3, significant: true } },
+  ],
 });
 
 export const digestHtml = (locale: Locale = 'en') => digestEmail(sampleDigestView(locale)).html;

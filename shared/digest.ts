@@ -11,14 +11,14 @@ import {
   paginateQuery,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type DigestView, digestEmail, type Locale } from '#templates/index.ts';
+import { type DigestView, digestEmail, type Locale, type OtherSurvey } from '#templates/index.ts';
 import { readCounts } from './aggregates.ts';
 import { normaliseEmail } from './contacts.ts';
 import { ValidationError } from './errors.ts';
 import { digestSentKey, feedbackPartition, READER_PREFIX, readerKey } from './keys.ts';
 import { type DayRange, figuresOf, segmentFigures } from './report.ts';
 import type { ResponseItem } from './responses.ts';
-import { compareNps } from './stats.ts';
+import { compareMeans, compareNps, compareShares, meanMargin, shareMargin } from './stats.ts';
 import type { SurveyKind } from './survey.ts';
 import { addDays, dayIn, daysBetween } from './time.ts';
 
@@ -52,11 +52,12 @@ export const buildDigestView = async (
 ): Promise<DigestView> => {
   const kind = 'nps' as const;
   const { current, previous } = digestPeriods(options.now, deps.timeZone, options.days);
-  const [now, before, segments, feedback] = await Promise.all([
+  const [now, before, segments, feedback, otherSurveys] = await Promise.all([
     readCounts(deps, kind, 'all', current),
     readCounts(deps, kind, 'all', previous),
     segmentFigures(deps, kind, undefined, current),
     readFeedback(deps, kind, current),
+    otherSurveysOf(deps, current, previous),
   ]);
   const figures = figuresOf(kind, now);
   const change = compareNps(figures, figuresOf(kind, before));
@@ -90,7 +91,38 @@ export const buildDigestView = async (
       .slice(0, MAX_COMMENTS)
       .map((r) => ({ score: r.score ?? 0, text: r.answers?.referral ?? '' })),
     quarantined: now.quarantined,
+    otherSurveys,
   };
+};
+
+/** CSAT (share satisfied) and CES (mean effort) of the period, with their margins and changes. */
+const otherSurveysOf = async (
+  deps: DigestDeps,
+  current: DayRange,
+  previous: DayRange,
+): Promise<OtherSurvey[]> => {
+  const kinds = ['csat', 'ces'] as const;
+  const found = await Promise.all(
+    kinds.map(async (kind): Promise<OtherSurvey | undefined> => {
+      const [now, before] = await Promise.all([
+        readCounts(deps, kind, 'all', current),
+        readCounts(deps, kind, 'all', previous),
+      ]);
+      const figures = figuresOf(kind, now);
+      if (figures.responses === 0) return undefined;
+      const earlier = figuresOf(kind, before);
+      const csat = kind === 'csat';
+      const change = csat ? compareShares(figures, earlier) : compareMeans(kind, figures, earlier);
+      return {
+        kind,
+        responses: figures.responses,
+        value: (csat ? figures.satisfied : figures.mean) ?? 0,
+        margin: csat ? shareMargin(figures) : meanMargin(kind, figures),
+        change: change ? { delta: change.delta, significant: change.significant } : null,
+      };
+    }),
+  );
+  return found.filter((o): o is OtherSurvey => o !== undefined);
 };
 
 const isDetractorComment = (r: ResponseItem) =>

@@ -83,7 +83,7 @@ export const adjustedWaldMargin = (promoters: number, detractors: number, n: num
   waldMargin(promoters + 0.75, detractors + 0.75, n + 3);
 
 export interface Change {
-  /** NPS points, current minus previous. */
+  /** Current minus previous: NPS or percentage points, or points of the scale for a mean. */
   delta: number;
   z: number;
   /** True when the change is significant at 95% (two-sided). */
@@ -102,8 +102,68 @@ export const compareNps = (current: Summary, previous: Summary): Change | null =
   const b = share(previous);
   const delta = 100 * (a.p - a.d - (b.p - b.d));
   const se = 100 * Math.sqrt(npsVariance(a.p, a.d) / a.n + npsVariance(b.p, b.d) / b.n);
+  return changeOf(delta, se, round1);
+};
+
+/** z of a difference and its standard error; ±∞ when the spread is zero but the values differ. */
+const changeOf = (delta: number, se: number, digits: (x: number) => number): Change => {
   const z = se === 0 ? (delta === 0 ? 0 : Number.POSITIVE_INFINITY * Math.sign(delta)) : delta / se;
-  return { delta: round1(delta), z: round2(z), significant: Math.abs(z) > Z95 };
+  return { delta: digits(delta), z: round2(z), significant: Math.abs(z) > Z95 };
+};
+
+/**
+ * CSAT: the 95% margin of the share satisfied, in percentage points (Wald: z·√(p(1−p)/n)).
+ * The share is `promoters / responses` of a CSAT summary (ratings 4–5).
+ */
+export const shareMargin = (s: Summary): number | null =>
+  s.responses === 0
+    ? null
+    : round1(
+        100 * Z95 * Math.sqrt(((s.promoters / s.responses) * (1 - s.promoters / s.responses)) / s.responses),
+      );
+
+/** CSAT: the change of the share satisfied in percentage points, two-sample z-test. */
+export const compareShares = (current: Summary, previous: Summary): Change | null => {
+  if (current.responses === 0 || previous.responses === 0) return null;
+  const p = (s: Summary) => s.promoters / s.responses;
+  const se =
+    100 *
+    Math.sqrt(
+      (p(current) * (1 - p(current))) / current.responses +
+        (p(previous) * (1 - p(previous))) / previous.responses,
+    );
+  return changeOf(100 * (p(current) - p(previous)), se, round1);
+};
+
+/** Mean and sample variance of a histogram over the kind's scale. */
+const moments = (kind: SurveyKind, s: Summary) => {
+  const points = scalePoints(kind);
+  let sum = 0;
+  let squares = 0;
+  points.forEach((score, i) => {
+    const count = s.histogram[i] ?? 0;
+    sum += count * score;
+    squares += count * score * score;
+  });
+  const n = s.responses;
+  const mean = sum / n;
+  const variance = n > 1 ? (squares - n * mean * mean) / (n - 1) : 0;
+  return { mean, variance: Math.max(0, variance), n };
+};
+
+/** CES (or any mean score): the 95% margin of the mean, z·s/√n, in points of the scale. */
+export const meanMargin = (kind: SurveyKind, s: Summary): number | null => {
+  if (s.responses === 0) return null;
+  const { variance, n } = moments(kind, s);
+  return round2(Z95 * Math.sqrt(variance / n));
+};
+
+/** The change of the mean score between two periods, in points of the scale (Welch z-test). */
+export const compareMeans = (kind: SurveyKind, current: Summary, previous: Summary): Change | null => {
+  if (current.responses === 0 || previous.responses === 0) return null;
+  const a = moments(kind, current);
+  const b = moments(kind, previous);
+  return changeOf(a.mean - b.mean, Math.sqrt(a.variance / a.n + b.variance / b.n), round2);
 };
 
 const round1 = (x: number) => Math.round(x * 10) / 10;

@@ -1,7 +1,7 @@
 /** The leadership digest email: an honest NPS summary of one period, from compiled digest.mjml. */
 import { type Category, categoryOf } from '../shared/survey.ts';
 import { compiledEmail } from './compiled.ts';
-import { formatInteger, type Locale, t, tPlural } from './messages.ts';
+import { formatDecimal, formatInteger, type Locale, t, tPlural } from './messages.ts';
 import { defuseHandlebars, escapeEmailHtml as esc, renderCompiled } from './render.ts';
 import type { EmailContent } from './survey-email.ts';
 
@@ -28,6 +28,18 @@ export interface DigestView {
   detractorComments: { score: number; text: string }[];
   promoterReferrals: { score: number; text: string }[];
   quarantined: number;
+  /** CSAT and CES in the same period, for each kind that had responses. */
+  otherSurveys: OtherSurvey[];
+}
+
+export interface OtherSurvey {
+  kind: 'csat' | 'ces';
+  responses: number;
+  /** CSAT: the share satisfied (4–5), 0…1. CES: the mean effort, 1…7. */
+  value: number;
+  /** CSAT: percentage points. CES: points of the scale. */
+  margin: number | null;
+  change: { delta: number; significant: boolean } | null;
 }
 
 /** Longest comment shown; the rest is cut with an ellipsis. */
@@ -254,6 +266,42 @@ const commentListHtml = (
   return heading(t(locale, titleKey)) + shown.join('') + more;
 };
 
+/** One line per other survey kind: its figure, margin, n and change, all in the reader's language. */
+const otherSurveyLines = ({ locale, otherSurveys }: DigestView): string[] =>
+  otherSurveys.map((o) => {
+    const csat = o.kind === 'csat';
+    const parts = [
+      csat
+        ? t(locale, 'digest.csat.summary', { share: percent(locale, o.value) })
+        : t(locale, 'digest.ces.summary', { mean: formatDecimal(locale, o.value) }),
+    ];
+    if (o.margin !== null) {
+      const margin = csat ? formatMargin(o.margin) : `±${formatDecimal(locale, o.margin)}`;
+      parts.push(t(locale, 'digest.marginOfError', { margin }));
+    }
+    parts.push(tPlural(locale, 'digest.responses', o.responses));
+    parts.push(
+      o.change === null
+        ? t(locale, 'digest.change.none')
+        : t(locale, 'digest.change', {
+            delta: csat ? formatSigned(o.change.delta) : formatDecimal(locale, o.change.delta, true),
+            significance: t(
+              locale,
+              o.change.significant ? 'digest.change.significant' : 'digest.change.notSignificant',
+            ),
+          }),
+    );
+    return parts.join(' · ');
+  });
+
+const otherSurveysHtml = (view: DigestView): string =>
+  view.otherSurveys.length === 0
+    ? ''
+    : heading(t(view.locale, 'digest.otherSurveys')) +
+      otherSurveyLines(view)
+        .map((line) => paragraph(esc(line)))
+        .join('');
+
 const quarantinedHtml = ({ locale, quarantined }: DigestView): string =>
   quarantined > 0
     ? paragraph(
@@ -306,6 +354,8 @@ const textPart = (view: DigestView, title: string, period: string): string => {
       lines.push(tPlural(locale, 'digest.comments.more', items.length - MAX_COMMENTS_SHOWN));
     }
   };
+  if (view.otherSurveys.length > 0)
+    lines.push('', t(locale, 'digest.otherSurveys'), ...otherSurveyLines(view));
   list('digest.detractorComments', view.detractorComments);
   list('digest.promoterReferrals', view.promoterReferrals);
   if (view.quarantined > 0) lines.push('', tPlural(locale, 'digest.quarantined', view.quarantined));
@@ -330,7 +380,7 @@ export const digestEmail = (view: DigestView): EmailContent => {
     html: {
       summary: summaryHtml(view),
       distribution: distributionHtml(view),
-      segments: segmentsHtml(view),
+      segments: segmentsHtml(view) + otherSurveysHtml(view),
       comments:
         commentListHtml(locale, 'digest.detractorComments', view.detractorComments, COLOURS.detractor) +
         commentListHtml(locale, 'digest.promoterReferrals', view.promoterReferrals, COLOURS.promoter),

@@ -11,6 +11,7 @@ export {
   formatSigned,
   MAX_COMMENT_CHARS,
   MAX_COMMENTS_SHOWN,
+  type OtherSurvey,
 } from './digest.ts';
 export {
   isLocale,

@@ -94,3 +94,11 @@ export const tPlural = (locale: Locale, key: string, count: number, params: Para
 
 export const formatInteger = (locale: Locale, value: number): string =>
   new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(value);
+
+/** A number with one decimal in the locale's style (`3.4`, `3,4`); `sign` shows + for a positive change. */
+export const formatDecimal = (locale: Locale, value: number, sign = false): string =>
+  new Intl.NumberFormat(locale, {
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+    ...(sign ? { signDisplay: 'exceptZero' as const } : {}),
+  }).format(value);

@@ -9,7 +9,8 @@ import { applyChanges, type ItemChange } from '#shared/aggregates.ts';
 import { buildDigestView, type DigestDeps, sendDigest } from '#shared/digest.ts';
 import { digestSentKey, feedbackPartition } from '#shared/keys.ts';
 import type { Report } from '#shared/report.ts';
-import { compareNps } from '#shared/stats.ts';
+import { compareNps, compareShares, meanMargin, shareMargin } from '#shared/stats.ts';
+import { categoryOf } from '#shared/survey.ts';
 import { formatSigned, t } from '#templates/index.ts';
 import { run } from '../../cli/commands.ts';
 import { inbox, useLocalStack } from '../support/stack.ts';
@@ -142,6 +143,59 @@ describe('the digest agrees with nps report', () => {
       await stack.ddb.send(new PutCommand({ TableName: stack.table, Item: item }));
     const view = await buildDigestView(deps, { now: NOW, days: 7, locale: 'en' });
     expect(view.detractorComments.map((c) => c.text)).toEqual(['The export breaks']);
+  });
+
+  it('adds the period’s CSAT and CES, with the figures nps report gives for them', async () => {
+    const more: ItemChange[] = [];
+    const respond = (kind: 'csat' | 'ces', i: number, score: number, day: string) => {
+      const item = {
+        pk: 'WAVE#k1',
+        sk: `RESP#${kind}${i}`,
+        waveId: 'k1',
+        contactId: `${kind}${i}`,
+        kind,
+        locale: 'en',
+        props: {},
+        status: 'committed',
+        score,
+        category: categoryOf(kind, score),
+        day,
+        version: 1,
+      };
+      more.push({
+        pk: item.pk,
+        sk: item.sk,
+        oldImage: undefined,
+        newImage: item,
+        expired: false,
+        sequenceNumber: '1',
+      });
+    };
+    // CSAT: 40 this period (scores cycle 1..5, extra 5s), 20 the period before. CES: 30 this period only.
+    for (let k = 0; k < 40; k++) respond('csat', k, k % 3 === 0 ? 5 : (k % 5) + 1, `2026-11-${17 + (k % 7)}`);
+    for (let k = 0; k < 20; k++) respond('csat', 100 + k, (k % 5) + 1, `2026-11-${10 + (k % 7)}`);
+    for (let k = 0; k < 30; k++) respond('ces', k, (k % 7) + 1, `2026-11-${17 + (k % 7)}`);
+    expect((await applyChanges(stack, more)).failed).toEqual([]);
+
+    const report = async (survey: string, since: string, until: string) =>
+      (await run(['report'], { survey, since, until }, {})).data as Report;
+    const csat = await report('csat', '2026-11-17', '2026-11-24');
+    const csatBefore = await report('csat', '2026-11-10', '2026-11-17');
+    const ces = await report('ces', '2026-11-17', '2026-11-24');
+    expect([csat.responses, csatBefore.responses, ces.responses]).toEqual([40, 20, 30]);
+    const change = compareShares(csat, csatBefore);
+    const view = await buildDigestView(deps, { now: NOW, days: 7, locale: 'en' });
+    expect(view.otherSurveys).toEqual([
+      {
+        kind: 'csat',
+        responses: 40,
+        value: csat.satisfied,
+        margin: shareMargin(csat),
+        change: { delta: change?.delta, significant: change?.significant },
+      },
+      { kind: 'ces', responses: 30, value: ces.mean, margin: meanMargin('ces', ces), change: null },
+    ]);
+    expect(view.responses).toBe(60); // the NPS figures are NPS responses only
   });
 
   it('reports an ISO week as the sum of its days', async () => {

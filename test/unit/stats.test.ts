@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { adjustedWaldMargin, compareNps, summarize, waldMargin } from '#shared/stats.ts';
+import {
+  adjustedWaldMargin,
+  compareMeans,
+  compareNps,
+  compareShares,
+  meanMargin,
+  shareMargin,
+  summarize,
+  waldMargin,
+} from '#shared/stats.ts';
 
 /** Builds an NPS histogram from counts of detractors (score 0), passives (7) and promoters (10). */
 const nps = (detractors: number, passives: number, promoters: number): number[] => {
@@ -98,5 +107,25 @@ describe('statistics against independently computed values', () => {
     expect(summarize('csat', [1, 1, 1, 2, 3])).toMatchObject({ satisfied: 0.625, mean: 3.63, responses: 8 });
     // CES 1–7: scores 1, 4, 4, 7 → mean 4; 1 of 4 low effort (5–7).
     expect(summarize('ces', [1, 0, 0, 2, 0, 0, 1])).toMatchObject({ mean: 4, satisfied: 0.25 });
+  });
+});
+
+describe('CSAT and CES figures against independently computed values', () => {
+  it('gives the CSAT share satisfied a Wald margin and tests its change', () => {
+    const now = summarize('csat', [5, 5, 10, 40, 40]); // 80 of 100 rate 4–5
+    const before = summarize('csat', [10, 10, 10, 35, 35]); // 70 of 100
+    expect(now.satisfied).toBe(0.8);
+    expect(shareMargin(now)).toBe(7.8); // 196 · √(0.8 · 0.2 / 100) = 7.84
+    expect(compareShares(now, before)).toEqual({ delta: 10, z: 1.64, significant: false });
+    expect(shareMargin(summarize('csat', [0, 0, 0, 0, 0]))).toBeNull();
+  });
+
+  it('gives the CES mean a margin from the sample variance and tests its change', () => {
+    const now = summarize('ces', [10, 20, 30, 20, 10, 5, 5]); // mean 3.35, s² = 232.75 / 99
+    const before = summarize('ces', [30, 30, 20, 10, 5, 3, 2]); // mean 2.47, s² = 210.91 / 99
+    expect(now.mean).toBe(3.35);
+    expect(meanMargin('ces', now)).toBe(0.3); // 1.96 · √(2.351 / 100) = 0.3005
+    expect(compareMeans('ces', now, before)).toEqual({ delta: 0.88, z: 4.16, significant: true });
+    expect(compareMeans('ces', now, summarize('ces', []))).toBeNull();
   });
 });

@@ -426,11 +426,44 @@ const view = (locale: Locale, overrides: Partial<DigestView> = {}): DigestView =
   ],
   promoterReferrals: [{ score: 10, text: 'My colleague Sam & <b>team</b>' }],
   quarantined: 3,
+  otherSurveys: [
+    { kind: 'csat', responses: 120, value: 0.875, margin: 5.9, change: { delta: 4, significant: false } },
+    { kind: 'ces', responses: 80, value: 2.44, margin: 0.27, change: { delta: -0.35, significant: true } },
+  ],
   ...overrides,
 });
 
 describe.each(LOCALES)('digest in %s', (locale) => {
   const digest = digestEmail(view(locale));
+
+  it('adds CSAT and CES of the period: figure, margin, n and change, in the locale’s number style', () => {
+    const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(
+      0.875,
+    );
+    const decimal = (x: number, sign = false) =>
+      new Intl.NumberFormat(locale, {
+        minimumFractionDigits: 1,
+        maximumFractionDigits: 1,
+        ...(sign ? { signDisplay: 'exceptZero' as const } : {}),
+      }).format(x);
+    const csat = t(locale, 'digest.csat.summary', { share: percent });
+    const ces = t(locale, 'digest.ces.summary', { mean: decimal(2.44) });
+    const cesChange = t(locale, 'digest.change', {
+      delta: decimal(-0.35, true),
+      significance: t(locale, 'digest.change.significant'),
+    });
+    for (const part of [digest.html, digest.text]) {
+      const text = part === digest.html ? escapeHtml : (x: string) => x;
+      expect(part).toContain(text(t(locale, 'digest.otherSurveys')));
+      expect(part).toContain(text(csat));
+      expect(part).toContain(text(t(locale, 'digest.marginOfError', { margin: '±6' })));
+      expect(part).toContain(text(ces));
+      expect(part).toContain(text(t(locale, 'digest.marginOfError', { margin: `±${decimal(0.27)}` })));
+      expect(part).toContain(text(cesChange));
+    }
+    const without = digestEmail(view(locale, { otherSurveys: [] }));
+    expect(without.html).not.toContain(escapeHtml(t(locale, 'digest.otherSurveys')));
+  });
 
   it('shows the signed NPS, its margin, the change and whether it is significant', () => {
     expect(digest.html).toContain('>+24</p>');
