@@ -1,10 +1,9 @@
 import { Readable } from 'node:stream';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Handler } from '#infra/local/lambda.ts';
-import { type StreamPoller, startStreamPoller, streamsClient } from '#infra/local/streams.ts';
+import type { StreamPoller } from '#infra/local/streams.ts';
 import { readCounts } from '#shared/aggregates.ts';
 import { surveyPolicy } from '#shared/config.ts';
 import { responseKey, waveKey } from '#shared/keys.ts';
@@ -16,7 +15,7 @@ import {
   updateResponse,
 } from '#shared/responses.ts';
 import { createWave } from '#shared/waves.ts';
-import { audienceCsv, useLocalStack } from '../support/stack.ts';
+import { audienceCsv, pollStream, useLocalStack } from '../support/stack.ts';
 
 let stack: Awaited<ReturnType<typeof useLocalStack>>;
 let poller: StreamPoller;
@@ -78,15 +77,7 @@ beforeAll(async () => {
     }
     return result;
   };
-  poller = await startStreamPoller({
-    ddb: new DynamoDBClient({}),
-    streams: streamsClient(`http://127.0.0.1:${stack.ddbPort}`),
-    tableName: stack.table,
-    stateDir: (await import('node:os')).tmpdir(),
-    function: 'aggregateResponses',
-    handler: faulty,
-    log: () => undefined,
-  });
+  poller = await pollStream(stack, 'aggregateResponses', faulty);
 });
 
 afterAll(async () => {

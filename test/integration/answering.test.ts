@@ -2,14 +2,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DeliveredEvent, type LocalEventBus, startLocalEventBus } from '#infra/local/event-bus.ts';
 import { loadHandler } from '#infra/local/lambda.ts';
-import { type StreamPoller, startStreamPoller, streamsClient } from '#infra/local/streams.ts';
+import type { StreamPoller } from '#infra/local/streams.ts';
 import { ENV } from '#infra/system.ts';
 import {
   admitView,
@@ -25,7 +24,7 @@ import { announceChanges, type SurveyEvent } from '#shared/events.ts';
 import { contactKey, linkRateKey, responseKey } from '#shared/keys.ts';
 import { signLink } from '#shared/links.ts';
 import { createWave } from '#shared/waves.ts';
-import { audienceCsv, signingKeys, useLocalStack } from '../support/stack.ts';
+import { audienceCsv, pollStream, signingKeys, useLocalStack } from '../support/stack.ts';
 
 let stack: Awaited<ReturnType<typeof useLocalStack>>;
 let route: (event: LambdaFunctionURLEvent) => Promise<LambdaFunctionURLResult>;
@@ -44,15 +43,7 @@ beforeAll(async () => {
   process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = bus.endpoint;
   ({ route } = await import('#functions/survey-http.ts'));
   // Events follow from the table's stream, through the publisher function, as `npm start` runs it.
-  publisher = await startStreamPoller({
-    ddb: new DynamoDBClient({}),
-    streams: streamsClient(`http://127.0.0.1:${stack.ddbPort}`),
-    tableName: stack.table,
-    stateDir: mkdtempSync(join(tmpdir(), 'nps-publisher-')),
-    function: 'publishEvents',
-    handler: await loadHandler('publishEvents'),
-    log: () => undefined,
-  });
+  publisher = await pollStream(stack, 'publishEvents', await loadHandler('publishEvents'));
   const audience = audienceCsv(24);
   emails = audience.emails;
   const wave = await createWave(

@@ -2,7 +2,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   type SESv2Client,
   SendBulkEmailCommand,
@@ -13,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttp } from '#infra/local/http.ts';
 import { loadHandler } from '#infra/local/lambda.ts';
 import { deliverSesEvent, SES_EVENTS_PATH } from '#infra/local/ses-events.ts';
-import { type StreamPoller, startStreamPoller, streamsClient } from '#infra/local/streams.ts';
+import type { StreamPoller } from '#infra/local/streams.ts';
 import { readAudience } from '#shared/audience.ts';
 import { contactIdOf, markUnsubscribed } from '#shared/contacts.ts';
 import { eraseContact } from '#shared/erasure.ts';
@@ -21,7 +20,7 @@ import { contactKey, sendRateKey, waveKey } from '#shared/keys.ts';
 import { type SenderDeps, SharedRateLimiter, sendDueWaves } from '#shared/sender.ts';
 import { createWave } from '#shared/waves.ts';
 import { run } from '../../cli/commands.ts';
-import { audienceCsv, inbox, linksOf, senderDeps, useLocalStack } from '../support/stack.ts';
+import { audienceCsv, inbox, linksOf, pollStream, senderDeps, useLocalStack } from '../support/stack.ts';
 
 let stack: Awaited<ReturnType<typeof useLocalStack>>;
 let server: Server;
@@ -133,15 +132,12 @@ describe('the skip ledger', () => {
   it('nps wave status counts skipped recipients by reason', async () => {
     const problems: string[] = [];
     const { aggregate } = await import('#functions/aggregate-responses.ts');
-    poller = await startStreamPoller({
-      ddb: new DynamoDBClient({}),
-      streams: streamsClient(`http://127.0.0.1:${stack.ddbPort}`),
-      tableName: stack.table,
-      stateDir: (await import('node:os')).tmpdir(),
-      function: 'aggregateResponses',
-      handler: (event) => aggregate(event as never) as Promise<unknown>,
-      log: (m) => problems.push(m),
-    });
+    poller = await pollStream(
+      stack,
+      'aggregateResponses',
+      (event) => aggregate(event as never) as Promise<unknown>,
+      (m) => problems.push(m),
+    );
     const { emails } = audienceCsv(7);
     const [ok, unsubscribed, bounced, complained, fatigued, erased] = emails as string[];
     await markUnsubscribed(stack.ddb, stack.table, contactIdOf(unsubscribed as string), new Date());

@@ -3,10 +3,15 @@
  * the CDK stack sets in AWS, a fresh table built from the one description, and helpers to read the inbox.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
 import { localAwsEnvironment } from '#infra/local/environment.ts';
+import type { Handler } from '#infra/local/lambda.ts';
 import { ensureTable } from '#infra/local/services.ts';
+import { type StreamFunctionName, startStreamPoller, streamsClient } from '#infra/local/streams.ts';
 import { ENV } from '#infra/system.ts';
 import { createClients } from '#shared/clients.ts';
 import { surveyPolicy } from '#shared/config.ts';
@@ -34,6 +39,23 @@ export const useLocalStack = async () => {
   const clients = createClients();
   return { ...clients, table, ddbPort, sesPort, sesUrl: `http://127.0.0.1:${sesPort}` };
 };
+
+/** The local stream poller feeding one stream function from this test file's table, as `npm start` runs it. */
+export const pollStream = (
+  stack: { table: string; ddbPort: number },
+  name: StreamFunctionName,
+  handler: Handler,
+  log: (message: string) => void = () => undefined,
+) =>
+  startStreamPoller({
+    ddb: new DynamoDBClient({}),
+    streams: streamsClient(`http://127.0.0.1:${stack.ddbPort}`),
+    tableName: stack.table,
+    stateDir: mkdtempSync(join(tmpdir(), `nps-${name}-`)),
+    function: name,
+    handler,
+    log,
+  });
 
 export interface StoredEmail {
   messageId: string;
