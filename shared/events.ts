@@ -74,14 +74,10 @@ export interface Respondent {
 }
 
 /**
- * The events one change of a response raises. Pure. Nothing for a quarantined or unchanged response.
+ * The events one change of a response raises, without the respondent (`withRespondent` adds them). Pure.
+ * Nothing for a quarantined or unchanged response.
  */
-export const eventsOfChange = (
-  before: ResponseItem | undefined,
-  after: ResponseItem,
-  respondent: Respondent,
-  via: 'submit' | 'dwell',
-): SurveyEvent[] => {
+export const eventsOfChange = (before: ResponseItem | undefined, after: ResponseItem): SurveyEvent[] => {
   if (after.status !== 'committed' || after.score === undefined || !after.category || !after.respondedAt)
     return [];
   const wasCommitted = before?.status === 'committed' && before.score !== undefined && before.category;
@@ -91,13 +87,11 @@ export const eventsOfChange = (
   const data: ResponseEventData = {
     waveId: after.waveId,
     contactId: after.contactId,
-    ...(respondent.email ? { email: respondent.email } : {}),
-    ...(respondent.name ? { name: respondent.name } : {}),
     kind: after.kind,
     locale: after.locale,
     score: after.score,
     category: after.category,
-    via,
+    via: after.via ?? 'submit',
     respondedAt: after.respondedAt,
     props: after.props ?? {},
     answers: after.answers ?? {},
@@ -218,9 +212,6 @@ export interface AnnounceDeps {
   events: EventPublisher;
 }
 
-const isResponse = (image: Record<string, unknown> | undefined): image is Record<string, unknown> =>
-  typeof image?.sk === 'string' && image.sk.startsWith(RESPONSE_PREFIX);
-
 /**
  * Announces response changes read from the table's stream (the outbox): the answer is saved first, and its
  * events follow from the stream, retried until the bus takes them. Returns the stream positions of the
@@ -230,37 +221,28 @@ export const announceChanges = async (
   deps: AnnounceDeps,
   changes: readonly ItemChange[],
 ): Promise<{ published: number; failed: string[] }> => {
-  const raising = changes.filter(
-    (c) =>
-      isResponse(c.newImage) &&
-      eventsOfChange(responseOf(c.oldImage), c.newImage as unknown as ResponseItem, {}, 'submit').length > 0,
-  );
-  if (raising.length === 0) return { published: 0, failed: [] };
+  const raised = changes.flatMap((c) => {
+    const after = responseOf(c.newImage);
+    if (!after) return [];
+    return eventsOfChange(responseOf(c.oldImage), after).map((event) => ({
+      event,
+      position: c.sequenceNumber,
+    }));
+  });
+  if (raised.length === 0) return { published: 0, failed: [] };
+  const idOf = (d: { waveId?: unknown; contactId?: unknown }) => `${d.waveId}|${d.contactId}`;
   const keys = new Map(
-    raising.map((c) => {
-      const r = c.newImage as unknown as ResponseItem;
-      return [`${r.waveId}|${r.contactId}`, recipientKey(r.waveId, r.contactId)];
-    }),
+    raised.map(({ event: { data } }) => [idOf(data), recipientKey(data.waveId, data.contactId)]),
   );
-  const recipients = new Map(
+  const respondents = new Map(
     (await batchGetAll(deps.ddb, deps.table, [...keys.values()])).map((item) => [
-      `${item.waveId}|${item.contactId}`,
-      item as { email?: string; name?: string },
+      idOf(item),
+      item as Respondent,
     ]),
   );
-  const origin = new Map<string, string>(); // event id → stream position
-  const events = raising.flatMap((c) => {
-    const after = c.newImage as unknown as ResponseItem;
-    const who = recipients.get(`${after.waveId}|${after.contactId}`);
-    const raised = eventsOfChange(
-      responseOf(c.oldImage),
-      after,
-      { ...(who?.email ? { email: who.email } : {}), ...(who?.name ? { name: who.name } : {}) },
-      after.via ?? 'submit',
-    );
-    for (const e of raised) origin.set(e.metadata.id, c.sequenceNumber);
-    return raised;
-  });
+  // event id → the stream position of the change that raised it
+  const origin = new Map(raised.map(({ event, position }) => [event.metadata.id, position]));
+  const events = raised.map(({ event }) => withRespondent(event, respondents.get(idOf(event.data))));
   const { published, failed } = await publishEvents(deps.events, events);
   return {
     published,
@@ -268,5 +250,23 @@ export const announceChanges = async (
   };
 };
 
+/** The event with the respondent's address and name (absent once the contact is erased), after its ids. */
+const withRespondent = (event: SurveyEvent, who: Respondent | undefined): SurveyEvent => {
+  const { waveId, contactId, ...rest } = event.data;
+  return {
+    ...event,
+    data: {
+      waveId,
+      contactId,
+      ...(who?.email ? { email: who.email } : {}),
+      ...(who?.name ? { name: who.name } : {}),
+      ...rest,
+    },
+  };
+};
+
+/** A stream image that is a response item, typed as one. */
 const responseOf = (image: Record<string, unknown> | undefined): ResponseItem | undefined =>
-  isResponse(image) ? (image as unknown as ResponseItem) : undefined;
+  typeof image?.sk === 'string' && image.sk.startsWith(RESPONSE_PREFIX)
+    ? (image as unknown as ResponseItem)
+    : undefined;
