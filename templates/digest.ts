@@ -128,16 +128,23 @@ const summaryHtml = (view: DigestView): string => {
   ].join('');
 };
 
-const changeText = ({ locale, change }: DigestView): string =>
+/** The change against the previous period and whether it is significant; `delta` formats the difference. */
+const changeSentence = (
+  locale: Locale,
+  change: { delta: number; significant: boolean } | null,
+  delta: (value: number) => string = formatSigned,
+): string =>
   change === null
     ? t(locale, 'digest.change.none')
     : t(locale, 'digest.change', {
-        delta: formatSigned(change.delta),
+        delta: delta(change.delta),
         significance: t(
           locale,
           change.significant ? 'digest.change.significant' : 'digest.change.notSignificant',
         ),
       });
+
+const changeText = ({ locale, change }: DigestView): string => changeSentence(locale, change);
 
 const categoryOfScore = (score: number): Category => categoryOf('nps', score);
 
@@ -280,17 +287,7 @@ const otherSurveyLines = ({ locale, otherSurveys }: DigestView): string[] =>
       parts.push(t(locale, 'digest.marginOfError', { margin }));
     }
     parts.push(tPlural(locale, 'digest.responses', o.responses));
-    parts.push(
-      o.change === null
-        ? t(locale, 'digest.change.none')
-        : t(locale, 'digest.change', {
-            delta: csat ? formatSigned(o.change.delta) : formatDecimal(locale, o.change.delta, true),
-            significance: t(
-              locale,
-              o.change.significant ? 'digest.change.significant' : 'digest.change.notSignificant',
-            ),
-          }),
-    );
+    parts.push(changeSentence(locale, o.change, csat ? formatSigned : (x) => formatDecimal(locale, x, true)));
     return parts.join(' · ');
   });
 
