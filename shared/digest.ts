@@ -221,50 +221,54 @@ export interface DigestSent {
 const DIGEST_CLAIM_LEASE_MS = 5 * 60_000;
 
 /**
- * Claims the scheduled digest of a period for one reader: false when it already went out (or another run
- * is sending it right now). Lambda retries a failed scheduled run; the claims keep the readers it reached
- * from getting a second copy.
+ * Which readers the scheduled digest of one period reached. Lambda retries a failed scheduled run; a claim
+ * per reader before sending keeps the readers it reached from getting a second copy.
  */
-const claimDigest = async (deps: DigestDeps, period: DayRange, address: string, now: Date) => {
-  try {
-    await deps.ddb.send(
-      new PutCommand({
-        TableName: deps.table,
-        Item: {
-          ...digestSentKey(period.since, period.until ?? period.since, address),
-          status: 'sending',
-          claimedAt: now.toISOString(),
-          expiresAt: Math.floor(now.getTime() / 1000) + 60 * 86_400,
-        },
-        ConditionExpression: 'attribute_not_exists(pk) OR (#s = :sending AND claimedAt < :stale)',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: {
-          ':sending': 'sending',
-          ':stale': new Date(now.getTime() - DIGEST_CLAIM_LEASE_MS).toISOString(),
-        },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
-};
-
-const settleDigest = async (deps: DigestDeps, period: DayRange, address: string, sent: boolean) => {
-  const key = digestSentKey(period.since, period.until ?? period.since, address);
-  await deps.ddb.send(
-    sent
-      ? new UpdateCommand({
+const periodLedger = (deps: DigestDeps, period: DayRange, now: Date) => {
+  const key = (address: string) => digestSentKey(period.since, period.until ?? period.since, address);
+  return {
+    /** False when the reader's digest already went out (or another run is sending it right now). */
+    async claim(address: string): Promise<boolean> {
+      try {
+        await deps.ddb.send(
+          new PutCommand({
+            TableName: deps.table,
+            Item: {
+              ...key(address),
+              status: 'sending',
+              claimedAt: now.toISOString(),
+              expiresAt: Math.floor(now.getTime() / 1000) + 60 * 86_400,
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR (#s = :sending AND claimedAt < :stale)',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: {
+              ':sending': 'sending',
+              ':stale': new Date(now.getTime() - DIGEST_CLAIM_LEASE_MS).toISOString(),
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+        throw error;
+      }
+    },
+    async sent(address: string): Promise<void> {
+      await deps.ddb.send(
+        new UpdateCommand({
           TableName: deps.table,
-          Key: key,
+          Key: key(address),
           UpdateExpression: 'SET #s = :sent, sentAt = :now',
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: { ':sent': 'sent', ':now': new Date().toISOString() },
-        })
-      : // SES refused the call, so nothing went out: hand the reader back to the next attempt.
-        new DeleteCommand({ TableName: deps.table, Key: key }),
-  );
+        }),
+      );
+    },
+    /** SES refused the call, so nothing went out: hand the reader back to the next attempt. */
+    async release(address: string): Promise<void> {
+      await deps.ddb.send(new DeleteCommand({ TableName: deps.table, Key: key(address) }));
+    },
+  };
 };
 
 /**
@@ -284,12 +288,13 @@ export const sendDigest = async (
   const views: DigestView[] = [];
   const recipients: string[] = [];
   const alreadySent: string[] = [];
+  const ledger = options.oncePerPeriod ? periodLedger(deps, period, options.now) : undefined;
   for (const [locale, addresses] of byLocale) {
     const view = await buildDigestView(deps, { now: options.now, days: options.days, locale });
     views.push(view);
     const email = digestEmail(view);
     for (const address of addresses) {
-      if (options.oncePerPeriod && !(await claimDigest(deps, period, address, options.now))) {
+      if (ledger && !(await ledger.claim(address))) {
         alreadySent.push(address);
         continue;
       }
@@ -311,10 +316,10 @@ export const sendDigest = async (
           }),
         );
       } catch (error) {
-        if (options.oncePerPeriod) await settleDigest(deps, period, address, false);
+        await ledger?.release(address);
         throw error;
       }
-      if (options.oncePerPeriod) await settleDigest(deps, period, address, true);
+      await ledger?.sent(address);
       recipients.push(address);
     }
   }
