@@ -21,6 +21,16 @@ let deps: DigestDeps;
 const NOW = new Date('2026-11-23T07:00:00Z');
 const changes: ItemChange[] = [];
 
+/** The stream change that creates `item`. */
+const inserted = (item: { pk: string; sk: string }, sequenceNumber: number): ItemChange => ({
+  pk: item.pk,
+  sk: item.sk,
+  oldImage: undefined,
+  newImage: item,
+  expired: false,
+  sequenceNumber: String(sequenceNumber),
+});
+
 const add = async (i: number, score: number, day: string, region: string, sentDay = day) => {
   const common = { pk: 'WAVE#d1', waveId: 'd1', contactId: `c${i}`, kind: 'nps', locale: 'en' };
   const recipient = { ...common, sk: `RCPT#c${i}`, status: 'sent', sentDay, props: { region } };
@@ -36,14 +46,7 @@ const add = async (i: number, score: number, day: string, region: string, sentDa
   };
   for (const item of [recipient, response]) {
     await stack.ddb.send(new PutCommand({ TableName: stack.table, Item: item }));
-    changes.push({
-      pk: item.pk,
-      sk: item.sk,
-      oldImage: undefined,
-      newImage: item,
-      expired: false,
-      sequenceNumber: String(changes.length + 1),
-    });
+    changes.push(inserted(item, changes.length + 1));
   }
 };
 
@@ -75,14 +78,7 @@ beforeAll(async () => {
       status: 'sent',
       sentDay: '2026-11-18',
     };
-    changes.push({
-      pk: item.pk,
-      sk: item.sk,
-      oldImage: undefined,
-      newImage: item,
-      expired: false,
-      sequenceNumber: String(changes.length + 1),
-    });
+    changes.push(inserted(item, changes.length + 1));
   }
   const result = await applyChanges(stack, changes);
   expect(result.failed).toEqual([]);
@@ -162,14 +158,7 @@ describe('the digest agrees with nps report', () => {
         day,
         version: 1,
       };
-      more.push({
-        pk: item.pk,
-        sk: item.sk,
-        oldImage: undefined,
-        newImage: item,
-        expired: false,
-        sequenceNumber: '1',
-      });
+      more.push(inserted(item, 1));
     };
     // CSAT: 40 this period (scores cycle 1..5, extra 5s), 20 the period before. CES: 30 this period only.
     for (let k = 0; k < 40; k++) respond('csat', k, k % 3 === 0 ? 5 : (k % 5) + 1, `2026-11-${17 + (k % 7)}`);
