@@ -72,6 +72,15 @@ const events = (): SurveyEvent[] => {
     .map((l) => (JSON.parse(l) as { detail: SurveyEvent }).detail);
 };
 
+type WaveCounts = { responses: number; quarantined: number };
+
+/** `nps wave status`, polled until `done` holds (the aggregator runs a moment after the answers). */
+const waveStatusOnce = (wave: string, what: string, done: (s: WaveCounts) => boolean) =>
+  stack.waitFor(what, async () => {
+    const s = await npsJson<WaveCounts>(stack.env, 'wave', 'status', wave);
+    return done(s) ? s : undefined;
+  });
+
 /** WCAG contrast of an element's text against the card it sits on. */
 const contrastOf = (page: Page, selector: string) =>
   page
@@ -234,15 +243,7 @@ describe('every answering page in every language, with and without JavaScript', 
   });
 
   it('counted each answer and put its events on the local bus', async () => {
-    const status = await stack.waitFor('eight counted responses', async () => {
-      const s = await npsJson<{ responses: number; quarantined: number }>(
-        stack.env,
-        'wave',
-        'status',
-        pagesWave,
-      );
-      return s.responses === 8 ? s : undefined;
-    });
+    const status = await waveStatusOnce(pagesWave, 'eight counted responses', (s) => s.responses === 8);
     expect(status.quarantined).toBe(0);
     // The events follow from the table's stream (the publisher function), a moment after the answers.
     const mine = await stack.waitFor('every answer’s events on the local bus', async () => {
@@ -289,15 +290,11 @@ describe('a link scanner', () => {
     await new Promise((r) => setTimeout(r, 6_000));
     await context.close();
 
-    const status = await stack.waitFor('both scanned links quarantined', async () => {
-      const s = await npsJson<{ responses: number; quarantined: number }>(
-        stack.env,
-        'wave',
-        'status',
-        scannerWave,
-      );
-      return s.quarantined === 2 ? s : undefined;
-    });
+    const status = await waveStatusOnce(
+      scannerWave,
+      'both scanned links quarantined',
+      (s) => s.quarantined === 2,
+    );
     expect(status.responses).toBe(0);
     const report = await npsJson<{ histogram: number[] }>(stack.env, 'report', '--wave', scannerWave);
     expect(report.histogram.reduce((a, b) => a + b, 0)).toBe(0);
