@@ -14,10 +14,10 @@ import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { freePort } from '#infra/local/environment.ts';
 import { startHttp } from '#infra/local/http.ts';
 import { ENV } from '#infra/system.ts';
-import { readAudience } from '#shared/audience.ts';
-import { contactIdOf } from '#shared/contacts.ts';
-import { parseSigningKeys, signLink } from '#shared/links.ts';
-import { createWave } from '#shared/waves.ts';
+import { readAudience } from '#shared/audience/audience.ts';
+import { contactIdOf } from '#shared/contacts/contacts.ts';
+import { parseSigningKeys, signLink } from '#shared/core/links.ts';
+import { createWave } from '#shared/waves/waves.ts';
 import type { BenchContext } from './support.ts';
 
 const CLIENTS = 32;

@@ -5,9 +5,9 @@
  * through the stream; the feedback index does get one item per written answer (10% of responses).
  */
 import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { buildDigestView, type DigestDeps } from '#shared/digest.ts';
-import { aggregateKey, dayPeriod, feedbackPartition } from '#shared/keys.ts';
-import { addDays, dayIn } from '#shared/time.ts';
+import { addDays, dayIn } from '#shared/core/time.ts';
+import { buildDigestView, type DigestDeps } from '#shared/reporting/digest.ts';
+import { aggregateKey, dayPeriod, feedbackPartition } from '#shared/store/keys.ts';
 import type { BenchContext } from './support.ts';
 
 const NOW = new Date();

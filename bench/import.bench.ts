@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { readAudience } from '#shared/audience.ts';
-import { createWave } from '#shared/waves.ts';
+import { readAudience } from '#shared/audience/audience.ts';
+import { createWave } from '#shared/waves/waves.ts';
 import type { Bench } from './support.ts';
 
 const ROWS = 1_000_000;

@@ -6,12 +6,12 @@
  */
 import { Readable } from 'node:stream';
 import { SendBulkEmailCommand } from '@aws-sdk/client-sesv2';
-import { readAudience } from '#shared/audience.ts';
-import { emailConfig, publicBaseUrl, surveyPolicy } from '#shared/config.ts';
-import { contactIdOf } from '#shared/contacts.ts';
-import { parseSigningKeys } from '#shared/links.ts';
-import { BULK_LIMIT, bulkEntries, sendDueWaves } from '#shared/sender.ts';
-import { createWave } from '#shared/waves.ts';
+import { readAudience } from '#shared/audience/audience.ts';
+import { contactIdOf } from '#shared/contacts/contacts.ts';
+import { emailConfig, publicBaseUrl, surveyPolicy } from '#shared/core/config.ts';
+import { parseSigningKeys } from '#shared/core/links.ts';
+import { BULK_LIMIT, bulkEntries, sendDueWaves } from '#shared/sending/sender.ts';
+import { createWave } from '#shared/waves/waves.ts';
 import { surveyEmail } from '#templates/index.ts';
 import type { Bench } from './support.ts';
 

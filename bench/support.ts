@@ -8,7 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { freePort, localAwsEnvironment, sesAccount } from '#infra/local/environment.ts';
 import { ensureTable, startDynamoDbLocal, startSesEmulator } from '#infra/local/services.ts';
 import { ENV } from '#infra/system.ts';
-import { createClients } from '#shared/clients.ts';
+import { createClients } from '#shared/store/clients.ts';
 
 export interface BenchContext {
   ddbPort: number;

@@ -1,18 +1,18 @@
 /** The CLI's commands: each validates its options, calls one use case, and shapes JSON and text output. */
 import { existsSync } from 'node:fs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type Counts, readCounts } from '#shared/aggregates.ts';
-import { readAudience } from '#shared/audience.ts';
-import { createClients } from '#shared/clients.ts';
-import { digestTimeZone, emailConfig, surveyPolicy, tableName } from '#shared/config.ts';
-import { type Reader, sendDigest, subscribeReader, unsubscribeReader } from '#shared/digest.ts';
-import { eraseContact } from '#shared/erasure.ts';
-import { rebuildAggregates, verifyAggregates } from '#shared/recount.ts';
-import { buildReport, isoWeekRange } from '#shared/report.ts';
-import { summarize } from '#shared/stats.ts';
-import { isSurveyKind, type SurveyKind } from '#shared/survey.ts';
-import { parseDurationDays } from '#shared/time.ts';
-import { cancelWave, createWave, getWave, listWaves, type Wave } from '#shared/waves.ts';
+import { type Counts, readCounts } from '#shared/aggregation/aggregates.ts';
+import { rebuildAggregates, verifyAggregates } from '#shared/aggregation/recount.ts';
+import { readAudience } from '#shared/audience/audience.ts';
+import { eraseContact } from '#shared/contacts/erasure.ts';
+import { digestTimeZone, emailConfig, surveyPolicy, tableName } from '#shared/core/config.ts';
+import { summarize } from '#shared/core/stats.ts';
+import { isSurveyKind, type SurveyKind } from '#shared/core/survey.ts';
+import { parseDurationDays } from '#shared/core/time.ts';
+import { type Reader, sendDigest, subscribeReader, unsubscribeReader } from '#shared/reporting/digest.ts';
+import { buildReport, isoWeekRange } from '#shared/reporting/report.ts';
+import { createClients } from '#shared/store/clients.ts';
+import { cancelWave, createWave, getWave, listWaves, type Wave } from '#shared/waves/waves.ts';
 import { isLocale, type Locale } from '#templates/index.ts';
 
 import { trackedFile } from './progress.ts';

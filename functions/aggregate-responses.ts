@@ -7,8 +7,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { applyChanges, type ItemChange } from '#shared/aggregates.ts';
-import { tableName } from '#shared/config.ts';
+import { applyChanges, type ItemChange } from '#shared/aggregation/aggregates.ts';
+import { tableName } from '#shared/core/config.ts';
 import { awsClients, logger } from './commons/runtime.ts';
 import { earliestFailure, toChange } from './commons/stream-records.ts';
 

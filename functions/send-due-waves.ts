@@ -2,8 +2,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { digestTimeZone, emailConfig, publicBaseUrl, surveyPolicy, tableName } from '#shared/config.ts';
-import { type SendReport, sendDueWaves } from '#shared/sender.ts';
+import { digestTimeZone, emailConfig, publicBaseUrl, surveyPolicy, tableName } from '#shared/core/config.ts';
+import { type SendReport, sendDueWaves } from '#shared/sending/sender.ts';
 import { awsClients, logger, signingKeys } from './commons/runtime.ts';
 
 /** Leave this much of the invocation for finishing the batch in flight. */

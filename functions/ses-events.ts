@@ -2,8 +2,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { tableName } from '#shared/config.ts';
-import { contactIdOf, markSuppressed, normaliseEmail } from '#shared/contacts.ts';
+import { contactIdOf, markSuppressed, normaliseEmail } from '#shared/contacts/contacts.ts';
+import { tableName } from '#shared/core/config.ts';
 import { awsClients, logger } from './commons/runtime.ts';
 
 interface SesEventDetail {

@@ -15,10 +15,10 @@ import {
   resolveScoreLink,
   resolveUnsubscribeLink,
   unsubscribe,
-} from '#shared/answering.ts';
-import { digestTimeZone, surveyPolicy, tableName } from '#shared/config.ts';
-import { InvalidLinkError, ValidationError } from '#shared/errors.ts';
-import { parseAnswers } from '#shared/responses.ts';
+} from '#shared/answering/answering.ts';
+import { parseAnswers } from '#shared/answering/responses.ts';
+import { digestTimeZone, surveyPolicy, tableName } from '#shared/core/config.ts';
+import { InvalidLinkError, ValidationError } from '#shared/core/errors.ts';
 import {
   DWELL_JS,
   donePage,

@@ -1,5 +1,5 @@
 /** The leadership digest email: an honest NPS summary of one period, from compiled digest.mjml. */
-import { type Category, categoryOf } from '../shared/survey.ts';
+import { type Category, categoryOf } from '../shared/core/survey.ts';
 import { compiledEmail } from './compiled.ts';
 import { formatDecimal, formatInteger, type Locale, t, tPlural } from './messages.ts';
 import { defuseHandlebars, escapeEmailHtml as esc, renderCompiled } from './render.ts';

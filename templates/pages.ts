@@ -2,7 +2,7 @@
  * The survey's web pages: full HTML5 documents with no inline style or script (the CSP forbids both), so the
  * look lives in pages/page.css and the dwell timer in pages/dwell.js, served from the paths below.
  */
-import { type Category, isScore, type SurveyKind, scalePoints } from '../shared/survey.ts';
+import { type Category, isScore, type SurveyKind, scalePoints } from '../shared/core/survey.ts';
 import { type Locale, t } from './messages.ts';
 import { escapeHtml } from './render.ts';
 

@@ -1,5 +1,5 @@
 /** The survey email of a wave, as an SES v2 template: wave-level values filled, per-recipient `{{…}}` left in. */
-import { type SurveyKind, scalePoints } from '../shared/survey.ts';
+import { type SurveyKind, scalePoints } from '../shared/core/survey.ts';
 import { compiledEmail } from './compiled.ts';
 import { type Locale, t } from './messages.ts';
 import { defuseHandlebars, escapeEmailHtml, renderCompiled } from './render.ts';

@@ -7,10 +7,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ENV } from '#infra/system.ts';
-import { type Clients, createClients } from '#shared/clients.ts';
-import { requireEnv } from '#shared/config.ts';
-import type { EventPublisher } from '#shared/events.ts';
-import { parseSigningKeys, type SigningKeys } from '#shared/links.ts';
+import { requireEnv } from '#shared/core/config.ts';
+import { parseSigningKeys, type SigningKeys } from '#shared/core/links.ts';
+import type { EventPublisher } from '#shared/events/events.ts';
+import { type Clients, createClients } from '#shared/store/clients.ts';
 
 export const logger = new Logger({ serviceName: 'nps' });
 

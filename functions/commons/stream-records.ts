@@ -5,7 +5,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import type { ItemChange } from '#shared/aggregates.ts';
+import type { ItemChange } from '#shared/aggregation/aggregates.ts';
 import { logger } from './runtime.ts';
 
 /**

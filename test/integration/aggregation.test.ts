@@ -4,17 +4,17 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Handler } from '#infra/local/lambda.ts';
 import type { StreamPoller } from '#infra/local/streams.ts';
-import { readCounts } from '#shared/aggregates.ts';
-import { surveyPolicy } from '#shared/config.ts';
-import { responseKey, waveKey } from '#shared/keys.ts';
+import { readCounts } from '#shared/aggregation/aggregates.ts';
 import {
   applyClick,
   applyCommit,
   getRecipient,
   type ResponseItem,
   updateResponse,
-} from '#shared/responses.ts';
-import { createWave } from '#shared/waves.ts';
+} from '#shared/answering/responses.ts';
+import { surveyPolicy } from '#shared/core/config.ts';
+import { responseKey, waveKey } from '#shared/store/keys.ts';
+import { createWave } from '#shared/waves/waves.ts';
 import { audienceCsv, pollStream, useLocalStack } from '../support/stack.ts';
 
 let stack: Awaited<ReturnType<typeof useLocalStack>>;
@@ -85,7 +85,7 @@ afterAll(async () => {
 });
 
 const readAudience = async function* (csv: string) {
-  const { readAudience: read } = await import('#shared/audience.ts');
+  const { readAudience: read } = await import('#shared/audience/audience.ts');
   yield* read(Readable.from([csv]), 'a.csv');
 };
 

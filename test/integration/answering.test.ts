@@ -16,14 +16,14 @@ import {
   RateLimitedError,
   recordClick,
   resolveScoreLink,
-} from '#shared/answering.ts';
-import { readAudience } from '#shared/audience.ts';
-import { surveyPolicy } from '#shared/config.ts';
-import { contactIdOf } from '#shared/contacts.ts';
-import { announceChanges, type SurveyEvent } from '#shared/events.ts';
-import { contactKey, linkRateKey, responseKey } from '#shared/keys.ts';
-import { signLink } from '#shared/links.ts';
-import { createWave } from '#shared/waves.ts';
+} from '#shared/answering/answering.ts';
+import { readAudience } from '#shared/audience/audience.ts';
+import { contactIdOf } from '#shared/contacts/contacts.ts';
+import { surveyPolicy } from '#shared/core/config.ts';
+import { signLink } from '#shared/core/links.ts';
+import { announceChanges, type SurveyEvent } from '#shared/events/events.ts';
+import { contactKey, linkRateKey, responseKey } from '#shared/store/keys.ts';
+import { createWave } from '#shared/waves/waves.ts';
 import { audienceCsv, pollStream, signingKeys, useLocalStack } from '../support/stack.ts';
 
 let stack: Awaited<ReturnType<typeof useLocalStack>>;

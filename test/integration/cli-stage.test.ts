@@ -9,8 +9,8 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localAwsEnvironment } from '#infra/local/environment.ts';
 import { STACK } from '#infra/system.ts';
-import { readAudience } from '#shared/audience.ts';
-import { createWave } from '#shared/waves.ts';
+import { readAudience } from '#shared/audience/audience.ts';
+import { createWave } from '#shared/waves/waves.ts';
 import { nps } from '../support/local-process.ts';
 import { audienceCsv, useLocalStack } from '../support/stack.ts';
 

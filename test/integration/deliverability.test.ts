@@ -13,12 +13,12 @@ import { startHttp } from '#infra/local/http.ts';
 import { loadHandler } from '#infra/local/lambda.ts';
 import { deliverSesEvent, SES_EVENTS_PATH } from '#infra/local/ses-events.ts';
 import type { StreamPoller } from '#infra/local/streams.ts';
-import { readAudience } from '#shared/audience.ts';
-import { contactIdOf, markUnsubscribed } from '#shared/contacts.ts';
-import { eraseContact } from '#shared/erasure.ts';
-import { contactKey, sendRateKey, waveKey } from '#shared/keys.ts';
-import { type SenderDeps, SharedRateLimiter, sendDueWaves } from '#shared/sender.ts';
-import { createWave } from '#shared/waves.ts';
+import { readAudience } from '#shared/audience/audience.ts';
+import { contactIdOf, markUnsubscribed } from '#shared/contacts/contacts.ts';
+import { eraseContact } from '#shared/contacts/erasure.ts';
+import { type SenderDeps, SharedRateLimiter, sendDueWaves } from '#shared/sending/sender.ts';
+import { contactKey, sendRateKey, waveKey } from '#shared/store/keys.ts';
+import { createWave } from '#shared/waves/waves.ts';
 import { run } from '../../cli/commands.ts';
 import { audienceCsv, inbox, linksOf, pollStream, senderDeps, useLocalStack } from '../support/stack.ts';
 

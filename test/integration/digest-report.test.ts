@@ -5,12 +5,12 @@
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { applyChanges, type ItemChange } from '#shared/aggregates.ts';
-import { buildDigestView, type DigestDeps, sendDigest } from '#shared/digest.ts';
-import { digestSentKey, feedbackPartition } from '#shared/keys.ts';
-import type { Report } from '#shared/report.ts';
-import { compareNps, compareShares, meanMargin, shareMargin } from '#shared/stats.ts';
-import { categoryOf } from '#shared/survey.ts';
+import { applyChanges, type ItemChange } from '#shared/aggregation/aggregates.ts';
+import { compareNps, compareShares, meanMargin, shareMargin } from '#shared/core/stats.ts';
+import { categoryOf } from '#shared/core/survey.ts';
+import { buildDigestView, type DigestDeps, sendDigest } from '#shared/reporting/digest.ts';
+import type { Report } from '#shared/reporting/report.ts';
+import { digestSentKey, feedbackPartition } from '#shared/store/keys.ts';
 import { formatSigned, t } from '#templates/index.ts';
 import { run } from '../../cli/commands.ts';
 import { inbox, useLocalStack } from '../support/stack.ts';

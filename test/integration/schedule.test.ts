@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readAudience } from '#shared/audience.ts';
-import { contactIdOf } from '#shared/contacts.ts';
-import { contactKey, waveKey } from '#shared/keys.ts';
-import { type SenderDeps, sendDueWaves } from '#shared/sender.ts';
-import { cancelWave, createWave, getWave, listWaves } from '#shared/waves.ts';
+import { readAudience } from '#shared/audience/audience.ts';
+import { contactIdOf } from '#shared/contacts/contacts.ts';
+import { type SenderDeps, sendDueWaves } from '#shared/sending/sender.ts';
+import { contactKey, waveKey } from '#shared/store/keys.ts';
+import { cancelWave, createWave, getWave, listWaves } from '#shared/waves/waves.ts';
 import { audienceCsv, inbox, senderDeps, useLocalStack } from '../support/stack.ts';
 
 let stack: Awaited<ReturnType<typeof useLocalStack>>;

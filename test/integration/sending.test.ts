@@ -2,12 +2,12 @@ import { Readable } from 'node:stream';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readAudience } from '#shared/audience.ts';
-import { contactIdOf, markUnsubscribed } from '#shared/contacts.ts';
-import { waveKey } from '#shared/keys.ts';
-import { verifyLink } from '#shared/links.ts';
-import { type SenderDeps, sendDueWaves } from '#shared/sender.ts';
-import { createWave } from '#shared/waves.ts';
+import { readAudience } from '#shared/audience/audience.ts';
+import { contactIdOf, markUnsubscribed } from '#shared/contacts/contacts.ts';
+import { verifyLink } from '#shared/core/links.ts';
+import { type SenderDeps, sendDueWaves } from '#shared/sending/sender.ts';
+import { waveKey } from '#shared/store/keys.ts';
+import { createWave } from '#shared/waves/waves.ts';
 import { audienceCsv, inbox, linksOf, senderDeps, signingKeys, useLocalStack } from '../support/stack.ts';
 
 let stack: Awaited<ReturnType<typeof useLocalStack>>;

@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readAudience } from '#shared/audience.ts';
-import { ValidationError } from '#shared/errors.ts';
-import { waveKey } from '#shared/keys.ts';
-import { createWave, getWave } from '#shared/waves.ts';
+import { readAudience } from '#shared/audience/audience.ts';
+import { ValidationError } from '#shared/core/errors.ts';
+import { waveKey } from '#shared/store/keys.ts';
+import { createWave, getWave } from '#shared/waves/waves.ts';
 import { useLocalStack } from '../support/stack.ts';
 
 let stack: Awaited<ReturnType<typeof useLocalStack>>;

@@ -13,10 +13,10 @@ import type { Handler } from '#infra/local/lambda.ts';
 import { ensureTable } from '#infra/local/services.ts';
 import { type StreamFunctionName, startStreamPoller, streamsClient } from '#infra/local/streams.ts';
 import { ENV } from '#infra/system.ts';
-import { createClients } from '#shared/clients.ts';
-import { surveyPolicy } from '#shared/config.ts';
-import { parseSigningKeys } from '#shared/links.ts';
-import type { SenderDeps } from '#shared/sender.ts';
+import { surveyPolicy } from '#shared/core/config.ts';
+import { parseSigningKeys } from '#shared/core/links.ts';
+import type { SenderDeps } from '#shared/sending/sender.ts';
+import { createClients } from '#shared/store/clients.ts';
 
 export const SIGNING_KEYS_JSON = JSON.stringify({ t1: 'test-secret-'.padEnd(48, 'x') });
 export const signingKeys = parseSigningKeys(SIGNING_KEYS_JSON);

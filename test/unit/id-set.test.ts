@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { IdSet } from '#shared/id-set.ts';
+import { IdSet } from '#shared/audience/id-set.ts';
 
 const idOf = (n: number) => createHash('sha256').update(`person${n}@example.com`).digest('hex').slice(0, 32);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidLinkError } from '#shared/errors.ts';
-import { parseSigningKeys, signLink, verifyLink } from '#shared/links.ts';
+import { InvalidLinkError } from '#shared/core/errors.ts';
+import { parseSigningKeys, signLink, verifyLink } from '#shared/core/links.ts';
 
 const keys = parseSigningKeys(JSON.stringify({ k1: 'a'.repeat(40), k2: 'b'.repeat(40) }));
 const now = new Date('2026-11-23T10:00:00Z');

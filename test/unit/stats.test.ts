@@ -8,7 +8,7 @@ import {
   shareMargin,
   summarize,
   waldMargin,
-} from '#shared/stats.ts';
+} from '#shared/core/stats.ts';
 
 /** Builds an NPS histogram from counts of detractors (score 0), passives (7) and promoters (10). */
 const nps = (detractors: number, passives: number, promoters: number): number[] => {

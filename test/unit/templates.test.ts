@@ -1,6 +1,6 @@
 import { compileTemplate } from 'aws-ses-v2-local/dist/v2/renderTemplate.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type Category, SURVEY_KINDS, type SurveyKind, scalePoints } from '#shared/survey.ts';
+import { type Category, SURVEY_KINDS, type SurveyKind, scalePoints } from '#shared/core/survey.ts';
 import {
   type DigestView,
   DWELL_JS,

@@ -2,10 +2,11 @@
  * Audience import: reads a CSV export, validates each row, normalises and de-duplicates addresses.
  * `email` is required; `name` and `locale` are optional; every other column becomes a segment property.
  */
+
+import { contactIdOf, normaliseEmail } from '#shared/contacts/contacts.ts';
+import { ValidationError } from '#shared/core/errors.ts';
 import { isLocale, resolveLocale } from '#templates/index.ts';
-import { contactIdOf, normaliseEmail } from './contacts.ts';
 import { type CsvRecord, readCsv } from './csv.ts';
-import { ValidationError } from './errors.ts';
 import { IdSet } from './id-set.ts';
 
 export const MAX_FIELD_LENGTH = 200;

@@ -12,14 +12,14 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory, ulid } from 'ulid';
+import type { AudienceMember, AudienceRow, SkippedRow } from '#shared/audience/audience.ts';
+import { getContacts } from '#shared/contacts/contacts.ts';
+import { ConflictError, NotFoundError, ValidationError } from '#shared/core/errors.ts';
+import type { SurveyKind } from '#shared/core/survey.ts';
+import { parseDurationDays } from '#shared/core/time.ts';
+import { batchPut } from '#shared/store/dynamo.ts';
+import { DUE_PARTITION, dueSortKey, RECIPIENT_PREFIX, recipientKey, waveKey } from '#shared/store/keys.ts';
 import type { Locale } from '#templates/index.ts';
-import type { AudienceMember, AudienceRow, SkippedRow } from './audience.ts';
-import { getContacts } from './contacts.ts';
-import { batchPut } from './dynamo.ts';
-import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
-import { DUE_PARTITION, dueSortKey, RECIPIENT_PREFIX, recipientKey, waveKey } from './keys.ts';
-import type { SurveyKind } from './survey.ts';
-import { parseDurationDays } from './time.ts';
 
 export type WaveStatus = 'importing' | 'scheduled' | 'sending' | 'sent' | 'cancelled';
 

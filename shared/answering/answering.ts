@@ -4,12 +4,15 @@
  * expired link records nothing; then counts the request against the link's per-minute limit.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { markUnsubscribed } from '#shared/contacts/contacts.ts';
+import type { SurveyPolicy } from '#shared/core/config.ts';
+import { InvalidLinkError, NotFoundError } from '#shared/core/errors.ts';
+import { type LinkClaims, type SigningKeys, verifyLink } from '#shared/core/links.ts';
+import { type Category, categoryOf, isScore, type SurveyKind } from '#shared/core/survey.ts';
+import { dayIn } from '#shared/core/time.ts';
+import { linkRateKey } from '#shared/store/keys.ts';
+import type { Recipient } from '#shared/waves/waves.ts';
 import type { Locale } from '#templates/index.ts';
-import type { SurveyPolicy } from './config.ts';
-import { markUnsubscribed } from './contacts.ts';
-import { InvalidLinkError, NotFoundError } from './errors.ts';
-import { linkRateKey } from './keys.ts';
-import { type LinkClaims, type SigningKeys, verifyLink } from './links.ts';
 import {
   type Answers,
   applyClick,
@@ -23,9 +26,6 @@ import {
   type ResponseItem,
   updateResponse,
 } from './responses.ts';
-import { type Category, categoryOf, isScore, type SurveyKind } from './survey.ts';
-import { dayIn } from './time.ts';
-import type { Recipient } from './waves.ts';
 
 export interface AnsweringDeps {
   ddb: DynamoDBDocumentClient;

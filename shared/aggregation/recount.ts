@@ -15,8 +15,8 @@
  * rebuild and then again by the aggregator.
  */
 import { type DynamoDBDocumentClient, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { aggregateKey, RECIPIENT_PREFIX, RESPONSE_PREFIX, SEGMENTS_PERIOD } from '#shared/store/keys.ts';
 import { contribute, counterId, type Deltas } from './aggregates.ts';
-import { aggregateKey, RECIPIENT_PREFIX, RESPONSE_PREFIX, SEGMENTS_PERIOD } from './keys.ts';
 
 type Store = { ddb: DynamoDBDocumentClient; table: string };
 

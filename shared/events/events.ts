@@ -13,11 +13,11 @@ import {
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ItemChange } from './aggregates.ts';
-import { batchGetAll } from './dynamo.ts';
-import { RESPONSE_PREFIX, recipientKey } from './keys.ts';
-import type { Answers, ResponseItem } from './responses.ts';
-import type { Category, SurveyKind } from './survey.ts';
+import type { ItemChange } from '#shared/aggregation/aggregates.ts';
+import type { Answers, ResponseItem } from '#shared/answering/responses.ts';
+import type { Category, SurveyKind } from '#shared/core/survey.ts';
+import { batchGetAll } from '#shared/store/dynamo.ts';
+import { RESPONSE_PREFIX, recipientKey } from '#shared/store/keys.ts';
 
 export const EVENT_SOURCE = 'nps.surveys';
 export const EVENT_SCHEMA_VERSION = 1;

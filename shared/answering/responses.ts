@@ -12,13 +12,13 @@ import {
   type TransactWriteUpdate,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { SurveyPolicy } from '#shared/core/config.ts';
+import { NotFoundError, ValidationError } from '#shared/core/errors.ts';
+import { type Category, categoryOf, type SurveyKind } from '#shared/core/survey.ts';
+import { batchGetAll } from '#shared/store/dynamo.ts';
+import { feedbackPartition, recipientKey, responseKey } from '#shared/store/keys.ts';
+import type { Recipient } from '#shared/waves/waves.ts';
 import type { Locale } from '#templates/index.ts';
-import type { SurveyPolicy } from './config.ts';
-import { batchGetAll } from './dynamo.ts';
-import { NotFoundError, ValidationError } from './errors.ts';
-import { feedbackPartition, recipientKey, responseKey } from './keys.ts';
-import { type Category, categoryOf, type SurveyKind } from './survey.ts';
-import type { Recipient } from './waves.ts';
 
 export type ResponseStatus = 'pending' | 'committed' | 'quarantined';
 export type CommitVia = 'submit' | 'dwell';

@@ -11,9 +11,9 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { batchGetAll } from './dynamo.ts';
-import { ALL_TIME, aggregateKey, appliedKey, dayPeriod, SEGMENTS_PERIOD } from './keys.ts';
-import { type SurveyKind, scalePoints } from './survey.ts';
+import { type SurveyKind, scalePoints } from '#shared/core/survey.ts';
+import { batchGetAll } from '#shared/store/dynamo.ts';
+import { ALL_TIME, aggregateKey, appliedKey, dayPeriod, SEGMENTS_PERIOD } from '#shared/store/keys.ts';
 
 /** One change of one item, decoded from a stream record (images already unmarshalled). */
 export interface ItemChange {

@@ -4,9 +4,9 @@
  * the address itself.
  */
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ValidationError } from '#shared/core/errors.ts';
+import { contactKey, recipientKey, responseKey } from '#shared/store/keys.ts';
 import { contactIdOf, normaliseEmail } from './contacts.ts';
-import { ValidationError } from './errors.ts';
-import { contactKey, recipientKey, responseKey } from './keys.ts';
 
 export const eraseContact = async (
   store: { ddb: DynamoDBDocumentClient; table: string },

@@ -4,7 +4,7 @@
  * quotes. Yields one record at a time with the line it started on, so memory stays bounded.
  */
 import { StringDecoder } from 'node:string_decoder';
-import { ValidationError } from './errors.ts';
+import { ValidationError } from '#shared/core/errors.ts';
 
 export interface CsvRecord {
   /** 1-based line number where the record starts. */

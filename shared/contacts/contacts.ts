@@ -1,8 +1,8 @@
 /** Contacts: identity by a hash of the normalised address, consent and suppression state. */
 import { createHash } from 'node:crypto';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { batchGetAll } from './dynamo.ts';
-import { contactKey } from './keys.ts';
+import { batchGetAll } from '#shared/store/dynamo.ts';
+import { contactKey } from '#shared/store/keys.ts';
 
 export type SuppressionReason = 'unsubscribed' | 'bounced' | 'complained' | 'erased';
 

@@ -1,8 +1,8 @@
 /** `nps report` and the digest's numbers: summaries read from the aggregates, never from responses. */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type Counts, readCounts, segmentValues } from './aggregates.ts';
-import { type Summary, summarize } from './stats.ts';
-import type { SurveyKind } from './survey.ts';
+import { type Counts, readCounts, segmentValues } from '#shared/aggregation/aggregates.ts';
+import { type Summary, summarize } from '#shared/core/stats.ts';
+import type { SurveyKind } from '#shared/core/survey.ts';
 
 export interface ReportFigures extends Summary {
   quarantined: number;

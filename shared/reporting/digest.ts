@@ -11,16 +11,16 @@ import {
   paginateQuery,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { readCounts } from '#shared/aggregation/aggregates.ts';
+import type { ResponseItem } from '#shared/answering/responses.ts';
+import { normaliseEmail } from '#shared/contacts/contacts.ts';
+import { ValidationError } from '#shared/core/errors.ts';
+import { compareMeans, compareNps, compareShares, meanMargin, shareMargin } from '#shared/core/stats.ts';
+import type { SurveyKind } from '#shared/core/survey.ts';
+import { addDays, dayIn, daysBetween } from '#shared/core/time.ts';
+import { digestSentKey, feedbackPartition, READER_PREFIX, readerKey } from '#shared/store/keys.ts';
 import { type DigestView, digestEmail, type Locale, type OtherSurvey } from '#templates/index.ts';
-import { readCounts } from './aggregates.ts';
-import { normaliseEmail } from './contacts.ts';
-import { ValidationError } from './errors.ts';
-import { digestSentKey, feedbackPartition, READER_PREFIX, readerKey } from './keys.ts';
 import { type DayRange, figuresOf, segmentFigures } from './report.ts';
-import type { ResponseItem } from './responses.ts';
-import { compareMeans, compareNps, compareShares, meanMargin, shareMargin } from './stats.ts';
-import type { SurveyKind } from './survey.ts';
-import { addDays, dayIn, daysBetween } from './time.ts';
 
 export interface DigestDeps {
   ddb: DynamoDBDocumentClient;

@@ -25,13 +25,20 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { blockedReason, getContacts } from '#shared/contacts/contacts.ts';
+import type { EmailConfig, SurveyPolicy } from '#shared/core/config.ts';
+import { type SigningKeys, signLink } from '#shared/core/links.ts';
+import { dayIn } from '#shared/core/time.ts';
+import {
+  contactKey,
+  DUE_PARTITION,
+  RECIPIENT_PREFIX,
+  recipientKey,
+  sendRateKey,
+  waveKey,
+} from '#shared/store/keys.ts';
+import { type Recipient, scheduleNextOccurrence, spreadQuota, type Wave } from '#shared/waves/waves.ts';
 import { escapeHtml, type Locale, surveyEmail } from '#templates/index.ts';
-import type { EmailConfig, SurveyPolicy } from './config.ts';
-import { blockedReason, getContacts } from './contacts.ts';
-import { contactKey, DUE_PARTITION, RECIPIENT_PREFIX, recipientKey, sendRateKey, waveKey } from './keys.ts';
-import { type SigningKeys, signLink } from './links.ts';
-import { dayIn } from './time.ts';
-import { type Recipient, scheduleNextOccurrence, spreadQuota, type Wave } from './waves.ts';
 
 export interface SenderDeps {
   ddb: DynamoDBDocumentClient;
