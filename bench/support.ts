@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { freePort, localAwsEnvironment, sesAccount } from '#infra/local/environment.ts';
 import { ensureTable, startDynamoDbLocal, startSesEmulator } from '#infra/local/services.ts';
-import { ENV } from '#infra/system.ts';
+import { ENV } from '#shared/core/env.ts';
 import { createClients } from '#shared/store/clients.ts';
 
 export interface BenchContext {

@@ -7,8 +7,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { applyChanges, type ItemChange } from '#shared/aggregation/aggregates.ts';
+import { applyChanges } from '#shared/aggregation/aggregates.ts';
 import { tableName } from '#shared/core/config.ts';
+import type { ItemChange } from '#shared/store/item-change.ts';
 import { awsClients, logger } from './commons/runtime.ts';
 import { earliestFailure, toChange } from './commons/stream-records.ts';
 

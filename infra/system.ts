@@ -4,6 +4,8 @@
  * cannot drift apart. Plain data: no CDK or SDK types here.
  */
 
+export { ENV } from '#shared/core/env.ts';
+
 export const TABLE = {
   /** Logical id in CDK; the physical name locally. */
   name: 'nps',
@@ -171,16 +173,3 @@ export const stackName = (stage?: string): string => {
     );
   return `${STACK.baseName}-${stage}`;
 };
-
-/** Environment variable names every runtime sets; `shared/config.ts` reads them. */
-export const ENV = {
-  tableName: 'TABLE_NAME',
-  fromAddress: 'SES_FROM_ADDRESS',
-  configurationSet: 'SES_CONFIGURATION_SET',
-  publicBaseUrl: 'PUBLIC_BASE_URL',
-  linkSecretArn: 'LINK_SECRET_ARN',
-  linkSigningKeys: 'LINK_SIGNING_KEYS',
-  digestTimeZone: 'DIGEST_TIME_ZONE',
-  /** The EventBridge bus answers are published to (`docs/events.md`). */
-  eventBusName: 'EVENT_BUS_NAME',
-} as const;

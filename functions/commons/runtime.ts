@@ -6,8 +6,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ENV } from '#infra/system.ts';
 import { requireEnv } from '#shared/core/config.ts';
+import { ENV } from '#shared/core/env.ts';
 import { parseSigningKeys, type SigningKeys } from '#shared/core/links.ts';
 import type { EventPublisher } from '#shared/events/events.ts';
 import { type Clients, createClients } from '#shared/store/clients.ts';

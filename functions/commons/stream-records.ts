@@ -5,35 +5,11 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import type { ItemChange } from '#shared/aggregation/aggregates.ts';
+import type { ItemChange } from '#shared/store/item-change.ts';
 import { logger } from './runtime.ts';
 
-/**
- * DynamoDB Local streams an empty map as `{}` instead of `{ "M": {} }`, which unmarshall rejects; read a
- * typeless value as the empty map it was.
- */
-const repair = (value: unknown): unknown => {
-  if (!value || typeof value !== 'object') return value;
-  const av = value as Record<string, unknown>;
-  if (Object.keys(av).length === 0) return { M: {} };
-  if (av.M && typeof av.M === 'object') {
-    return {
-      M: Object.fromEntries(Object.entries(av.M as Record<string, unknown>).map(([k, v]) => [k, repair(v)])),
-    };
-  }
-  if (Array.isArray(av.L)) return { L: av.L.map(repair) };
-  return av;
-};
-
 const image = (raw: Record<string, unknown> | undefined) =>
-  raw
-    ? unmarshall(
-        Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, repair(v)])) as Record<
-          string,
-          AttributeValue
-        >,
-      )
-    : undefined;
+  raw ? unmarshall(raw as Record<string, AttributeValue>) : undefined;
 
 /** Validates and decodes one stream record; an undecodable record is skipped with an error log. */
 export const toChange = (record: DynamoDBRecord): ItemChange | undefined => {

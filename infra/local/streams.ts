@@ -37,6 +37,27 @@ export const matchesFilter = (spec: StreamTrigger, record: _Record): boolean => 
 };
 
 /** The SDK's stream record, as Lambda delivers it (dates as epoch seconds). */
+/**
+ * DynamoDB Local streams an empty map as `{}` instead of `{ "M": {} }`, which unmarshall rejects; read a
+ * typeless value as the empty map it was.
+ */
+const repair = (value: unknown): unknown => {
+  if (!value || typeof value !== 'object') return value;
+  const av = value as Record<string, unknown>;
+  if (Object.keys(av).length === 0) return { M: {} };
+  if (av.M && typeof av.M === 'object') {
+    return {
+      M: Object.fromEntries(Object.entries(av.M as Record<string, unknown>).map(([k, v]) => [k, repair(v)])),
+    };
+  }
+  if (Array.isArray(av.L)) return { L: av.L.map(repair) };
+  return av;
+};
+
+const repairImage = (image: Record<string, unknown> | undefined) =>
+  image ? Object.fromEntries(Object.entries(image).map(([k, v]) => [k, repair(v)])) : undefined;
+
+/** A record as Lambda delivers it, with DynamoDB Local's typeless empty maps repaired (AWS never sends them). */
 export const toLambdaRecord = (record: _Record, streamArn: string): DynamoDBRecord =>
   ({
     eventID: record.eventID,
@@ -48,6 +69,9 @@ export const toLambdaRecord = (record: _Record, streamArn: string): DynamoDBReco
     ...(record.userIdentity ? { userIdentity: record.userIdentity } : {}),
     dynamodb: {
       ...record.dynamodb,
+      Keys: repairImage(record.dynamodb?.Keys),
+      NewImage: repairImage(record.dynamodb?.NewImage),
+      OldImage: repairImage(record.dynamodb?.OldImage),
       ApproximateCreationDateTime: record.dynamodb?.ApproximateCreationDateTime
         ? Math.floor(new Date(record.dynamodb.ApproximateCreationDateTime).getTime() / 1000)
         : undefined,

@@ -13,19 +13,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { type SurveyKind, scalePoints } from '#shared/core/survey.ts';
 import { batchGetAll } from '#shared/store/dynamo.ts';
+import type { ItemChange } from '#shared/store/item-change.ts';
 import { ALL_TIME, aggregateKey, appliedKey, dayPeriod, SEGMENTS_PERIOD } from '#shared/store/keys.ts';
-
-/** One change of one item, decoded from a stream record (images already unmarshalled). */
-export interface ItemChange {
-  pk: string;
-  sk: string;
-  oldImage: Record<string, unknown> | undefined;
-  newImage: Record<string, unknown> | undefined;
-  /** A TTL expiry, which must not change the counts. */
-  expired: boolean;
-  /** Stream position, reported back when the change could not be applied. */
-  sequenceNumber: string;
-}
 
 /** counter key (pk|sk) → attribute → delta */
 export type Deltas = Map<string, Map<string, number>>;

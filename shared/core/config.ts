@@ -1,8 +1,8 @@
 /**
  * Configuration, read once and failing fast. Lambdas get these from the CDK stack; the local runtime sets
- * the same variables (names from `infra/system.ts`), so both read config the same way.
+ * the same variables (names from `env.ts`), so both read config the same way.
  */
-import { ENV } from '#infra/system.ts';
+import { ENV } from './env.ts';
 import { ConfigError } from './errors.ts';
 
 export const requireEnv = (name: string): string => {

@@ -13,10 +13,10 @@ import {
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ItemChange } from '#shared/aggregation/aggregates.ts';
 import type { Answers, ResponseItem } from '#shared/answering/responses.ts';
 import type { Category, SurveyKind } from '#shared/core/survey.ts';
 import { batchGetAll } from '#shared/store/dynamo.ts';
+import type { ItemChange } from '#shared/store/item-change.ts';
 import { RESPONSE_PREFIX, recipientKey } from '#shared/store/keys.ts';
 
 export const EVENT_SOURCE = 'nps.surveys';

@@ -5,8 +5,9 @@
  */
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { applyChanges, type ItemChange, readCounts } from '#shared/aggregation/aggregates.ts';
+import { applyChanges, readCounts } from '#shared/aggregation/aggregates.ts';
 import { rebuildAggregates, verifyAggregates } from '#shared/aggregation/recount.ts';
+import type { ItemChange } from '#shared/store/item-change.ts';
 import { aggregateKey } from '#shared/store/keys.ts';
 import { run } from '../../cli/commands.ts';
 import { useLocalStack } from '../support/stack.ts';
