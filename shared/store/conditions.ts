@@ -1,0 +1,24 @@
+/**
+ * Reading DynamoDB's refusals: the SDK throws errors told apart by `name`, and a cancelled transaction says
+ * per item why in `CancellationReasons`.
+ */
+
+/** The error's name (`ConditionalCheckFailedException`, `ThrottlingException`, …), or undefined. */
+export const errorName = (error: unknown): string | undefined =>
+  typeof error === 'object' && error !== null && typeof (error as { name?: unknown }).name === 'string'
+    ? (error as { name: string }).name
+    : undefined;
+
+/** A single-item write whose condition did not hold. */
+export const isConditionFailed = (error: unknown): boolean =>
+  errorName(error) === 'ConditionalCheckFailedException';
+
+/** A transaction that was cancelled, for whatever reason. */
+export const isTransactionCanceled = (error: unknown): boolean =>
+  errorName(error) === 'TransactionCanceledException';
+
+/** Why item `index` of a cancelled transaction was refused (`ConditionalCheckFailed`, `TransactionConflict`, `None`). */
+export const cancellationCode = (error: unknown, index: number): string | undefined =>
+  isTransactionCanceled(error)
+    ? (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons?.[index]?.Code
+    : undefined;
