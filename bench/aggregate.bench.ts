@@ -8,6 +8,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { FUNCTIONS } from '#infra/system.ts';
+import { responseKey } from '#shared/store/keys.ts';
 import type { BenchContext } from './support.ts';
 
 const RECORDS = 5_000;
@@ -23,7 +24,7 @@ const streamRecords = (): DynamoDBRecord[] => {
   const records: DynamoDBRecord[] = [];
   for (let i = 0; i < RECORDS; i++) {
     const contact = Math.floor(random() * 1000);
-    const key = { pk: 'WAVE#bench', sk: `RESP#c${contact}` };
+    const key = responseKey('bench', `c${contact}`);
     const old = items.get(key.sk);
     const next = {
       ...key,

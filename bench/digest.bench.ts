@@ -6,17 +6,33 @@
  */
 import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { addDays, dayIn } from '#shared/core/time.ts';
-import { buildDigestView, type DigestDeps } from '#shared/reporting/digest.ts';
-import { aggregateKey, dayPeriod, feedbackPartition } from '#shared/store/keys.ts';
+import { buildDigestView } from '#shared/reporting/digest.ts';
+import type { DigestDeps } from '#shared/reporting/send.ts';
+import {
+  ALL_SCOPE,
+  ALL_TIME,
+  aggregateKey,
+  dayPeriod,
+  feedbackPartition,
+  localeScope,
+  responseKey,
+  SEGMENTS_PERIOD,
+  segmentScope,
+  segmentValue,
+} from '#shared/store/keys.ts';
 import type { BenchContext } from './support.ts';
 
 const NOW = new Date();
 const TIME_ZONE = 'Europe/Amsterdam';
 const SHARES = [3, 1, 2, 2, 3, 5, 7, 12, 18, 22, 25]; // of 100, scores 0..10
-const SCOPES = [
-  ...['EU', 'US', 'APAC', 'LATAM', 'Nordics'].map((v) => `seg#region#${v}`),
-  ...['free', 'team', 'enterprise'].map((v) => `seg#plan#${v}`),
-  ...['en', 'nl', 'sv', 'de'].map((v) => `locale#${v}`),
+const REGIONS = ['EU', 'US', 'APAC', 'LATAM', 'Nordics'];
+const PLANS = ['free', 'team', 'enterprise'];
+/** Each scope with the share of responses it counts. */
+const SCOPES: [string, number][] = [
+  [ALL_SCOPE, 1],
+  ...REGIONS.map((v): [string, number] => [segmentScope('region', v), 0.2]),
+  ...PLANS.map((v): [string, number] => [segmentScope('plan', v), 1 / 3]),
+  ...['en', 'nl', 'sv', 'de'].map((v): [string, number] => [localeScope(v), 0.25]),
 ];
 
 const seed = async (ctx: BenchContext, responses: number): Promise<string> => {
@@ -34,30 +50,24 @@ const seed = async (ctx: BenchContext, responses: number): Promise<string> => {
     return item;
   };
   const items: Record<string, unknown>[] = [];
-  for (const scope of ['all', ...SCOPES]) {
-    const share =
-      scope === 'all'
-        ? 1
-        : scope.startsWith('seg#region')
-          ? 0.2
-          : scope.startsWith('seg#plan')
-            ? 1 / 3
-            : 0.25;
-    items.push({ ...aggregateKey('nps', scope, 'ALL'), ...counters(responses * share) });
+  for (const [scope, share] of SCOPES) {
+    items.push({ ...aggregateKey('nps', scope, ALL_TIME), ...counters(responses * share) });
     for (const day of days)
       items.push({ ...aggregateKey('nps', scope, dayPeriod(day)), ...counters(perDay * share) });
   }
   items.push({
-    ...aggregateKey('nps', 'all', 'SEGMENTS'),
-    values: new Set(SCOPES.filter((s) => s.startsWith('seg#')).map((s) => s.slice(4))),
+    ...aggregateKey('nps', ALL_SCOPE, SEGMENTS_PERIOD),
+    values: new Set([
+      ...REGIONS.map((v) => segmentValue('region', v)),
+      ...PLANS.map((v) => segmentValue('plan', v)),
+    ]),
   });
   // Written answers: one response item per answer, indexed by day (what the digest's comments read).
   for (let i = 0; i < responses / 10; i++) {
     const day = days[i % days.length] as string;
     const score = i % 3 === 0 ? 10 : i % 7;
     items.push({
-      pk: 'WAVE#bench',
-      sk: `RESP#c${i}`,
+      ...responseKey('bench', `c${i}`),
       status: 'committed',
       kind: 'nps',
       score,

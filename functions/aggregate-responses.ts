@@ -7,7 +7,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { applyChanges } from '#shared/aggregation/aggregates.ts';
+import { applyChanges } from '#shared/aggregation/apply.ts';
 import { tableName } from '#shared/core/config.ts';
 import type { ItemChange } from '#shared/store/item-change.ts';
 import { awsClients, logger } from './commons/runtime.ts';

@@ -8,7 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { tableName } from '#shared/core/config.ts';
-import { announceChanges } from '#shared/events/events.ts';
+import { announceChanges } from '#shared/events/publish.ts';
 import type { ItemChange } from '#shared/store/item-change.ts';
 import { awsClients, eventPublisher, logger } from './commons/runtime.ts';
 import { earliestFailure, toChange } from './commons/stream-records.ts';

@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { digestTimeZone, emailConfig, surveyPolicy, tableName } from '#shared/core/config.ts';
-import { type DigestSent, sendDigest } from '#shared/reporting/digest.ts';
+import { type DigestSent, sendDigest } from '#shared/reporting/send.ts';
 import { awsClients, logger } from './commons/runtime.ts';
 
 export const sendScheduledDigest = async (): Promise<DigestSent> => {

@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
-import { EVENT_SOURCE } from '../../shared/events/events.ts';
+import { EVENT_SOURCE } from '../../shared/events/response-events.ts';
 
 /**
  * The bus response events go to (docs/events.md): teams add their own rules on it (a detractor to Slack, a

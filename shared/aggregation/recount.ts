@@ -14,11 +14,18 @@
  * a change that sits unapplied in the stream for longer than `settleMs` would otherwise be counted by the
  * rebuild and then again by the aggregator.
  */
-import { type DynamoDBDocumentClient, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { aggregateKey, RECIPIENT_PREFIX, RESPONSE_PREFIX, SEGMENTS_PERIOD } from '#shared/store/keys.ts';
-import { contribute, counterId, type Deltas } from './aggregates.ts';
-
-type Store = { ddb: DynamoDBDocumentClient; table: string };
+import { paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  AGGREGATE_PREFIX,
+  ALL_SCOPE,
+  aggregateKey,
+  kindOfAggregate,
+  RECIPIENT_PREFIX,
+  RESPONSE_PREFIX,
+  SEGMENTS_PERIOD,
+} from '#shared/store/keys.ts';
+import type { TableStore } from '#shared/store/table.ts';
+import { contribute, counterId, counterKeyOf, type Deltas } from './deltas.ts';
 
 export interface CounterDifference {
   pk: string;
@@ -54,7 +61,7 @@ export interface Verification {
 const NOT_COUNTERS = new Set(['pk', 'sk', 'values']);
 
 /** One paginated, consistent scan of the source items and the aggregates. */
-const scanAll = async (store: Store) => {
+const scanAll = async (store: TableStore) => {
   const sources: Record<string, unknown>[] = [];
   const aggregates: Record<string, unknown>[] = [];
   const pages = paginateScan(
@@ -63,12 +70,16 @@ const scanAll = async (store: Store) => {
       TableName: store.table,
       ConsistentRead: true,
       FilterExpression: 'begins_with(sk, :resp) OR begins_with(sk, :rcpt) OR begins_with(pk, :agg)',
-      ExpressionAttributeValues: { ':resp': RESPONSE_PREFIX, ':rcpt': RECIPIENT_PREFIX, ':agg': 'AGG#' },
+      ExpressionAttributeValues: {
+        ':resp': RESPONSE_PREFIX,
+        ':rcpt': RECIPIENT_PREFIX,
+        ':agg': AGGREGATE_PREFIX,
+      },
     },
   );
   for await (const page of pages) {
     for (const item of page.Items ?? []) {
-      if ((item.pk as string).startsWith('AGG#')) aggregates.push(item);
+      if ((item.pk as string).startsWith(AGGREGATE_PREFIX)) aggregates.push(item);
       else sources.push(item);
     }
   }
@@ -76,7 +87,7 @@ const scanAll = async (store: Store) => {
 };
 
 /** Recounts from the responses and recipients and compares with the aggregates. Reads; never writes. */
-export const verifyAggregates = async (store: Store): Promise<Verification> => {
+export const verifyAggregates = async (store: TableStore): Promise<Verification> => {
   const { sources, aggregates } = await scanAll(store);
   const expected: Deltas = new Map();
   const expectedSegments = new Map<string, Set<string>>();
@@ -94,7 +105,7 @@ export const verifyAggregates = async (store: Store): Promise<Verification> => {
   const actualSegments = new Map<string, Set<string>>();
   for (const item of aggregates) {
     if (item.sk === SEGMENTS_PERIOD) {
-      const kind = (item.pk as string).split('#')[1] as string;
+      const kind = kindOfAggregate(item.pk as string);
       actualSegments.set(kind, new Set((item.values as Set<string> | undefined) ?? []));
       continue;
     }
@@ -108,7 +119,7 @@ export const verifyAggregates = async (store: Store): Promise<Verification> => {
   for (const id of new Set([...expected.keys(), ...actual.keys()])) {
     const want = expected.get(id) ?? new Map<string, number>();
     const have = actual.get(id) ?? new Map<string, number>();
-    const [pk, sk] = id.split('|') as [string, string];
+    const { pk, sk } = counterKeyOf(id);
     for (const attribute of new Set([...want.keys(), ...have.keys()])) {
       const e = want.get(attribute) ?? 0;
       const a = have.get(attribute) ?? 0;
@@ -152,7 +163,7 @@ const segmentId = (d: SegmentDifference) => `${d.kind}|${d.value}|${d.problem}`;
  * missing amount per counter item and ADD to the segment catalogue. 3. Verify again and report.
  */
 export const rebuildAggregates = async (
-  store: Store,
+  store: TableStore,
   options: { settleMs?: number } = {},
 ): Promise<Rebuild> => {
   const first = await verifyAggregates(store);
@@ -182,7 +193,7 @@ export const rebuildAggregates = async (
     await store.ddb.send(
       new UpdateCommand({
         TableName: store.table,
-        Key: aggregateKey(kind, 'all', SEGMENTS_PERIOD),
+        Key: aggregateKey(kind, ALL_SCOPE, SEGMENTS_PERIOD),
         UpdateExpression: 'ADD #v :v',
         ExpressionAttributeNames: { '#v': 'values' },
         ExpressionAttributeValues: {

@@ -11,6 +11,7 @@
  *   Reader     DIGEST         READER#address
  *   Digest sent DIGEST#since#until  READER#address  (the scheduled digest of a period went to a reader, TTL)
  *   Rate       RATE#wave#contact  MIN#epochMinute  (per-link request counter, TTL)
+ *              RATE#wave#contact  UNSUB#epochMinute  (the unsubscribe link's own counter, TTL)
  *   Send rate  SENDRATE#ses   SEC#epochSecond  (emails sent account-wide in that second, shared by senders, TTL)
  *   GSI1: due waves (DUE / sendAt#id) and feedback by day (FEEDBACK#day / at#wave#contact)
  */
@@ -29,6 +30,11 @@ export const contactKey = (contactId: string) => ({ pk: `CONTACT#${contactId}`, 
 export const linkRateKey = (waveId: string, contactId: string, epochMinute: number) => ({
   pk: `RATE#${waveId}#${contactId}`,
   sk: `MIN#${epochMinute}`,
+});
+/** The unsubscribe link's own budget, apart from the score link's, so a hammered score link never blocks it. */
+export const unsubscribeRateKey = (waveId: string, contactId: string, epochMinute: number) => ({
+  pk: `RATE#${waveId}#${contactId}`,
+  sk: `UNSUB#${epochMinute}`,
 });
 export const sendRateKey = (epochSecond: number) => ({ pk: 'SENDRATE#ses', sk: `SEC#${epochSecond}` });
 export const readerKey = (address: string) => ({ pk: 'DIGEST', sk: `READER#${address}` });
@@ -52,3 +58,27 @@ export const ALL_TIME = 'ALL';
 export const dayPeriod = (day: string) => `DAY#${day}`;
 /** The segment catalogue of a kind: which `column#value` pairs have aggregates. */
 export const SEGMENTS_PERIOD = 'SEGMENTS';
+
+/**
+ * Aggregate scopes (the `scope` of `AGG#kind#scope`): everything of a kind, one wave, one segment value
+ * (`column#value` from the audience file), one locale.
+ */
+export const ALL_SCOPE = 'all';
+export const waveScope = (waveId: string) => `wave#${waveId}`;
+export const localeScope = (locale: string) => `locale#${locale}`;
+/** A segment value as the catalogue (`SEGMENTS_PERIOD`) keeps it. */
+export const segmentValue = (column: string, value: string) => `${column}#${value}`;
+const SEGMENT_SCOPE_PREFIX = 'seg#';
+export const segmentScope = (column: string, value: string) =>
+  `${SEGMENT_SCOPE_PREFIX}${segmentValue(column, value)}`;
+/** The catalogue's `column#value` of a segment scope; undefined for any other scope. */
+export const segmentValueOfScope = (scope: string): string | undefined =>
+  scope.startsWith(SEGMENT_SCOPE_PREFIX) ? scope.slice(SEGMENT_SCOPE_PREFIX.length) : undefined;
+/** A catalogue entry split at its first `#` (a column name never holds one; a value may). */
+export const parseSegmentValue = (entry: string): { column: string; value: string } => {
+  const at = entry.indexOf('#');
+  return { column: entry.slice(0, at), value: entry.slice(at + 1) };
+};
+export const AGGREGATE_PREFIX = 'AGG#';
+/** The survey kind of an aggregate item's pk (`AGG#nps#wave#w1` → `nps`). */
+export const kindOfAggregate = (pk: string): string => pk.slice(AGGREGATE_PREFIX.length).split('#')[0] ?? '';

@@ -6,7 +6,7 @@ import cdkNag from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NpsStack } from '../../infra/stack.ts';
 import { ENV, FUNCTIONS, type FunctionName, type FunctionSpec } from '../../infra/system.ts';
-import { EVENT_SOURCE } from '../../shared/events/events.ts';
+import { EVENT_SOURCE } from '../../shared/events/response-events.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: synthesized CloudFormation is untyped JSON
 type Resource = { Type: string; Properties: Record<string, any> };

@@ -5,7 +5,8 @@
  */
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { applyChanges, readCounts } from '#shared/aggregation/aggregates.ts';
+import { applyChanges } from '#shared/aggregation/apply.ts';
+import { readCounts } from '#shared/aggregation/counts.ts';
 import { rebuildAggregates, verifyAggregates } from '#shared/aggregation/recount.ts';
 import type { ItemChange } from '#shared/store/item-change.ts';
 import { aggregateKey } from '#shared/store/keys.ts';

@@ -13,9 +13,9 @@ import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readCounts } from '#shared/aggregation/aggregates.ts';
+import { readCounts } from '#shared/aggregation/counts.ts';
 import { verifyAggregates } from '#shared/aggregation/recount.ts';
-import { isoWeekRange } from '#shared/reporting/report.ts';
+import { isoWeekRange } from '#shared/reporting/period.ts';
 import { useLocalStack } from '../support/stack.ts';
 
 const EVENTS = 10_000;

@@ -4,7 +4,7 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Handler } from '#infra/local/lambda.ts';
 import type { StreamPoller } from '#infra/local/streams.ts';
-import { readCounts } from '#shared/aggregation/aggregates.ts';
+import { readCounts } from '#shared/aggregation/counts.ts';
 import {
   applyClick,
   applyCommit,

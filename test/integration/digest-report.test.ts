@@ -5,11 +5,12 @@
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { applyChanges } from '#shared/aggregation/aggregates.ts';
+import { applyChanges } from '#shared/aggregation/apply.ts';
 import { compareNps, compareShares, meanMargin, shareMargin } from '#shared/core/stats.ts';
 import { categoryOf } from '#shared/core/survey.ts';
-import { buildDigestView, type DigestDeps, sendDigest } from '#shared/reporting/digest.ts';
+import { buildDigestView } from '#shared/reporting/digest.ts';
 import type { Report } from '#shared/reporting/report.ts';
+import { type DigestDeps, sendDigest } from '#shared/reporting/send.ts';
 import type { ItemChange } from '#shared/store/item-change.ts';
 import { digestSentKey, feedbackPartition } from '#shared/store/keys.ts';
 import { formatSigned, t } from '#templates/index.ts';

@@ -1,0 +1,93 @@
+/**
+ * What an item counts, as signed counter deltas. Pure: the live aggregator (old image −1, new image +1) and
+ * `nps aggregates verify` (every current item +1) both count through `contribute`, so they count the same
+ * things.
+ */
+import type { SurveyKind } from '#shared/core/survey.ts';
+import {
+  ALL_SCOPE,
+  ALL_TIME,
+  aggregateKey,
+  dayPeriod,
+  localeScope,
+  RECIPIENT_PREFIX,
+  RESPONSE_PREFIX,
+  segmentScope,
+  segmentValueOfScope,
+  waveScope,
+} from '#shared/store/keys.ts';
+
+/** counter key (pk|sk) → attribute → delta */
+export type Deltas = Map<string, Map<string, number>>;
+
+export const counterId = (pk: string, sk: string) => `${pk}|${sk}`;
+
+/** The key of a counter id; split at the last `|`, as an aggregate's sk (`ALL`, `DAY#…`) never holds one. */
+export const counterKeyOf = (id: string): { pk: string; sk: string } => {
+  const at = id.lastIndexOf('|');
+  return { pk: id.slice(0, at), sk: id.slice(at + 1) };
+};
+
+const add = (deltas: Deltas, pk: string, sk: string, attribute: string, by: number) => {
+  if (by === 0) return;
+  const id = counterId(pk, sk);
+  let counter = deltas.get(id);
+  if (!counter) {
+    counter = new Map();
+    deltas.set(id, counter);
+  }
+  counter.set(attribute, (counter.get(attribute) ?? 0) + by);
+};
+
+/** The scopes an item counts in: everything of its kind, its wave, its locale, each segment value. */
+export const scopesOf = (image: Record<string, unknown>): string[] => {
+  const scopes = [ALL_SCOPE, waveScope(image.waveId as string)];
+  if (typeof image.locale === 'string') scopes.push(localeScope(image.locale));
+  const props = (image.props ?? {}) as Record<string, string>;
+  for (const [column, value] of Object.entries(props)) scopes.push(segmentScope(column, value));
+  return scopes;
+};
+
+/**
+ * Adds what one image of an item counts to `deltas`, with sign: +1 for the new image, −1 for the old. The
+ * segment values a response counts in are added to `segments` (the catalogue `nps report --segment` reads).
+ */
+export const contribute = (
+  deltas: Deltas,
+  segments: Set<string>,
+  image: Record<string, unknown> | undefined,
+  sign: 1 | -1,
+) => {
+  if (!image) return;
+  const kind = image.kind as SurveyKind;
+  const sk = image.sk as string;
+  if (sk.startsWith(RESPONSE_PREFIX)) {
+    const status = image.status;
+    const day = image.day as string | undefined;
+    const periods = day ? [ALL_TIME, dayPeriod(day)] : [ALL_TIME];
+    for (const scope of scopesOf(image)) {
+      const segment = segmentValueOfScope(scope);
+      if (segment !== undefined) segments.add(segment);
+      const pk = aggregateKey(kind, scope, ALL_TIME).pk;
+      for (const period of periods) {
+        if (status === 'committed' && typeof image.score === 'number') {
+          add(deltas, pk, period, `s${image.score}`, sign);
+          add(deltas, pk, period, 'n', sign);
+        } else if (status === 'quarantined') {
+          add(deltas, pk, period, 'quarantined', sign);
+        }
+      }
+    }
+  } else if (sk.startsWith(RECIPIENT_PREFIX) && (image.status === 'skipped' || image.status === 'failed')) {
+    // Why recipients were not sent, per wave (`nps wave status`).
+    const reason = image.status === 'skipped' ? `skipped_${String(image.reason)}` : 'failed_send';
+    add(deltas, aggregateKey(kind, waveScope(image.waveId as string), ALL_TIME).pk, ALL_TIME, reason, sign);
+  } else if (sk.startsWith(RECIPIENT_PREFIX) && image.status === 'sent') {
+    const day = typeof image.sentDay === 'string' ? image.sentDay : undefined;
+    for (const scope of [ALL_SCOPE, waveScope(image.waveId as string)]) {
+      const pk = aggregateKey(kind, scope, ALL_TIME).pk;
+      add(deltas, pk, ALL_TIME, 'sent', sign);
+      if (day) add(deltas, pk, dayPeriod(day), 'sent', sign);
+    }
+  }
+};

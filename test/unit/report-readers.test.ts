@@ -1,0 +1,76 @@
+/** The readers' repository writes and reads `DIGEST / READER#address`; the table is a stub that records. */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { listReaders, subscribeReader, unsubscribeReader } from '#shared/reporting/readers.ts';
+
+const stubTable = (answer: (name: string) => Record<string, unknown>) => {
+  const commands: { name: string; input: Record<string, unknown> }[] = [];
+  const ddb = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
+  );
+  ddb.send = (async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+    commands.push({ name: command.constructor.name, input: command.input });
+    return answer(command.constructor.name);
+  }) as never;
+  return { store: { ddb, table: 'nps' }, commands };
+};
+
+describe('digest readers', () => {
+  it('subscribes a reader under their normalised address with their language', async () => {
+    const { store, commands } = stubTable(() => ({}));
+    expect(await subscribeReader(store, '  CFO@Example.com ', 'nl')).toEqual({
+      address: 'cfo@example.com',
+      locale: 'nl',
+    });
+    expect(commands).toEqual([
+      {
+        name: 'PutCommand',
+        input: {
+          TableName: 'nps',
+          Item: { pk: 'DIGEST', sk: 'READER#cfo@example.com', address: 'cfo@example.com', locale: 'nl' },
+        },
+      },
+    ]);
+  });
+
+  it('says whether an unsubscribed reader was subscribed', async () => {
+    const was = stubTable(() => ({ Attributes: { address: 'cfo@example.com' } }));
+    expect(await unsubscribeReader(was.store, 'CFO@example.com')).toEqual({
+      address: 'cfo@example.com',
+      removed: true,
+    });
+    expect(was.commands[0]?.input).toMatchObject({ Key: { pk: 'DIGEST', sk: 'READER#cfo@example.com' } });
+    const wasNot = stubTable(() => ({}));
+    expect(await unsubscribeReader(wasNot.store, 'cmo@example.com')).toEqual({
+      address: 'cmo@example.com',
+      removed: false,
+    });
+  });
+
+  it('refuses an address that is not one, and writes nothing', async () => {
+    const { store, commands } = stubTable(() => ({}));
+    await expect(subscribeReader(store, 'cfo at example', 'en')).rejects.toMatchObject({
+      name: 'ValidationError',
+    });
+    await expect(unsubscribeReader(store, '')).rejects.toMatchObject({ name: 'ValidationError' });
+    expect(commands).toEqual([]);
+  });
+
+  it('lists the readers of the DIGEST partition with their languages', async () => {
+    const { store, commands } = stubTable(() => ({
+      Items: [
+        { pk: 'DIGEST', sk: 'READER#ceo@example.com', address: 'ceo@example.com', locale: 'en' },
+        { pk: 'DIGEST', sk: 'READER#cmo@example.com', address: 'cmo@example.com', locale: 'sv' },
+      ],
+    }));
+    expect(await listReaders(store)).toEqual([
+      { address: 'ceo@example.com', locale: 'en' },
+      { address: 'cmo@example.com', locale: 'sv' },
+    ]);
+    expect(commands[0]?.input).toMatchObject({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :reader)',
+      ExpressionAttributeValues: { ':pk': 'DIGEST', ':reader': 'READER#' },
+    });
+  });
+});
