@@ -1,13 +1,14 @@
 /**
  * The public survey endpoint (a Function URL in AWS, the local HTTP server locally): score pages,
  * follow-up answers, dwell commits, one-click unsubscribe. Parses the request, calls one use case, renders.
+ * Nothing a caller sends makes it answer 5xx: bad links and bodies are 4xx, a hammered link 429.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import {
   type AnsweringDeps,
-  admitView,
   commitScore,
   markAutomated,
   RateLimitedError,
@@ -16,12 +17,13 @@ import {
   resolveUnsubscribeLink,
   unsubscribe,
 } from '#shared/answering/answering.ts';
-import { parseAnswers } from '#shared/answering/responses.ts';
+import { parseAnswers, ResponseBusyError } from '#shared/answering/responses.ts';
 import { digestTimeZone, surveyPolicy, tableName } from '#shared/core/config.ts';
 import { InvalidLinkError, ValidationError } from '#shared/core/errors.ts';
 import {
   DWELL_JS,
   donePage,
+  type ErrorReason,
   errorPage,
   type Locale,
   PAGE_CSS,
@@ -33,6 +35,8 @@ import {
 import { awsClients, logger, signingKeys } from './commons/runtime.ts';
 
 const MAX_BODY_BYTES = 16 * 1024;
+/** How long /health waits for DynamoDB before calling it down. */
+const HEALTH_TIMEOUT_MS = 2_000;
 
 const SECURITY_HEADERS = {
   'content-security-policy':
@@ -44,9 +48,13 @@ const SECURITY_HEADERS = {
   'strict-transport-security': 'max-age=63072000; includeSubDomains',
 };
 
-const page = (statusCode: number, body: string): LambdaFunctionURLResult => ({
+const page = (
+  statusCode: number,
+  body: string,
+  headers: Record<string, string> = {},
+): LambdaFunctionURLResult => ({
   statusCode,
-  headers: { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' },
+  headers: { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', ...headers },
   body,
 });
 
@@ -60,18 +68,41 @@ const asset = (type: string, body: string): LambdaFunctionURLResult => ({
   body,
 });
 
+const json = (statusCode: number, body: object): LambdaFunctionURLResult => ({
+  statusCode,
+  headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  body: JSON.stringify(body),
+});
+
 const requestLocale = (event: LambdaFunctionURLEvent): Locale =>
   resolveLocale(...(event.headers['accept-language'] ?? '').split(',').map((l) => l.split(';')[0]?.trim()));
 
 const isPrefetch = (event: LambdaFunctionURLEvent): boolean =>
   /prefetch|prerender/i.test(`${event.headers.purpose ?? ''} ${event.headers['sec-purpose'] ?? ''}`);
 
-const formOf = (event: LambdaFunctionURLEvent): URLSearchParams => {
+/** The body's media type, lower case, without parameters (`charset`, `boundary`); '' when none was sent. */
+const mediaType = (event: LambdaFunctionURLEvent): string =>
+  (event.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+
+/** A body in a form the route does not read (→ 415): its fields would be dropped without a word. */
+class UnsupportedBodyError extends Error {
+  override name = 'UnsupportedBodyError';
+}
+
+/**
+ * The posted form. The follow-up form and the dwell beacon post `application/x-www-form-urlencoded`; a body
+ * in any other type is refused rather than read as empty. `alsoAccepted` widens that for RFC 8058 senders.
+ */
+const formOf = (event: LambdaFunctionURLEvent, alsoAccepted: readonly string[] = []): URLSearchParams => {
   const raw = event.body ?? '';
+  const type = mediaType(event);
+  const accepted = type === 'application/x-www-form-urlencoded' || alsoAccepted.includes(type);
+  if (!accepted && (type !== '' || raw !== ''))
+    throw new UnsupportedBodyError(`Cannot read a ${type || 'typeless'} body`);
   const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
   if (Buffer.byteLength(text) > MAX_BODY_BYTES)
     throw new ValidationError('The form is too large', { field: 'body' });
-  return new URLSearchParams(text);
+  return new URLSearchParams(type === 'application/x-www-form-urlencoded' ? text : '');
 };
 
 const deps = async (): Promise<AnsweringDeps> => ({
@@ -83,115 +114,153 @@ const deps = async (): Promise<AnsweringDeps> => ({
   now: () => new Date(),
 });
 
+/** Ready when DynamoDB answers for the table, within a bound; a dependency that is down gives 503. */
+const health = async (): Promise<LambdaFunctionURLResult> => {
+  try {
+    await awsClients().ddb.send(new DescribeTableCommand({ TableName: tableName() }), {
+      abortSignal: AbortSignal.timeout(HEALTH_TIMEOUT_MS),
+    });
+    return json(200, { ok: true });
+  } catch (error) {
+    logger.warn('Health check: DynamoDB is not reachable', { error: error as Error });
+    return json(503, { ok: false, dynamodb: 'unreachable' });
+  }
+};
+
 const SCORE = /^\/r\/([A-Za-z0-9._-]{1,400})\/([0-9]{1,2}|trap)(\/dwell)?$/;
 const UNSUBSCRIBE = /^\/u\/([A-Za-z0-9._-]{1,400})$/;
+
+/** The language of the pages of this request: the browser's, until the link's recipient is known. */
+interface Reader {
+  locale: Locale;
+}
+
+const notAllowed = (reader: Reader, allow: readonly string[]): LambdaFunctionURLResult =>
+  page(405, errorPage({ locale: reader.locale, reason: 'invalid' }), { allow: allow.join(', ') });
+
+const tooBusy = (locale: Locale): LambdaFunctionURLResult =>
+  page(429, errorPage({ locale, reason: 'rateLimited' }), { 'retry-after': '60' });
 
 export const route = async (event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> => {
   const method = event.requestContext.http.method.toUpperCase();
   const path = event.rawPath;
-  if (path === '/health')
-    return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' };
-  if (path === '/assets/page.css') return asset('text/css; charset=utf-8', PAGE_CSS);
-  if (path === '/assets/dwell.js') return asset('text/javascript; charset=utf-8', DWELL_JS);
-  const fallbackLocale = requestLocale(event);
+  const reader: Reader = { locale: requestLocale(event) };
+  if (path === '/health' || path === '/assets/page.css' || path === '/assets/dwell.js') {
+    if (method !== 'GET' && method !== 'HEAD') return notAllowed(reader, ['GET', 'HEAD']);
+    if (path === '/health') return health();
+    return path === '/assets/page.css'
+      ? asset('text/css; charset=utf-8', PAGE_CSS)
+      : asset('text/javascript; charset=utf-8', DWELL_JS);
+  }
   try {
     const score = SCORE.exec(path);
     if (score)
-      return await scoreRoute(event, method, score[1] as string, score[2] as string, Boolean(score[3]));
+      return await scoreRoute(
+        event,
+        method,
+        reader,
+        score[1] as string,
+        score[2] as string,
+        Boolean(score[3]),
+      );
     const unsub = UNSUBSCRIBE.exec(path);
-    if (unsub) return await unsubscribeRoute(event, method, unsub[1] as string);
-    return page(404, errorPage({ locale: fallbackLocale, reason: 'notFound' }));
+    if (unsub) return await unsubscribeRoute(event, method, reader, unsub[1] as string);
+    return page(404, errorPage({ locale: reader.locale, reason: 'notFound' }));
   } catch (error) {
-    if (error instanceof RateLimitedError) {
-      return {
-        statusCode: 429,
-        headers: { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', 'retry-after': '60' },
-        body: errorPage({ locale: error.locale, reason: 'rateLimited' }),
-      };
-    }
+    if (error instanceof RateLimitedError) return tooBusy(error.locale);
+    // Every try to write the response lost to another request on the same link: a hammered link, not a fault.
+    if (error instanceof ResponseBusyError) return tooBusy(reader.locale);
     if (error instanceof InvalidLinkError) {
       logger.info('Rejected a link', { reason: error.reason, message: error.message });
       return page(
         error.reason === 'expired' ? 410 : 400,
-        errorPage({ locale: fallbackLocale, reason: error.reason }),
+        errorPage({ locale: reader.locale, reason: error.reason }),
       );
+    }
+    if (error instanceof UnsupportedBodyError) {
+      return page(415, errorPage({ locale: reader.locale, reason: 'invalid' }), {
+        accept: 'application/x-www-form-urlencoded',
+      });
     }
     if (error instanceof ValidationError) {
-      return page(
-        error.field === 'body' ? 413 : 400,
-        errorPage({ locale: fallbackLocale, reason: error.field === 'body' ? 'tooLarge' : 'invalid' }),
-      );
+      const reason: ErrorReason = error.field === 'body' ? 'tooLarge' : 'invalid';
+      return page(error.field === 'body' ? 413 : 400, errorPage({ locale: reader.locale, reason }));
     }
     logger.error('Survey request failed', { error: error as Error });
-    return page(500, errorPage({ locale: fallbackLocale, reason: 'invalid' }));
+    return page(500, errorPage({ locale: reader.locale, reason: 'unavailable' }));
   }
 };
 
 const scoreRoute = async (
   event: LambdaFunctionURLEvent,
   method: string,
+  reader: Reader,
   token: string,
   rawScore: string,
   dwell: boolean,
 ): Promise<LambdaFunctionURLResult> => {
-  const d = await deps();
   if (rawScore === 'trap') {
+    if (dwell) return page(404, errorPage({ locale: reader.locale, reason: 'notFound' }));
+    if (method !== 'GET' && method !== 'HEAD') return notAllowed(reader, ['GET', 'HEAD']);
     // Only an automated client opens the hidden link: what this link does next is quarantined. The answer
     // tells it nothing. A prefetch is the browser's guess, not the client's choice: it marks nothing.
-    if (!dwell && !isPrefetch(event)) await markAutomated(d, token);
+    if (!isPrefetch(event)) await markAutomated(await deps(), token);
     return { statusCode: 204, headers: SECURITY_HEADERS };
   }
+  const allowed = dwell ? ['POST'] : ['GET', 'HEAD', 'POST'];
+  if (!allowed.includes(method)) return notAllowed(reader, allowed);
+  // Refused before anything is read or counted: a body this route cannot read.
+  const form = method === 'POST' ? formOf(event) : undefined;
+  const d = await deps();
   const context = await resolveScoreLink(d, token, rawScore);
-  const formAction = `/r/${token}/${context.score}`;
-  if (method === 'HEAD') {
-    await admitView(d, context);
-    return { statusCode: 200, headers: { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' } };
-  }
-  if (method === 'GET') {
-    if (isPrefetch(event)) await admitView(d, context);
-    else await recordClick(d, context);
-    return page(
-      200,
-      scorePage({
-        kind: context.kind,
-        locale: context.locale,
-        score: context.score,
-        category: context.category,
-        formAction,
-        dwellUrl: `${formAction}/dwell`,
-        dwellSeconds: d.policy.dwellSeconds,
-      }),
-    );
-  }
-  if (method !== 'POST') {
-    await admitView(d, context);
-    return page(405, errorPage({ locale: context.locale, reason: 'invalid' }));
-  }
-  const form = formOf(event);
+  reader.locale = context.locale;
   if (dwell) {
     await commitScore(d, context, 'dwell');
     return { statusCode: 204, headers: SECURITY_HEADERS };
   }
-  await commitScore(d, context, 'submit', parseAnswers(form));
-  return page(200, donePage({ locale: context.locale }));
+  if (form) {
+    await commitScore(d, context, 'submit', parseAnswers(form));
+    return page(200, donePage({ locale: context.locale }));
+  }
+  // HEAD and a prefetch only spent a request of the budget; a GET by a person records the click.
+  if (method === 'GET' && !isPrefetch(event)) await recordClick(d, context);
+  const formAction = `/r/${token}/${context.score}`;
+  if (method === 'HEAD')
+    return { statusCode: 200, headers: { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' } };
+  return page(
+    200,
+    scorePage({
+      kind: context.kind,
+      locale: context.locale,
+      score: context.score,
+      category: context.category,
+      formAction,
+      dwellUrl: `${formAction}/dwell`,
+      dwellSeconds: d.policy.dwellSeconds,
+    }),
+  );
 };
+
+/** RFC 8058 senders post `List-Unsubscribe=One-Click` as a form, SHOULD in multipart; any such POST unsubscribes. */
+const ONE_CLICK_TYPES = ['multipart/form-data'] as const;
 
 const unsubscribeRoute = async (
   event: LambdaFunctionURLEvent,
   method: string,
+  reader: Reader,
   token: string,
 ): Promise<LambdaFunctionURLResult> => {
+  const allowed = ['GET', 'HEAD', 'POST'];
+  if (!allowed.includes(method)) return notAllowed(reader, allowed);
+  if (method === 'POST') formOf(event, ONE_CLICK_TYPES);
   const d = await deps();
   const recipient = await resolveUnsubscribeLink(d, token);
+  reader.locale = recipient.locale;
   if (method === 'POST') {
-    formOf(event); // bounded, and RFC 8058 senders post `List-Unsubscribe=One-Click`; any POST unsubscribes
     await unsubscribe(d, recipient);
     return page(200, unsubscribedPage({ locale: recipient.locale }));
   }
-  if (method === 'GET' || method === 'HEAD') {
-    return page(200, unsubscribeConfirmPage({ locale: recipient.locale, formAction: `/u/${token}` }));
-  }
-  return page(405, errorPage({ locale: recipient.locale, reason: 'invalid' }));
+  return page(200, unsubscribeConfirmPage({ locale: recipient.locale, formAction: `/u/${token}` }));
 };
 
 export const handler = middy<LambdaFunctionURLEvent, LambdaFunctionURLResult>()

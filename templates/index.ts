@@ -43,5 +43,6 @@ export {
   type SurveyEmailOptions,
   scoreLink,
   surveyEmail,
+  surveyTemplateData,
   unsubscribeLink,
 } from './survey-email.ts';

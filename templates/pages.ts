@@ -12,13 +12,14 @@ export const DWELL_JS_PATH = '/assets/dwell.js';
 /** Longest answer a textarea accepts; the server should enforce the same bound. */
 export const MAX_ANSWER_LENGTH = 2000;
 
-export type ErrorReason = 'invalid' | 'expired' | 'notFound' | 'tooLarge' | 'rateLimited';
+export type ErrorReason = 'invalid' | 'expired' | 'notFound' | 'tooLarge' | 'rateLimited' | 'unavailable';
 export const ERROR_REASONS: readonly ErrorReason[] = [
   'invalid',
   'expired',
   'notFound',
   'tooLarge',
   'rateLimited',
+  'unavailable',
 ];
 
 /** Answers to "how often did you recommend us", as the form posts them. */
@@ -155,7 +156,7 @@ const messagePage = (locale: Locale, titleKey: string, bodyKey: string, extra = 
 export const donePage = ({ locale }: { locale: Locale }): string =>
   messagePage(locale, 'page.done.title', 'page.done.body');
 
-/** A friendly page for a link that cannot be used; the caller picks the 4xx status. */
+/** A friendly page for a link that cannot be used (a 4xx), or for our own failure (`unavailable`, a 5xx). */
 export const errorPage = ({ locale, reason }: { locale: Locale; reason: ErrorReason }): string =>
   messagePage(locale, `page.error.${reason}.title`, `page.error.${reason}.body`);
 

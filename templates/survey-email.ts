@@ -2,7 +2,7 @@
 import { type SurveyKind, scalePoints } from '../shared/core/survey.ts';
 import { compiledEmail } from './compiled.ts';
 import { type Locale, t } from './messages.ts';
-import { defuseHandlebars, escapeEmailHtml, renderCompiled } from './render.ts';
+import { defuseHandlebars, escapeEmailHtml, escapeHtml, renderCompiled } from './render.ts';
 
 export interface SurveyEmailOptions {
   kind: SurveyKind;
@@ -18,8 +18,25 @@ export interface EmailContent {
   text: string;
 }
 
-/** SES template placeholders each recipient's TemplateData fills. `name` arrives HTML-escaped (or empty). */
-export const SURVEY_TEMPLATE_FIELDS = ['token', 'unsubscribeToken', 'name'] as const;
+/**
+ * SES template placeholders each recipient's TemplateData fills (SES substitutes them raw): `name` is the
+ * name HTML-escaped for the HTML part, `plainName` the same name as plain text for the text part.
+ */
+export const SURVEY_TEMPLATE_FIELDS = ['token', 'unsubscribeToken', 'name', 'plainName'] as const;
+
+/** One recipient's TemplateData: every field of `SURVEY_TEMPLATE_FIELDS`, each escaped for the part it fills. */
+export const surveyTemplateData = (recipient: {
+  token: string;
+  unsubscribeToken: string;
+  name: string | undefined;
+}): Record<(typeof SURVEY_TEMPLATE_FIELDS)[number], string> => ({
+  token: recipient.token,
+  unsubscribeToken: recipient.unsubscribeToken,
+  name: escapeHtml(recipient.name ?? ''),
+  plainName: Array.from((recipient.name ?? '').replace(/\s+/g, ' ').trim())
+    .slice(0, 200)
+    .join(''),
+});
 
 /** Where a score link points; `{{token}}` is left for SES. */
 export const scoreLink = (baseUrl: string, score: number | 'trap'): string =>
@@ -78,7 +95,7 @@ export const surveyEmail = ({ kind, locale, baseUrl, product }: SurveyEmailOptio
   });
 
   const text = [
-    `{{#if name}}${t(locale, 'survey.greeting.named', { name: '{{name}}' })}{{else}}${msg('survey.greeting.anonymous')}{{/if}}`,
+    `{{#if plainName}}${t(locale, 'survey.greeting.named', { name: '{{plainName}}' })}{{else}}${msg('survey.greeting.anonymous')}{{/if}}`,
     '',
     plain(msg('survey.intro'), 1000),
     '',

@@ -1,7 +1,9 @@
 /**
  * What happens when a contact opens a link: verify it, then record a click, commit a score, mark the link as
  * automated (trap), or unsubscribe. Every path verifies the signed token first, so a forged, altered or
- * expired link records nothing; then counts the request against the link's per-minute limit.
+ * expired link records nothing; then spends one request of the link's budget (link-budget.ts) while it
+ * reads the link's recipient and response, so the common request costs one read, one counter update and
+ * at most one conditional write.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { markUnsubscribed } from '#shared/contacts/contacts.ts';
@@ -10,17 +12,15 @@ import { InvalidLinkError, NotFoundError } from '#shared/core/errors.ts';
 import { type LinkClaims, type SigningKeys, verifyLink } from '#shared/core/links.ts';
 import { type Category, categoryOf, isScore, type SurveyKind } from '#shared/core/survey.ts';
 import { dayIn } from '#shared/core/time.ts';
-import { linkRateKey } from '#shared/store/keys.ts';
-import type { Recipient } from '#shared/waves/waves.ts';
+import type { Recipient } from '#shared/waves/model.ts';
 import type { Locale } from '#templates/index.ts';
+import { type LinkBudget, spendRequest } from './link-budget.ts';
 import {
   type Answers,
   applyClick,
   applyCommit,
-  applyGuard,
   applyTrap,
   type CommitVia,
-  type Guard,
   getRecipient,
   getRecipientAndResponse,
   type ResponseItem,
@@ -57,47 +57,56 @@ export interface ScoreContext {
   category: Category;
 }
 
-/**
- * Counts one request against the link's limit for the current minute: one conditional update of a counter
- * that expires by TTL. Keyed by wave and contact (not by IP: a company's gateway shares one address).
- * A request that also writes the response sends both in one transaction: one write per request.
- */
-const admission = (deps: AnsweringDeps, claims: LinkClaims, locale: Locale): Guard => {
-  const minute = Math.floor(deps.now().getTime() / 60_000);
-  return {
-    update: {
-      TableName: deps.table,
-      Key: linkRateKey(claims.waveId, claims.contactId, minute),
-      UpdateExpression: 'ADD requests :one SET expiresAt = if_not_exists(expiresAt, :ttl)',
-      ConditionExpression: 'attribute_not_exists(requests) OR requests < :limit',
-      ExpressionAttributeValues: {
-        ':one': 1,
-        ':limit': deps.policy.linkRequestsPerMinute,
-        ':ttl': (minute + 2) * 60,
-      },
-    },
-    refused: () => new RateLimitedError(locale),
-  };
-};
-
 const noRecipient = () => new InvalidLinkError('invalid', 'The link points to no recipient');
 
-/** Verifies a response link and loads its recipient and response in one read. */
-const loadScoreLink = async (deps: AnsweringDeps, token: string) => {
-  const claims = verifyLink(deps.keys, token, 'r', deps.now());
-  const { recipient, response } = await getRecipientAndResponse(deps, claims.waveId, claims.contactId);
-  if (!recipient) throw noRecipient();
-  return { claims, recipient, response };
+/**
+ * Loads what a verified link needs while spending one request of the link's budget: both in flight at once,
+ * so counting adds no round trip. A refusal (→ 429) speaks the recipient's language, hence `localeOf`.
+ */
+const admit = async <T>(
+  deps: AnsweringDeps,
+  claims: LinkClaims,
+  budget: LinkBudget,
+  loading: Promise<T>,
+  localeOf: (loaded: T) => Locale,
+): Promise<T> => {
+  const link = { budget, waveId: claims.waveId, contactId: claims.contactId };
+  const [spent, loaded] = await Promise.allSettled([
+    spendRequest(deps, link, deps.policy.linkRequestsPerMinute, deps.now()),
+    loading,
+  ]);
+  if (loaded.status === 'rejected') throw loaded.reason;
+  if (spent.status === 'rejected') throw spent.reason;
+  if (!spent.value) throw new RateLimitedError(localeOf(loaded.value));
+  return loaded.value;
 };
 
-/** Verifies a response link and its score; throws InvalidLinkError (→ a friendly 4xx page). */
+/** Verifies a response link, then loads its recipient and response while it spends one request. */
+const admitScoreLink = async (deps: AnsweringDeps, token: string) => {
+  const claims = verifyLink(deps.keys, token, 'r', deps.now());
+  const loading = getRecipientAndResponse(deps, claims.waveId, claims.contactId).then((link) => {
+    if (!link.recipient) throw noRecipient();
+    return { recipient: link.recipient, response: link.response };
+  });
+  return { claims, ...(await admit(deps, claims, 'score', loading, (link) => link.recipient.locale)) };
+};
+
+/** Only `0`…`10` as written on the email's links: no leading zeros, signs, decimals or spaces. */
+const CANONICAL_SCORE = /^(?:0|[1-9][0-9]?)$/;
+
+/**
+ * Verifies a response link and its score and spends one request of the link's budget; throws
+ * InvalidLinkError (→ a friendly 4xx page) or RateLimitedError (→ 429).
+ */
 export const resolveScoreLink = async (
   deps: AnsweringDeps,
   token: string,
   rawScore: string,
 ): Promise<ScoreContext> => {
-  const { claims, recipient, response } = await loadScoreLink(deps, token);
-  const score = /^\d{1,2}$/.test(rawScore) ? Number(rawScore) : Number.NaN;
+  if (!CANONICAL_SCORE.test(rawScore))
+    throw new InvalidLinkError('invalid', 'The score is not a whole number');
+  const { claims, recipient, response } = await admitScoreLink(deps, token);
+  const score = Number(rawScore);
   if (!isScore(recipient.kind, score))
     throw new InvalidLinkError('invalid', 'The score is not on this survey’s scale');
   return {
@@ -111,27 +120,19 @@ export const resolveScoreLink = async (
   };
 };
 
-/** A request on a score link that records nothing (HEAD, a prefetch): only counted against the limit. */
-export const admitView = (deps: AnsweringDeps, context: ScoreContext): Promise<void> =>
-  applyGuard(deps, admission(deps, context.claims, context.locale));
-
-/** Writes a change to the link's response, counted against the link's limit in the same transaction. */
+/** Writes a change to the link's response, starting from the response read with the link. */
 const changeResponse = (
   deps: AnsweringDeps,
-  link: { claims: LinkClaims; recipient: Recipient; response: ResponseItem | null },
+  link: { recipient: Recipient; response: ResponseItem | null },
   change: (state: ResponseItem) => ResponseItem,
-): Promise<ResponseItem> =>
-  updateResponse(deps, link.recipient, change, {
-    current: link.response,
-    guard: admission(deps, link.claims, link.recipient.locale),
-  });
+): Promise<ResponseItem> => updateResponse(deps, link.recipient, change, { current: link.response });
 
 /**
  * The email's hidden trap link was opened (no person sees it): marks the link as automated, so what it
  * does in the next moments is quarantined rather than counted.
  */
 export const markAutomated = async (deps: AnsweringDeps, token: string): Promise<ResponseItem> =>
-  changeResponse(deps, await loadScoreLink(deps, token), (state) => applyTrap(state, deps.now()));
+  changeResponse(deps, await admitScoreLink(deps, token), (state) => applyTrap(state, deps.now()));
 
 /** A score page was opened (GET). Recorded for burst detection; never counted. */
 export const recordClick = async (deps: AnsweringDeps, context: ScoreContext): Promise<ResponseItem> =>
@@ -159,14 +160,16 @@ export const commitScore = async (
   );
 };
 
-/** Verifies an unsubscribe link, admits the request under the link's limit and loads its recipient. */
+/**
+ * Verifies an unsubscribe link and loads its recipient while it spends one request of the unsubscribe
+ * link's own budget.
+ */
 export const resolveUnsubscribeLink = async (deps: AnsweringDeps, token: string): Promise<Recipient> => {
   const claims = verifyLink(deps.keys, token, 'u', deps.now());
-  const recipient = await getRecipient(deps, claims.waveId, claims.contactId).catch((error: unknown) => {
+  const loading = getRecipient(deps, claims.waveId, claims.contactId).catch((error: unknown) => {
     throw error instanceof NotFoundError ? noRecipient() : error;
   });
-  await applyGuard(deps, admission(deps, claims, recipient.locale));
-  return recipient;
+  return admit(deps, claims, 'unsubscribe', loading, (recipient) => recipient.locale);
 };
 
 /** RFC 8058 one-click unsubscribe; idempotent. */

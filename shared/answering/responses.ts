@@ -4,20 +4,15 @@
  * link within seconds is a link scanner: the response is quarantined, kept but never counted.
  * The state changes are pure functions; the repository writes them with optimistic versioning.
  */
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-  type TransactWriteUpdate,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SurveyPolicy } from '#shared/core/config.ts';
 import { NotFoundError, ValidationError } from '#shared/core/errors.ts';
 import { type Category, categoryOf, type SurveyKind } from '#shared/core/survey.ts';
+import { errorName, isConditionFailed } from '#shared/store/conditions.ts';
 import { batchGetAll } from '#shared/store/dynamo.ts';
 import { feedbackPartition, recipientKey, responseKey } from '#shared/store/keys.ts';
-import type { Recipient } from '#shared/waves/waves.ts';
+import type { TableStore } from '#shared/store/table.ts';
+import type { Recipient } from '#shared/waves/model.ts';
 import type { Locale } from '#templates/index.ts';
 
 export type ResponseStatus = 'pending' | 'committed' | 'quarantined';
@@ -194,13 +189,8 @@ export const parseAnswers = (form: URLSearchParams): Answers => {
   return answers;
 };
 
-export interface ResponseStore {
-  ddb: DynamoDBDocumentClient;
-  table: string;
-}
-
 export const getRecipient = async (
-  store: ResponseStore,
+  store: TableStore,
   waveId: string,
   contactId: string,
 ): Promise<Recipient> => {
@@ -216,7 +206,7 @@ export const getRecipient = async (
  * recipient is undefined when the wave has no such contact.
  */
 export const getRecipientAndResponse = async (
-  store: ResponseStore,
+  store: TableStore,
   waveId: string,
   contactId: string,
 ): Promise<{ recipient: Recipient | undefined; response: ResponseItem | null }> => {
@@ -229,40 +219,39 @@ export const getRecipientAndResponse = async (
   return { recipient, response };
 };
 
-/**
- * A conditional update that goes in one transaction with the response's write (the link's request counter),
- * so a request costs one write, not two; when its condition fails, nothing is written and `refused` is thrown.
- */
-export interface Guard {
-  update: TransactWriteUpdate;
-  refused: () => Error;
+/** A link's response kept changing under this request: every try lost to another writer (→ 429, try again). */
+export class ResponseBusyError extends Error {
+  override name = 'ResponseBusyError';
 }
 
-const cancelledBy = (error: unknown, index: number, code: string): boolean =>
-  (error as { name?: string }).name === 'TransactionCanceledException' &&
-  (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons?.[index]?.Code === code;
+/**
+ * Tries of one read-modify-write: a person's click, dwell and submit racing each other settle in two; only a
+ * client hammering one link keeps losing, and it gets "busy" instead of an unbounded wait.
+ */
+export const RESPONSE_WRITE_ATTEMPTS = 5;
 
 const isConflict = (error: unknown): boolean =>
-  (error as Error).name === 'ConditionalCheckFailedException' ||
-  cancelledBy(error, 1, 'ConditionalCheckFailed') ||
-  cancelledBy(error, 0, 'TransactionConflict') ||
-  cancelledBy(error, 1, 'TransactionConflict');
+  isConditionFailed(error) || errorName(error) === 'TransactionConflictException';
+
+/** Full jitter, doubling per try (at most ~0.8 s in all), so losers of a conflict spread out. */
+const backoff = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * 2 ** attempt));
 
 /**
- * Read-modify-write of one response with optimistic concurrency on `version`; retried on a conflict so
- * simultaneous clicks, dwells and submits of one link serialise. `current` is the response as just read
- * (null: absent), which saves the first read; `guard` is written in the same transaction.
+ * Read-modify-write of one response with optimistic concurrency on `version`: simultaneous clicks, dwells
+ * and submits of one link serialise, each applied to the state the previous one wrote. `current` is the
+ * response as just read (null: absent), which saves the first read. After `RESPONSE_WRITE_ATTEMPTS` lost
+ * conflicts it throws ResponseBusyError, having written nothing.
  */
 export const updateResponse = async (
-  store: ResponseStore,
+  store: TableStore,
   recipient: Recipient,
   change: (state: ResponseItem) => ResponseItem,
-  options: { current?: ResponseItem | null; guard?: Guard } = {},
+  options: { current?: ResponseItem | null } = {},
 ): Promise<ResponseItem> => {
-  const { guard } = options;
   const key = responseKey(recipient.waveId, recipient.contactId);
   let known = options.current;
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 1; ; attempt++) {
     const stored =
       known !== undefined
         ? known
@@ -271,37 +260,25 @@ export const updateResponse = async (
     known = undefined; // a retry reads again
     const current = stored ?? newResponse(recipient);
     const next = change(current);
-    if (next === current) {
-      if (guard) await applyGuard(store, guard);
-      return current;
-    }
-    const put = {
-      TableName: store.table,
-      Item: next,
-      ConditionExpression: stored ? 'version = :v' : 'attribute_not_exists(pk)',
-      ...(stored ? { ExpressionAttributeValues: { ':v': current.version } } : {}),
-    };
+    if (next === current) return current;
     try {
-      if (guard)
-        await store.ddb.send(
-          new TransactWriteCommand({ TransactItems: [{ Update: guard.update }, { Put: put }] }),
-        );
-      else await store.ddb.send(new PutCommand(put));
+      await store.ddb.send(
+        new PutCommand({
+          TableName: store.table,
+          Item: next,
+          ConditionExpression: stored ? 'version = :v' : 'attribute_not_exists(pk)',
+          ...(stored ? { ExpressionAttributeValues: { ':v': current.version } } : {}),
+        }),
+      );
       return next;
     } catch (error) {
-      if (guard && cancelledBy(error, 0, 'ConditionalCheckFailed')) throw guard.refused();
-      if (!isConflict(error) || attempt >= 8) throw error;
-      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
+      if (!isConflict(error)) throw error;
+      if (attempt >= RESPONSE_WRITE_ATTEMPTS) {
+        throw new ResponseBusyError(`The response changed under ${attempt} tries to write it`, {
+          cause: error,
+        });
+      }
+      await backoff(attempt);
     }
-  }
-};
-
-/** Writes a guard on its own (a request that changes nothing else); throws `refused` when its condition fails. */
-export const applyGuard = async (store: ResponseStore, guard: Guard): Promise<void> => {
-  try {
-    await store.ddb.send(new UpdateCommand(guard.update));
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') throw guard.refused();
-    throw error;
   }
 };

@@ -16,7 +16,7 @@ export interface LinkClaims {
   expiresAt: number;
 }
 
-/** Key id → secret. The first entry signs; all verify. */
+/** Key id → secret. The last entry signs; all verify. */
 export interface SigningKeys {
   current: string;
   secrets: Readonly<Record<string, string>>;
@@ -24,11 +24,18 @@ export interface SigningKeys {
 
 const PART = /^[A-Za-z0-9_-]{1,64}$/;
 
+/**
+ * The secret of a key id, looked up as an own property only: a token is untrusted, and a key id such as
+ * `constructor` or `__proto__` must not reach what every object inherits.
+ */
+const secretOf = (keys: SigningKeys, kid: string): string | undefined =>
+  Object.hasOwn(keys.secrets, kid) ? keys.secrets[kid] : undefined;
+
 const mac = (secret: string, body: string): string =>
   createHmac('sha256', secret).update(body).digest().subarray(0, 16).toString('base64url');
 
 export const signLink = (keys: SigningKeys, claims: LinkClaims): string => {
-  const secret = keys.secrets[keys.current];
+  const secret = secretOf(keys, keys.current);
   if (!secret) throw new Error(`Signing key "${keys.current}" is not among the configured keys`);
   const body = [
     keys.current,
@@ -53,7 +60,7 @@ export const verifyLink = (keys: SigningKeys, token: string, purpose: LinkPurpos
     string,
     string,
   ];
-  const secret = keys.secrets[kid];
+  const secret = secretOf(keys, kid);
   if (!secret) throw new InvalidLinkError('invalid', 'The link was signed with an unknown key');
   const expected = Buffer.from(mac(secret, parts.slice(0, 5).join('.')));
   const given = Buffer.from(signature);
@@ -78,14 +85,13 @@ export const parseSigningKeys = (json: string): SigningKeys => {
   }
   if (!parsed || typeof parsed !== 'object') throw new Error('Link signing keys must be a JSON object');
   const entries = Object.entries(parsed as Record<string, unknown>);
-  const secrets: Record<string, string> = {};
   for (const [kid, secret] of entries) {
     if (!PART.test(kid) || typeof secret !== 'string' || secret.length < 32) {
       throw new Error(`Link signing key "${kid}" must be a string of at least 32 characters`);
     }
-    secrets[kid] = secret;
   }
   const current = entries.at(-1)?.[0];
   if (!current) throw new Error('No link signing key is configured');
-  return { current, secrets };
+  // fromEntries defines own properties, so even a key id named `__proto__` is kept as a key, not a prototype.
+  return { current, secrets: Object.fromEntries(entries) as Record<string, string> };
 };
