@@ -17,7 +17,8 @@ import { readAudience } from '#shared/audience/audience.ts';
 import { contactIdOf } from '#shared/contacts/contacts.ts';
 import { ENV } from '#shared/core/env.ts';
 import { parseSigningKeys, signLink } from '#shared/core/links.ts';
-import { createWave } from '#shared/waves/waves.ts';
+import { RESPONSE_PREFIX } from '#shared/store/keys.ts';
+import { createWave } from '#shared/waves/create.ts';
 import type { BenchContext } from './support.ts';
 
 const CLIENTS = 32;
@@ -139,7 +140,7 @@ export default async (ctx: BenchContext) => {
           TableName: table,
           FilterExpression: 'begins_with(sk, :r) AND #s IN (:c, :q)',
           ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':r': 'RESP#', ':c': 'committed', ':q': 'quarantined' },
+          ExpressionAttributeValues: { ':r': RESPONSE_PREFIX, ':c': 'committed', ':q': 'quarantined' },
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       );

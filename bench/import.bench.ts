@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { readAudience } from '#shared/audience/audience.ts';
-import { createWave } from '#shared/waves/waves.ts';
+import { createWave } from '#shared/waves/create.ts';
 import type { Bench } from './support.ts';
 
 const ROWS = 1_000_000;

@@ -10,8 +10,9 @@ import { readAudience } from '#shared/audience/audience.ts';
 import { contactIdOf } from '#shared/contacts/contacts.ts';
 import { emailConfig, publicBaseUrl, surveyPolicy } from '#shared/core/config.ts';
 import { parseSigningKeys } from '#shared/core/links.ts';
-import { BULK_LIMIT, bulkEntries, sendDueWaves } from '#shared/sending/sender.ts';
-import { createWave } from '#shared/waves/waves.ts';
+import { BULK_LIMIT, bulkEntries } from '#shared/sending/bulk-email.ts';
+import { sendDueWaves } from '#shared/sending/run.ts';
+import { createWave } from '#shared/waves/create.ts';
 import { surveyEmail } from '#templates/index.ts';
 import type { Bench } from './support.ts';
 

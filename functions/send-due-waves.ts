@@ -3,7 +3,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { digestTimeZone, emailConfig, publicBaseUrl, surveyPolicy, tableName } from '#shared/core/config.ts';
-import { type SendReport, sendDueWaves } from '#shared/sending/sender.ts';
+import type { SendReport } from '#shared/sending/report.ts';
+import { sendDueWaves } from '#shared/sending/run.ts';
 import { awsClients, logger, signingKeys } from './commons/runtime.ts';
 
 /** Leave this much of the invocation for finishing the batch in flight. */

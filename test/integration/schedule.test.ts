@@ -1,15 +1,18 @@
 import { Readable } from 'node:stream';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { readAudience } from '#shared/audience/audience.ts';
 import { contactIdOf } from '#shared/contacts/contacts.ts';
-import { type SenderDeps, sendDueWaves } from '#shared/sending/sender.ts';
+import type { SenderDeps } from '#shared/sending/context.ts';
+import { sendDueWaves } from '#shared/sending/run.ts';
 import { contactKey, waveKey } from '#shared/store/keys.ts';
-import { cancelWave, createWave, getWave, listWaves } from '#shared/waves/waves.ts';
+import { createWave } from '#shared/waves/create.ts';
+import { cancelWave, getWave, listWaves } from '#shared/waves/repository.ts';
 import { audienceCsv, inbox, senderDeps, useLocalStack } from '../support/stack.ts';
 
 let stack: Awaited<ReturnType<typeof useLocalStack>>;
-beforeAll(async () => {
+// A table of its own for each test: a sender sends every due wave in its table, not just this test's.
+beforeEach(async () => {
   stack = await useLocalStack();
 });
 

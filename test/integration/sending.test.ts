@@ -5,9 +5,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readAudience } from '#shared/audience/audience.ts';
 import { contactIdOf, markUnsubscribed } from '#shared/contacts/contacts.ts';
 import { verifyLink } from '#shared/core/links.ts';
-import { type SenderDeps, sendDueWaves } from '#shared/sending/sender.ts';
+import type { SenderDeps } from '#shared/sending/context.ts';
+import { sendDueWaves } from '#shared/sending/run.ts';
 import { waveKey } from '#shared/store/keys.ts';
-import { createWave } from '#shared/waves/waves.ts';
+import { createWave } from '#shared/waves/create.ts';
 import { audienceCsv, inbox, linksOf, senderDeps, signingKeys, useLocalStack } from '../support/stack.ts';
 
 let stack: Awaited<ReturnType<typeof useLocalStack>>;
@@ -110,10 +111,11 @@ describe('sending a due wave', () => {
   it('skips contacts who unsubscribed and says why', async () => {
     const { csv, emails } = audienceCsv(2);
     await markUnsubscribed(stack.ddb, stack.table, contactIdOf(emails[0] as string), new Date());
-    const report = await sendDueWaves(deps({ now: () => new Date() }));
+    // Whatever earlier tests left due goes out first, so the next run sends this wave alone.
+    await sendDueWaves(deps({ now: () => new Date() }));
     await newWave(csv);
     const second = await sendDueWaves(deps());
-    expect(report.sent + second.sent).toBeGreaterThanOrEqual(1);
+    expect(second.sent).toBe(1);
     const mail = await inbox(stack.sesUrl, emails);
     expect(mail.map((m) => m.destination.to[0])).toEqual([emails[1]]);
     expect(second.skipped).toBe(1);

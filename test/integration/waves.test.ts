@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readAudience } from '#shared/audience/audience.ts';
 import { ValidationError } from '#shared/core/errors.ts';
 import { waveKey } from '#shared/store/keys.ts';
-import { createWave, getWave } from '#shared/waves/waves.ts';
+import { createWave } from '#shared/waves/create.ts';
+import { getWave } from '#shared/waves/repository.ts';
 import { useLocalStack } from '../support/stack.ts';
 
 let stack: Awaited<ReturnType<typeof useLocalStack>>;

@@ -15,7 +15,7 @@ import { type StreamFunctionName, startStreamPoller, streamsClient } from '#infr
 import { ENV } from '#infra/system.ts';
 import { surveyPolicy } from '#shared/core/config.ts';
 import { parseSigningKeys } from '#shared/core/links.ts';
-import type { SenderDeps } from '#shared/sending/sender.ts';
+import type { SenderDeps } from '#shared/sending/context.ts';
 import { createClients } from '#shared/store/clients.ts';
 
 export const SIGNING_KEYS_JSON = JSON.stringify({ t1: 'test-secret-'.padEnd(48, 'x') });

@@ -1,0 +1,63 @@
+/**
+ * One SendBulkEmail call: the wave's template rendered once, per recipient only signed tokens and the
+ * substitution data, and RFC 8058 one-click unsubscribe headers on every email. Pure.
+ */
+import type { BulkEmailEntry, SendBulkEmailCommandInput } from '@aws-sdk/client-sesv2';
+import type { EmailConfig, SurveyPolicy } from '#shared/core/config.ts';
+import { type SigningKeys, signLink } from '#shared/core/links.ts';
+import type { Recipient } from '#shared/waves/model.ts';
+import { type EmailContent, surveyTemplateData } from '#templates/index.ts';
+
+/** SES v2 accepts at most 50 destinations per SendBulkEmail call. */
+export const BULK_LIMIT = 50;
+/** Unsubscribe links outlive response links: two years. */
+const UNSUBSCRIBE_VALIDITY_DAYS = 730;
+
+/** The per-recipient entries of one bulk call: tokens signed, name escaped; the template is shared. */
+export const bulkEntries = (
+  deps: { keys: SigningKeys; baseUrl: string; policy: Pick<SurveyPolicy, 'linkValidityDays'> },
+  waveId: string,
+  group: readonly Pick<Recipient, 'contactId' | 'email' | 'name'>[],
+  now: Date,
+): BulkEmailEntry[] => {
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const responseExpiry = nowSeconds + deps.policy.linkValidityDays * 86_400;
+  const unsubscribeExpiry = nowSeconds + UNSUBSCRIBE_VALIDITY_DAYS * 86_400;
+  return group.map((r) => {
+    const claims = { waveId, contactId: r.contactId };
+    const token = signLink(deps.keys, { ...claims, purpose: 'r', expiresAt: responseExpiry });
+    const unsubscribeToken = signLink(deps.keys, { ...claims, purpose: 'u', expiresAt: unsubscribeExpiry });
+    return {
+      Destination: { ToAddresses: [r.email] },
+      ReplacementEmailContent: {
+        ReplacementTemplate: {
+          ReplacementTemplateData: JSON.stringify(
+            surveyTemplateData({ token, unsubscribeToken, name: r.name }),
+          ),
+        },
+      },
+      ReplacementHeaders: [{ Name: 'List-Unsubscribe', Value: `<${deps.baseUrl}/u/${unsubscribeToken}>` }],
+    };
+  });
+};
+
+/** The whole call for one group of one wave, in one language. */
+export const bulkEmailInput = (
+  deps: Parameters<typeof bulkEntries>[0] & { email: EmailConfig },
+  waveId: string,
+  template: EmailContent,
+  group: readonly Pick<Recipient, 'contactId' | 'email' | 'name'>[],
+  now: Date,
+): SendBulkEmailCommandInput => ({
+  FromEmailAddress: deps.email.fromAddress,
+  ConfigurationSetName: deps.email.configurationSet,
+  DefaultContent: {
+    Template: {
+      TemplateContent: { Subject: template.subject, Html: template.html, Text: template.text },
+      TemplateData: JSON.stringify(surveyTemplateData({ token: '', unsubscribeToken: '', name: '' })),
+      Headers: [{ Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' }],
+    },
+  },
+  DefaultEmailTags: [{ Name: 'wave', Value: waveId }],
+  BulkEmailEntries: bulkEntries(deps, waveId, group, now),
+});

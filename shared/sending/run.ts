@@ -1,0 +1,28 @@
+/**
+ * Sending due waves: every wave whose time has come, one after another, resuming where the last run stopped.
+ * No double sends: a recipient is claimed before its email goes out (`transitions.ts`), so a crashed or
+ * concurrent sender never sends anyone twice; a claim whose outcome is unknown is closed, never re-sent.
+ * Rate limits: every sender takes from one per-second budget in the table (`rate-limiter.ts`); a spread wave
+ * also takes from its own linear quota (`spread-quota.ts`).
+ */
+import { pastDeadline, type SenderDeps } from './context.ts';
+import { dueWaves } from './due-waves.ts';
+import { maxSendRate, SharedRateLimiter } from './rate-limiter.ts';
+import { emptyReport, type SendReport, withWave } from './report.ts';
+import { sendWave } from './send-wave.ts';
+import { startSending } from './wave-state.ts';
+
+export const sendDueWaves = async (deps: SenderDeps): Promise<SendReport> => {
+  let report = emptyReport();
+  const due = await dueWaves(deps, deps.now());
+  if (due.length === 0) return report;
+  const limiter = new SharedRateLimiter(deps.ddb, deps.table, await maxSendRate(deps.ses));
+  for (const wave of due) {
+    if (pastDeadline(deps)) break;
+    if (!(await startSending(deps, wave.id, deps.now()))) continue; // cancelled meanwhile
+    const { outcome, tally, scheduled } = await sendWave(deps, wave, limiter);
+    report = withWave(report, wave.id, tally, scheduled);
+    if (outcome === 'stop') break;
+  }
+  return report;
+};

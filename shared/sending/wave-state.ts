@@ -1,0 +1,47 @@
+/** A wave's status while it sends: scheduled → sending → sent, each step conditional so a cancel wins. */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailed } from '#shared/store/conditions.ts';
+import { waveKey } from '#shared/store/keys.ts';
+import type { TableStore } from '#shared/store/table.ts';
+
+/** Marks a due wave as sending; false when it was cancelled meanwhile. Another sender may hold it too. */
+export const startSending = async (store: TableStore, waveId: string, now: Date): Promise<boolean> => {
+  try {
+    await store.ddb.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: waveKey(waveId),
+        UpdateExpression: 'SET #s = :sending, startedAt = if_not_exists(startedAt, :now)',
+        ConditionExpression: '#s IN (:scheduled, :sending)',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: {
+          ':sending': 'sending',
+          ':scheduled': 'scheduled',
+          ':now': now.toISOString(),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+};
+
+/** Every recipient has an outcome: the wave is sent and leaves the due index. A second finisher is a no-op. */
+export const finishWave = async (store: TableStore, waveId: string, now: Date): Promise<void> => {
+  try {
+    await store.ddb.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: waveKey(waveId),
+        UpdateExpression: 'SET #s = :sent, finishedAt = :now REMOVE gsi1pk, gsi1sk',
+        ConditionExpression: '#s = :sending',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':sent': 'sent', ':sending': 'sending', ':now': now.toISOString() },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+  }
+};

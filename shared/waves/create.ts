@@ -1,0 +1,149 @@
+/** Creating a wave from an audience file: all-or-nothing. */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { monotonicFactory } from 'ulid';
+import type { AudienceMember, AudienceRow, SkippedRow } from '#shared/audience/audience.ts';
+import { ValidationError } from '#shared/core/errors.ts';
+import type { SurveyKind } from '#shared/core/survey.ts';
+import { batchPut } from '#shared/store/dynamo.ts';
+import { waveKey } from '#shared/store/keys.ts';
+import type { TableStore } from '#shared/store/table.ts';
+import type { Locale } from '#templates/index.ts';
+import { pendingRecipient, type Wave } from './model.ts';
+import { deleteWaveItems, markScheduled } from './repository.ts';
+
+const newId = monotonicFactory();
+/** Recipients per batch write, and batch writes in flight while the file is read again. */
+const BATCH = 25;
+const BATCHES_IN_FLIGHT = 8;
+
+export interface NewWave {
+  name: string;
+  kind: SurveyKind;
+  locale: Locale;
+  product: string;
+  sendAt: Date;
+  every?: string;
+  spreadDays?: number;
+}
+
+export interface CreateWaveResult {
+  id: string;
+  recipients: number;
+  skipped: SkippedRow[];
+  sendAt: string;
+}
+
+/**
+ * Creates a wave from an audience, read twice so nothing is written when the file is invalid.
+ * 1. Validate every row (first pass). 2. Write the wave as `importing` and its recipients.
+ * 3. Flip it to `scheduled`, which makes it due. On any failure, delete what was written.
+ */
+export const createWave = async (
+  deps: TableStore & { now?: () => Date },
+  wave: NewWave,
+  readRows: () => AsyncIterable<AudienceRow>,
+  options: { skipInvalid: boolean; file: string; onProgress?: (rows: number) => void },
+): Promise<CreateWaveResult> => {
+  if (!wave.name.trim() || wave.name.length > 200) {
+    throw new ValidationError('--name must be 1–200 characters', { field: 'name' });
+  }
+  const skipped: SkippedRow[] = [];
+  let valid = 0;
+  const invalid: SkippedRow[] = [];
+  for await (const row of readRows()) {
+    if (row.ok) valid++;
+    else {
+      skipped.push(row.skipped);
+      if (row.invalid) invalid.push(row.skipped);
+    }
+  }
+  if (invalid.length > 0 && !options.skipInvalid) {
+    const first = invalid[0] as SkippedRow;
+    const more = invalid.length > 1 ? ` (and ${invalid.length - 1} more invalid rows)` : '';
+    throw new ValidationError(
+      `${options.file}, line ${first.line}: ${first.reason}${more}; nothing was created`,
+      {
+        field: 'audience',
+      },
+    );
+  }
+  if (valid === 0) throw new ValidationError(`${options.file}: no valid recipients; nothing was created`);
+
+  const now = deps.now?.() ?? new Date();
+  const id = newId(now.getTime());
+  const sendAt = wave.sendAt.toISOString();
+  const item: Wave = {
+    id,
+    name: wave.name.trim(),
+    kind: wave.kind,
+    locale: wave.locale,
+    product: wave.product,
+    sendAt,
+    ...(wave.every ? { every: wave.every } : {}),
+    ...(wave.spreadDays ? { spreadDays: wave.spreadDays } : {}),
+    status: 'importing',
+    recipients: valid,
+    skipped: skippedCounts(skipped),
+    createdAt: now.toISOString(),
+  };
+  await deps.ddb.send(
+    new PutCommand({
+      TableName: deps.table,
+      Item: { ...waveKey(id), type: 'wave', ...item },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+  try {
+    await writeRecipients(deps, id, wave, readRows, options.onProgress);
+    await markScheduled(deps, id, sendAt);
+  } catch (cause) {
+    await deleteWaveItems(deps, id).catch(() => undefined);
+    throw new Error(`Creating wave ${id} failed; what was written has been removed`, { cause });
+  }
+  return { id, recipients: valid, skipped, sendAt };
+};
+
+/** Skipped rows counted by kind: duplicates apart from everything invalid. */
+const skippedCounts = (skipped: readonly SkippedRow[]): Record<string, number> => {
+  const counts: Record<string, number> = {};
+  for (const s of skipped) {
+    const key = s.reason === 'duplicate' ? 'duplicate' : 'invalid';
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+};
+
+/** The second pass: every valid row written as a pending recipient, a few batch writes in flight. */
+const writeRecipients = async (
+  store: TableStore,
+  waveId: string,
+  wave: NewWave,
+  readRows: () => AsyncIterable<AudienceRow>,
+  onProgress: ((rows: number) => void) | undefined,
+) => {
+  let written = 0;
+  const batch: AudienceMember[] = [];
+  const flush = async () => {
+    const items = batch.splice(0).map((m) =>
+      pendingRecipient(waveId, wave.kind, {
+        ...m,
+        locale: (m.locale as Locale | undefined) ?? wave.locale,
+      }),
+    );
+    await batchPut(store.ddb, store.table, items);
+    written += items.length;
+    onProgress?.(written);
+  };
+  const inFlight = new Set<Promise<void>>();
+  for await (const row of readRows()) {
+    if (!row.ok) continue;
+    batch.push(row.member);
+    if (batch.length === BATCH) {
+      const p = flush().finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      if (inFlight.size >= BATCHES_IN_FLIGHT) await Promise.race(inFlight);
+    }
+  }
+  if (batch.length > 0) await flush();
+  await Promise.all(inFlight);
+};

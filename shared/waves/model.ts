@@ -1,0 +1,65 @@
+/** What a wave and its recipients are, as stored: `WAVE#id / META` and `WAVE#id / RCPT#contactId`. */
+import type { SurveyKind } from '#shared/core/survey.ts';
+import { recipientKey } from '#shared/store/keys.ts';
+import type { Locale } from '#templates/index.ts';
+
+export type WaveStatus = 'importing' | 'scheduled' | 'sending' | 'sent' | 'cancelled';
+
+export interface Wave {
+  id: string;
+  name: string;
+  kind: SurveyKind;
+  locale: Locale;
+  /** What the question asks about ("How likely are you to recommend {product}…"). */
+  product: string;
+  sendAt: string;
+  /** ISO-8601 duration of the recurrence, e.g. P90D. */
+  every?: string;
+  /** Spread the sends evenly over this many days from `sendAt` (a linear quota), so responses arrive steadily. */
+  spreadDays?: number;
+  /** How much of a spread wave's quota senders have taken. */
+  dispatched?: number;
+  /** For an occurrence of a recurring wave: the previous occurrence, and this one's number (the first is 1). */
+  parentId?: string;
+  occurrence?: number;
+  status: WaveStatus;
+  recipients: number;
+  skipped: Record<string, number>;
+  createdAt: string;
+}
+
+export type RecipientStatus = 'pending' | 'claimed' | 'sent' | 'failed' | 'skipped';
+
+export interface Recipient {
+  pk: string;
+  sk: string;
+  waveId: string;
+  contactId: string;
+  email: string;
+  name: string;
+  locale: Locale;
+  kind: SurveyKind;
+  props: Record<string, string>;
+  status: RecipientStatus;
+  reason?: string;
+  claimedAt?: string;
+  sentAt?: string;
+  messageId?: string;
+}
+
+/** A recipient as a wave is created with it: pending, keyed under the wave. */
+export const pendingRecipient = (
+  waveId: string,
+  kind: SurveyKind,
+  member: Pick<Recipient, 'contactId' | 'email' | 'name' | 'locale' | 'props'>,
+): Recipient => ({
+  ...recipientKey(waveId, member.contactId),
+  waveId,
+  contactId: member.contactId,
+  email: member.email,
+  name: member.name,
+  locale: member.locale,
+  kind,
+  props: member.props,
+  status: 'pending',
+});

@@ -1,0 +1,100 @@
+/** Reading and changing stored waves: look one up, list them, cancel one, make one due, remove one. */
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  paginateQuery,
+  paginateScan,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { ConflictError, NotFoundError } from '#shared/core/errors.ts';
+import { isConditionFailed } from '#shared/store/conditions.ts';
+import { DUE_PARTITION, dueSortKey, waveKey } from '#shared/store/keys.ts';
+import type { TableStore } from '#shared/store/table.ts';
+import type { Wave } from './model.ts';
+
+export const getWave = async (ddb: DynamoDBDocumentClient, table: string, id: string): Promise<Wave> => {
+  const out = await ddb.send(new GetCommand({ TableName: table, Key: waveKey(id), ConsistentRead: true }));
+  if (!out.Item) throw new NotFoundError(`Wave ${id} does not exist`);
+  return out.Item as Wave;
+};
+
+export const listWaves = async (ddb: DynamoDBDocumentClient, table: string): Promise<Wave[]> => {
+  // Waves are few; a paginated, filtered scan is fine for this CLI listing (never on a hot path).
+  const waves: Wave[] = [];
+  const pages = paginateScan(
+    { client: ddb },
+    {
+      TableName: table,
+      FilterExpression: '#t = :wave',
+      ExpressionAttributeNames: { '#t': 'type' },
+      ExpressionAttributeValues: { ':wave': 'wave' },
+    },
+  );
+  for await (const page of pages) waves.push(...((page.Items ?? []) as Wave[]));
+  return waves.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+};
+
+export const cancelWave = async (ddb: DynamoDBDocumentClient, table: string, id: string): Promise<Wave> => {
+  try {
+    const out = await ddb.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: waveKey(id),
+        UpdateExpression: 'SET #s = :cancelled REMOVE gsi1pk, gsi1sk',
+        ConditionExpression: '#s IN (:scheduled, :sending)',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: {
+          ':cancelled': 'cancelled',
+          ':scheduled': 'scheduled',
+          ':sending': 'sending',
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return out.Attributes as Wave;
+  } catch (error) {
+    if (isConditionFailed(error)) {
+      const wave = await getWave(ddb, table, id);
+      throw new ConflictError(`Wave ${id} is ${wave.status} and cannot be cancelled`, { cause: error });
+    }
+    throw error;
+  }
+};
+
+/** An `importing` wave becomes `scheduled` and so due at its time: the last step of creating it. */
+export const markScheduled = async (store: TableStore, id: string, sendAt: string): Promise<void> => {
+  await store.ddb.send(
+    new UpdateCommand({
+      TableName: store.table,
+      Key: waveKey(id),
+      UpdateExpression: 'SET #s = :scheduled, gsi1pk = :due, gsi1sk = :dueKey',
+      ConditionExpression: '#s = :importing',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: {
+        ':scheduled': 'scheduled',
+        ':importing': 'importing',
+        ':due': DUE_PARTITION,
+        ':dueKey': dueSortKey(sendAt, id),
+      },
+    }),
+  );
+};
+
+/** Deletes a wave and everything under its key (its recipients): undoing a creation that failed. */
+export const deleteWaveItems = async (store: TableStore, waveId: string): Promise<void> => {
+  const pages = paginateQuery(
+    { client: store.ddb },
+    {
+      TableName: store.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': waveKey(waveId).pk },
+      ProjectionExpression: 'pk, sk',
+    },
+  );
+  for await (const page of pages) {
+    await Promise.all(
+      (page.Items ?? []).map((Key) => store.ddb.send(new DeleteCommand({ TableName: store.table, Key }))),
+    );
+  }
+};
