@@ -1,0 +1,194 @@
+/** `nps wave …`: create a wave from an audience file, follow it, list the waves, cancel one. */
+import { existsSync } from 'node:fs';
+import { type Counts, readCounts } from '#shared/aggregation/counts.ts';
+import { readAudience } from '#shared/audience/audience.ts';
+import { defaultProduct } from '#shared/core/config.ts';
+import { summarize } from '#shared/core/stats.ts';
+import { SURVEY_KINDS } from '#shared/core/survey.ts';
+import { parseDurationDays } from '#shared/core/time.ts';
+import { waveScope } from '#shared/store/keys.ts';
+import type { TableStore } from '#shared/store/table.ts';
+import { createWave } from '#shared/waves/create.ts';
+import type { Wave } from '#shared/waves/model.ts';
+import { cancelWave, getWave, listWaves } from '#shared/waves/repository.ts';
+import { LOCALES } from '#templates/index.ts';
+import { command, group, UsageError } from '../command.ts';
+import { signed } from '../format.ts';
+import { trackedFile } from '../progress.ts';
+
+const WAVE_ID = [{ name: 'ID', what: 'a wave ID' }] as const;
+
+/** Passes rows through, counting them for the progress bar. */
+async function* countRows<T>(rows: AsyncIterable<T>, count: () => void): AsyncGenerator<T> {
+  for await (const row of rows) {
+    count();
+    yield row;
+  }
+}
+
+/** The duration in days, or a UsageError naming the option and what it must be. */
+const days = (option: string, raw: string | undefined, fits: (days: number) => boolean, must: string) => {
+  if (raw === undefined) return undefined;
+  const parsed = parseDurationDays(raw);
+  if (parsed === undefined || !fits(parsed))
+    throw new UsageError(`--${option} must be ${must}, not "${raw}"`);
+  return parsed;
+};
+
+const create = command({
+  name: 'create',
+  summary: 'import an audience and schedule its wave; nothing is created while a row is invalid',
+  options: {
+    name: { type: 'string', value: 'NAME', required: true, help: 'what the wave is called' },
+    audience: {
+      type: 'string',
+      value: 'FILE.csv',
+      required: true,
+      help: 'the audience: email, optional name and locale, other columns as segments',
+    },
+    survey: { type: 'string', choices: SURVEY_KINDS, help: 'the survey kind (nps unless given)' },
+    locale: {
+      type: 'string',
+      choices: LOCALES,
+      help: 'the language of rows without a locale (en unless given)',
+    },
+    product: {
+      type: 'string',
+      value: 'NAME',
+      help: 'what the question asks about (NPS_PRODUCT unless given)',
+    },
+    at: { type: 'string', value: 'ISO-8601', help: 'when to send, like 2026-12-01T09:00:00+01:00' },
+    now: { type: 'boolean', help: 'send now' },
+    every: { type: 'string', value: '90d', help: 're-survey the audience this often (at least a day)' },
+    spread: {
+      type: 'string',
+      value: '3d',
+      help: 'send evenly over this window (1h to 30d, shorter than --every)',
+    },
+    'skip-invalid': { type: 'boolean', help: 'leave invalid rows out instead of creating nothing' },
+  },
+  conflicts: [['at', 'now']],
+  run: async ({ options: o, store, progress }) => {
+    const file = o.audience;
+    if (!existsSync(file)) throw new UsageError(`${file}: no such file`);
+    const sendAt = o.at ? new Date(o.at) : new Date();
+    if (o.at && (Number.isNaN(sendAt.getTime()) || !/\d{4}-\d{2}-\d{2}T/.test(o.at)))
+      throw new UsageError(`--at must be an ISO-8601 time like 2026-12-01T09:00:00+01:00, not "${o.at}"`);
+    if (!o.at && !o.now) throw new UsageError('wave create needs --at ISO-8601 or --now');
+    const everyDays = days('every', o.every, (d) => d >= 1, 'a duration of at least a day like 90d or 12w');
+    const spreadDays = days('spread', o.spread, (d) => d > 0 && d <= 30, 'a duration from 1h to 30d like 3d');
+    if (spreadDays && everyDays && spreadDays >= everyDays)
+      throw new UsageError(`--spread (${o.spread}) must be shorter than --every (${o.every})`);
+    // Two passes over the file (validate, then write), each with its own bar on a terminal.
+    let rows = 0;
+    let pass = 0;
+    const open = trackedFile(file, progress);
+    const result = await createWave(
+      store,
+      {
+        name: o.name,
+        kind: o.survey ?? 'nps',
+        locale: o.locale ?? 'en',
+        product: o.product ?? defaultProduct(),
+        sendAt,
+        ...(everyDays ? { every: `P${everyDays}D` } : {}),
+        ...(spreadDays ? { spreadDays } : {}),
+      },
+      () => {
+        pass++;
+        rows = 0;
+        const phase = pass === 1 ? 'checking' : 'importing';
+        return countRows(
+          readAudience(
+            open(phase, () => rows),
+            file,
+          ),
+          () => rows++,
+        );
+      },
+      { skipInvalid: o['skip-invalid'], file },
+    );
+    return {
+      data: result,
+      text: `Created wave ${result.id}: ${result.recipients} recipients, ${result.skipped.length} skipped, sends at ${result.sendAt}`,
+    };
+  },
+});
+
+/** A wave with its counters: sent, failed, skipped and why, responses, quarantined, NPS. */
+const waveStatus = async (store: TableStore, wave: Wave) => {
+  const counts: Counts = await readCounts(store, wave.kind, waveScope(wave.id));
+  const summary = summarize(wave.kind, counts.histogram);
+  // The import's skips (duplicate, invalid) and the sender's (consent, fatigue), from the one counter item.
+  const skipped: Record<string, number> = { ...wave.skipped, ...counts.skipped };
+  return {
+    id: wave.id,
+    name: wave.name,
+    survey: wave.kind,
+    status: wave.status,
+    sendAt: wave.sendAt,
+    ...(wave.every ? { every: wave.every } : {}),
+    ...(wave.spreadDays ? { spreadDays: wave.spreadDays } : {}),
+    ...(wave.parentId ? { previous: wave.parentId, occurrence: wave.occurrence } : {}),
+    recipients: wave.recipients,
+    sent: counts.sent,
+    failed: counts.failed,
+    skipped,
+    responses: summary.responses,
+    quarantined: counts.quarantined,
+    nps: summary.nps,
+    marginOfError: summary.marginOfError,
+    histogram: summary.histogram,
+  };
+};
+
+const status = command({
+  name: 'status',
+  summary: 'sent, failed, skipped and why, responses, quarantined scores and the NPS of one wave',
+  args: WAVE_ID,
+  run: async ({ args, store }) => {
+    const s = await waveStatus(store, await getWave(store.ddb, store.table, args.ID));
+    return {
+      data: s,
+      text: `${s.id} ${s.name}: ${s.status}; ${s.sent}/${s.recipients} sent, ${s.responses} responses, NPS ${signed(s.nps)}, ${s.quarantined} quarantined`,
+    };
+  },
+});
+
+const list = command({
+  name: 'list',
+  summary: 'every wave with its status, send time and recipients',
+  run: async ({ store }) => {
+    const data = (await listWaves(store.ddb, store.table)).map((w) => ({
+      id: w.id,
+      name: w.name,
+      survey: w.kind,
+      status: w.status,
+      sendAt: w.sendAt,
+      recipients: w.recipients,
+    }));
+    return {
+      data,
+      text:
+        data
+          .map((w) => `${w.id}  ${w.status.padEnd(9)} ${w.sendAt}  ${w.recipients}  ${w.name}`)
+          .join('\n') || 'No waves yet.',
+    };
+  },
+});
+
+const cancel = command({
+  name: 'cancel',
+  summary: 'stop a wave that is scheduled or still sending',
+  args: WAVE_ID,
+  run: async ({ args, store }) => {
+    const wave = await cancelWave(store.ddb, store.table, args.ID);
+    return { data: { id: wave.id, status: wave.status }, text: `Cancelled wave ${wave.id}` };
+  },
+});
+
+export default group({
+  name: 'wave',
+  summary: 'survey waves: an audience, a send time, and what came of it',
+  commands: [create, status, list, cancel],
+});
