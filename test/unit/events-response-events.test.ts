@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { ResponseItem } from '#shared/answering/responses.ts';
-import { eventsOfChange, responseOf, withRespondent } from '#shared/events/response-events.ts';
+import { erasureOf } from '#shared/events/contact-events.ts';
+import {
+  ARCHIVED_EVENT_TYPES,
+  eventsOfChange,
+  type ResponseDetailsEvent,
+  responseOf,
+  withRespondent,
+} from '#shared/events/response-events.ts';
+import type { ItemChange } from '#shared/store/item-change.ts';
 
 /** A response of contact c1 in wave w1; `over` sets what the case is about. */
 const response = (over: Partial<ResponseItem>): ResponseItem => ({
@@ -36,13 +44,19 @@ describe('eventsOfChange', () => {
       name: 'announces a promoter’s first commit once',
       before: response({ version: 1 }),
       after: committed(10, 'promoter', { version: 2 }),
-      events: [{ type: 'ResponseCommitted', id: 'ResponseCommitted:w1:c1:2' }],
+      events: [
+        { type: 'ResponseCommitted', id: 'ResponseCommitted:w1:c1:2' },
+        { type: 'ResponseDetails', id: 'ResponseDetails:w1:c1:2' },
+      ],
     },
     {
       name: 'announces a first commit with no earlier image (created committed)',
       before: undefined,
       after: committed(8, 'passive', { version: 1 }),
-      events: [{ type: 'ResponseCommitted', id: 'ResponseCommitted:w1:c1:1' }],
+      events: [
+        { type: 'ResponseCommitted', id: 'ResponseCommitted:w1:c1:1' },
+        { type: 'ResponseDetails', id: 'ResponseDetails:w1:c1:1' },
+      ],
     },
     {
       name: 'adds DetractorResponded to a detractor’s commit',
@@ -51,6 +65,7 @@ describe('eventsOfChange', () => {
       events: [
         { type: 'ResponseCommitted', id: 'ResponseCommitted:w1:c1:2' },
         { type: 'DetractorResponded', id: 'DetractorResponded:w1:c1:2' },
+        { type: 'ResponseDetails', id: 'ResponseDetails:w1:c1:2' },
       ],
     },
     {
@@ -60,6 +75,7 @@ describe('eventsOfChange', () => {
       events: [
         { type: 'ResponseCommitted', id: 'ResponseCommitted:w1:c1:3' },
         { type: 'DetractorResponded', id: 'DetractorResponded:w1:c1:3' },
+        { type: 'ResponseDetails', id: 'ResponseDetails:w1:c1:3' },
       ],
     },
     {
@@ -69,6 +85,7 @@ describe('eventsOfChange', () => {
       events: [
         { type: 'ResponseCommitted', id: 'ResponseCommitted:w1:c1:3' },
         { type: 'DetractorResponded', id: 'DetractorResponded:w1:c1:3' },
+        { type: 'ResponseDetails', id: 'ResponseDetails:w1:c1:3' },
       ],
     },
     {
@@ -102,6 +119,7 @@ describe('eventsOfChange', () => {
       events: [
         { type: 'ResponseCommitted', id: 'ResponseCommitted:w1:c1:3' },
         { type: 'ReferralConsentGiven', id: 'ReferralConsentGiven:w1:c1:3' },
+        { type: 'ResponseDetails', id: 'ResponseDetails:w1:c1:3' },
       ],
     },
     {
@@ -111,7 +129,10 @@ describe('eventsOfChange', () => {
         version: 4,
         answers: { referralConsent: true, referral: 'A colleague' },
       }),
-      events: [{ type: 'ResponseCommitted', id: 'ResponseCommitted:w1:c1:4' }],
+      events: [
+        { type: 'ResponseCommitted', id: 'ResponseCommitted:w1:c1:4' },
+        { type: 'ResponseDetails', id: 'ResponseDetails:w1:c1:4' },
+      ],
     },
   ];
   for (const c of cases) it(c.name, () => expect(summary(c.before, c.after)).toEqual(c.events));
@@ -128,14 +149,14 @@ describe('eventsOfChange', () => {
     expect(answered?.data).not.toHaveProperty('previous');
   });
 
-  it('describes the response as it is after the change, dated when it was answered', () => {
+  it('describes the response as it is after the change, dated when it was answered, without who or what they wrote', () => {
     const after = committed(3, 'detractor', { version: 5, via: 'dwell', answers: { reason: 'Slow' } });
     const [event] = eventsOfChange(committed(9, 'promoter', { version: 4 }), after);
     expect(event).toEqual({
       metadata: {
         id: 'ResponseCommitted:w1:c1:5',
         type: 'ResponseCommitted',
-        version: 1,
+        version: 2,
         occurredAt: '2026-11-23T09:00:00.000Z',
       },
       data: {
@@ -147,12 +168,67 @@ describe('eventsOfChange', () => {
         category: 'detractor',
         via: 'dwell',
         respondedAt: '2026-11-23T09:00:00.000Z',
-        props: { region: 'EU' },
-        answers: { reason: 'Slow' },
         previous: { score: 9, category: 'promoter' },
         revision: 5,
       },
     });
+  });
+
+  it('puts the segment properties and answers in ResponseDetails, and in no archived event', () => {
+    const after = committed(3, 'detractor', {
+      version: 5,
+      answers: { reason: 'Slow', referralConsent: true },
+    });
+    const events = eventsOfChange(committed(9, 'promoter', { version: 4 }), after);
+    const details = events.filter((e) => e.metadata.type === 'ResponseDetails');
+    expect(details).toHaveLength(1);
+    expect(details[0]?.data).toMatchObject({
+      waveId: 'w1',
+      contactId: 'c1',
+      score: 3,
+      category: 'detractor',
+      previous: { score: 9, category: 'promoter' },
+      props: { region: 'EU' },
+      answers: { reason: 'Slow', referralConsent: true },
+      revision: 5,
+    });
+    const archived = events.filter((e) => ARCHIVED_EVENT_TYPES.includes(e.metadata.type));
+    expect(archived.map((e) => e.metadata.type)).toEqual([
+      'ResponseCommitted',
+      'DetractorResponded',
+      'ReferralConsentGiven',
+    ]);
+    for (const e of archived) {
+      expect(Object.keys(e.data).sort()).toEqual(
+        [
+          'waveId',
+          'contactId',
+          'kind',
+          'locale',
+          'score',
+          'category',
+          'via',
+          'respondedAt',
+          'previous',
+          'revision',
+        ].sort(),
+      );
+      expect(JSON.stringify(e.data)).not.toMatch(/Slow|EU/);
+    }
+  });
+
+  it('raises nothing when retention anonymised the response or it was imported from another tool', () => {
+    const before = committed(3, 'detractor', { version: 2, answers: { reason: 'Slow' } });
+    const anonymised = {
+      ...committed(3, 'detractor', { version: 3 }),
+      anonymisedAt: '2028-01-01T00:00:00.000Z',
+    };
+    expect(eventsOfChange(before, anonymised)).toEqual([]);
+    const imported = {
+      ...committed(3, 'detractor', { version: 1 }),
+      via: 'import',
+    } as unknown as ResponseItem;
+    expect(eventsOfChange(undefined, imported)).toEqual([]);
   });
 
   it('says a response committed without a recorded way was submitted', () => {
@@ -161,18 +237,50 @@ describe('eventsOfChange', () => {
 });
 
 describe('withRespondent', () => {
-  const [event] = eventsOfChange(undefined, committed(10, 'promoter'));
+  const details = eventsOfChange(undefined, committed(10, 'promoter')).find(
+    (e): e is ResponseDetailsEvent => e.metadata.type === 'ResponseDetails',
+  ) as ResponseDetailsEvent;
 
   it('adds the respondent’s address and name right after the ids', () => {
-    const data = withRespondent(event as never, { email: 'ann@example.com', name: 'Ann' }).data;
+    const data = withRespondent(details, { email: 'ann@example.com', name: 'Ann' }).data;
     expect(Object.keys(data).slice(0, 4)).toEqual(['waveId', 'contactId', 'email', 'name']);
     expect(data).toMatchObject({ email: 'ann@example.com', name: 'Ann', score: 10 });
   });
 
   it('leaves the address and name out once the contact is erased', () => {
-    const data = withRespondent(event as never, undefined).data;
+    const data = withRespondent(details, undefined).data;
     expect(data).not.toHaveProperty('email');
     expect(data).not.toHaveProperty('name');
+  });
+});
+
+describe('erasureOf', () => {
+  const change = (over: Partial<ItemChange>): ItemChange => ({
+    pk: 'CONTACT#c1',
+    sk: 'ERASED',
+    oldImage: undefined,
+    newImage: { pk: 'CONTACT#c1', sk: 'ERASED', contactId: 'c1', erasedAt: '2026-11-23T10:00:00.000Z' },
+    expired: false,
+    sequenceNumber: '7',
+    ...over,
+  });
+
+  it('turns an erasure notice into ContactErased with the contact id only', () => {
+    expect(erasureOf(change({}))).toEqual({
+      metadata: {
+        id: 'ContactErased:c1:2026-11-23T10:00:00.000Z',
+        type: 'ContactErased',
+        version: 2,
+        occurredAt: '2026-11-23T10:00:00.000Z',
+      },
+      data: { contactId: 'c1', erasedAt: '2026-11-23T10:00:00.000Z' },
+    });
+  });
+
+  it('raises nothing for the notice expiring, the same notice written again, or any other item', () => {
+    expect(erasureOf(change({ newImage: undefined, expired: true }))).toBeUndefined();
+    expect(erasureOf(change({ oldImage: change({}).newImage }))).toBeUndefined();
+    expect(erasureOf(change({ sk: 'META' }))).toBeUndefined();
   });
 });
 

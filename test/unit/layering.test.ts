@@ -17,7 +17,7 @@ const sourcesUnder = (dir: string): string[] =>
 const IMPORT = /(?:^|\s)(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 /** The top-level folder an import specifier lands in, from the importing file. */
-export const folderOf = (file: string, specifier: string): string | undefined => {
+const folderOf = (file: string, specifier: string): string | undefined => {
   if (specifier.startsWith('#')) return specifier.slice(1).split('/')[0];
   if (!specifier.startsWith('.')) return undefined; // a package
   return relative(root, resolve(root, file, '..', specifier)).split('/')[0];
