@@ -1,5 +1,4 @@
 /** Contacts: identity by a hash of the normalised address, consent and suppression state. */
-import { createHash } from 'node:crypto';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '#shared/store/dynamo.ts';
 import { contactKey } from '#shared/store/keys.ts';
@@ -16,22 +15,7 @@ export interface Contact {
   erasedAt?: string;
 }
 
-const EMAIL =
-  /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
-
-/** Lower-cases and trims an address; returns undefined when it is not a plausible mailbox. */
-export const normaliseEmail = (raw: string): string | undefined => {
-  const email = raw.trim().toLowerCase();
-  if (email.length > 254 || !EMAIL.test(email)) return undefined;
-  const local = email.slice(0, email.lastIndexOf('@'));
-  if (local.length > 64 || local.startsWith('.') || local.endsWith('.') || local.includes('..'))
-    return undefined;
-  return email;
-};
-
-/** A stable, non-reversible id for an address (so an erased contact stays blocked without its address). */
-export const contactIdOf = (email: string): string =>
-  createHash('sha256').update(email).digest('hex').slice(0, 32);
+export { contactIdOf, normaliseEmail } from './identity.ts';
 
 /** Why a contact must not be surveyed now, or undefined. */
 export const blockedReason = (

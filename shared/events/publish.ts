@@ -1,6 +1,6 @@
 /**
- * Putting response events on the bus. The table's stream is the outbox: `announceChanges` turns response
- * changes into events after the answer is saved. Publishing checks every entry of the PutEvents result (the
+ * Putting events on the bus. The table's stream is the outbox: `announceChanges` turns response changes
+ * into events after the answer is saved, and erasure notices into ContactErased. Publishing checks every entry of the PutEvents result (the
  * call "succeeds" even when entries fail), retries the failed ones, and reports the changes whose events
  * still failed, for the stream to deliver again: an answer never waits for the bus, and no event is dropped.
  */
@@ -14,10 +14,12 @@ import { batchGetAll } from '#shared/store/dynamo.ts';
 import type { ItemChange } from '#shared/store/item-change.ts';
 import { recipientKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
+import { EVENT_SOURCE, EVENT_TYPES } from './catalog.ts';
+import { erasureOf } from './contact-events.ts';
 import {
-  EVENT_SOURCE,
   eventsOfChange,
   type Respondent,
+  type ResponseDetailsEvent,
   responseOf,
   type SurveyEvent,
   withRespondent,
@@ -119,15 +121,17 @@ export interface AnnounceDeps extends TableStore {
 }
 
 /**
- * Announces response changes read from the table's stream (the outbox): the answer is saved first, and its
- * events follow from the stream, retried until the bus takes them. Returns the stream positions of the
- * changes whose events the bus did not take after retries; the stream delivers those again.
+ * Announces changes read from the table's stream (the outbox): responses, once saved, and erasures. Only
+ * ResponseDetails reads the respondent's address and name (one batch read of recipients). Returns the stream
+ * positions of the changes whose events the bus did not take after retries; the stream delivers those again.
  */
 export const announceChanges = async (
   deps: AnnounceDeps,
   changes: readonly ItemChange[],
 ): Promise<{ published: number; failed: string[] }> => {
-  const raised = changes.flatMap((c) => {
+  const raised = changes.flatMap((c): { event: SurveyEvent; position: string }[] => {
+    const erased = erasureOf(c);
+    if (erased) return [{ event: erased, position: c.sequenceNumber }];
     const after = responseOf(c.newImage);
     if (!after) return [];
     return eventsOfChange(responseOf(c.oldImage), after).map((event) => ({
@@ -137,18 +141,23 @@ export const announceChanges = async (
   });
   if (raised.length === 0) return { published: 0, failed: [] };
   const idOf = (d: { waveId?: unknown; contactId?: unknown }) => `${d.waveId}|${d.contactId}`;
-  const keys = new Map(
-    raised.map(({ event: { data } }) => [idOf(data), recipientKey(data.waveId, data.contactId)]),
+  const details = raised.flatMap(({ event }) =>
+    event.metadata.type === EVENT_TYPES.responseDetails ? [(event as ResponseDetailsEvent).data] : [],
   );
+  const keys = new Map(details.map((data) => [idOf(data), recipientKey(data.waveId, data.contactId)]));
   const respondents = new Map(
-    (await batchGetAll(deps.ddb, deps.table, [...keys.values()])).map((item) => [
+    (keys.size ? await batchGetAll(deps.ddb, deps.table, [...keys.values()]) : []).map((item) => [
       idOf(item),
       item as Respondent,
     ]),
   );
   // event id → the stream position of the change that raised it
   const origin = new Map(raised.map(({ event, position }) => [event.metadata.id, position]));
-  const events = raised.map(({ event }) => withRespondent(event, respondents.get(idOf(event.data))));
+  const events = raised.map(({ event }) =>
+    event.metadata.type === EVENT_TYPES.responseDetails
+      ? withRespondent(event as ResponseDetailsEvent, respondents.get(idOf(event.data)))
+      : event,
+  );
   const { published, failed } = await publishEvents(deps.events, events);
   return {
     published,

@@ -1,60 +1,75 @@
 /**
  * Events that close the loop: what a committed or changed response puts on the EventBridge bus so teams can
- * route a detractor to Slack, a referral to the CRM or a changed score to a ticket. Each event is exported
- * with its name (detail-type), source, version and schema; docs/events.md documents them for consumers.
+ * route a detractor to Slack, a referral to the CRM or a changed score to a ticket. ResponseCommitted,
+ * DetractorResponded and ReferralConsentGiven carry the contact id, never who they are or what they wrote:
+ * the bus archives them. ResponseDetails, beside each ResponseCommitted, carries the address, name, segment
+ * properties and answers for a same-day follow-up, and is never archived (docs/events.md).
  * Pure: which events a change raises; `publish.ts` puts them on the bus.
  */
 import type { Answers, ResponseItem } from '#shared/answering/responses.ts';
 import type { Category, SurveyKind } from '#shared/core/survey.ts';
+import { ANONYMISED_AT } from '#shared/privacy/personal-data.ts';
 import { RESPONSE_PREFIX } from '#shared/store/keys.ts';
+import { EVENT_SCHEMA_VERSION, EVENT_TYPES, type EventMetadata } from './catalog.ts';
 
-export const EVENT_SOURCE = 'nps.surveys';
-export const EVENT_SCHEMA_VERSION = 1;
+export {
+  ARCHIVED_EVENT_TYPES,
+  EVENT_SCHEMA_VERSION,
+  EVENT_SOURCE,
+  EVENT_TYPES,
+  type EventMetadata,
+  type EventType,
+} from './catalog.ts';
 
-export const EVENT_TYPES = {
-  /** A response was committed for the first time, or its score or answers changed. */
-  responseCommitted: 'ResponseCommitted',
-  /** A committed response is in the detractor category (NPS 0–6, CSAT 1–2, CES 1–3). */
-  detractorResponded: 'DetractorResponded',
-  /** A promoter agreed to be contacted about a referral. */
-  referralConsentGiven: 'ReferralConsentGiven',
-} as const;
-export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
+/** The archived events' types. */
+export type ResponseEventType =
+  | typeof EVENT_TYPES.responseCommitted
+  | typeof EVENT_TYPES.detractorResponded
+  | typeof EVENT_TYPES.referralConsentGiven;
 
-export interface EventMetadata {
-  /** Deterministic: the same change always gets the same id, so consumers can de-duplicate. */
-  id: string;
-  type: EventType;
-  version: typeof EVENT_SCHEMA_VERSION;
-  occurredAt: string;
-}
-
-/** The response as every event carries it. */
+/** A committed response as the archived events carry it: ids, score and category, nothing personal. */
 export interface ResponseEventData {
   waveId: string;
+  /** The one-way hash of the address; ContactErased names the same id. */
   contactId: string;
-  /** The respondent, so a team can act the same day; absent once the contact is erased. */
-  email?: string;
-  name?: string;
   kind: SurveyKind;
   locale: string;
   score: number;
   category: Category;
   via: 'submit' | 'dwell';
   respondedAt: string;
-  /** Segment properties from the audience file. */
-  props: Record<string, string>;
-  answers: Answers;
   /** The score this response had before, when a person changed it. */
   previous?: { score: number; category: Category };
   /** Increases with every change of the response; the highest one is the latest state. */
   revision: number;
 }
 
-export interface SurveyEvent {
-  metadata: EventMetadata;
+/** ResponseDetails: the response with who answered and what they wrote. In flight only, never archived. */
+export interface ResponseDetailsData extends ResponseEventData {
+  /** The respondent; absent once the contact is erased. */
+  email?: string;
+  name?: string;
+  /** Segment properties from the audience file. */
+  props: Record<string, string>;
+  answers: Answers;
+}
+
+export interface ResponseEvent {
+  metadata: EventMetadata<ResponseEventType>;
   data: ResponseEventData;
 }
+
+export interface ResponseDetailsEvent {
+  metadata: EventMetadata<typeof EVENT_TYPES.responseDetails>;
+  data: ResponseDetailsData;
+}
+
+export interface ContactErasedEvent {
+  metadata: EventMetadata<typeof EVENT_TYPES.contactErased>;
+  data: { contactId: string; erasedAt: string };
+}
+
+export type SurveyEvent = ResponseEvent | ResponseDetailsEvent | ContactErasedEvent;
 
 /** Who answered: the recipient's address and name, which the response item itself does not keep. */
 export interface Respondent {
@@ -63,12 +78,20 @@ export interface Respondent {
 }
 
 /**
- * The events one change of a response raises, without the respondent (`withRespondent` adds them). Pure.
- * Nothing for a quarantined or unchanged response.
+ * The events one change of a response raises, ResponseDetails without the respondent (`withRespondent`
+ * adds them). Pure. Nothing for a quarantined, unchanged, anonymised or imported response.
  */
-export const eventsOfChange = (before: ResponseItem | undefined, after: ResponseItem): SurveyEvent[] => {
+export const eventsOfChange = (
+  before: ResponseItem | undefined,
+  after: ResponseItem,
+): (ResponseEvent | ResponseDetailsEvent)[] => {
   if (after.status !== 'committed' || after.score === undefined || !after.category || !after.respondedAt)
     return [];
+  const stored = after as unknown as Record<string, unknown>;
+  // Retention's anonymising change, or an answer imported from another tool: nobody answered just now.
+  if (stored[ANONYMISED_AT] !== undefined || stored.via === 'import') return [];
+  // An answer imported from another tool (`nps import responses`) is history, not news: no events.
+  if (after.via === 'import') return [];
   const wasCommitted = before?.status === 'committed' && before.score !== undefined && before.category;
   const scoreChanged = !wasCommitted || before.score !== after.score;
   const answersChanged = JSON.stringify(before?.answers ?? {}) !== JSON.stringify(after.answers ?? {});
@@ -82,31 +105,36 @@ export const eventsOfChange = (before: ResponseItem | undefined, after: Response
     category: after.category,
     via: after.via ?? 'submit',
     respondedAt: after.respondedAt,
-    props: after.props ?? {},
-    answers: after.answers ?? {},
     ...(wasCommitted && scoreChanged
       ? { previous: { score: before.score as number, category: before.category as Category } }
       : {}),
     revision: after.version,
   };
-  const event = (type: EventType): SurveyEvent => ({
-    metadata: {
-      id: `${type}:${after.waveId}:${after.contactId}:${after.version}`,
-      type,
-      version: EVENT_SCHEMA_VERSION,
-      occurredAt: after.respondedAt as string,
-    },
-    data,
+  const metadata = <T extends EventMetadata['type']>(type: T): EventMetadata<T> => ({
+    id: `${type}:${after.waveId}:${after.contactId}:${after.version}`,
+    type,
+    version: EVENT_SCHEMA_VERSION,
+    occurredAt: after.respondedAt as string,
   });
-  const events = [event(EVENT_TYPES.responseCommitted)];
-  if (after.category === 'detractor') events.push(event(EVENT_TYPES.detractorResponded));
+  const events: (ResponseEvent | ResponseDetailsEvent)[] = [
+    { metadata: metadata(EVENT_TYPES.responseCommitted), data },
+  ];
+  if (after.category === 'detractor')
+    events.push({ metadata: metadata(EVENT_TYPES.detractorResponded), data });
   if (after.answers?.referralConsent && !before?.answers?.referralConsent)
-    events.push(event(EVENT_TYPES.referralConsentGiven));
+    events.push({ metadata: metadata(EVENT_TYPES.referralConsentGiven), data });
+  events.push({
+    metadata: metadata(EVENT_TYPES.responseDetails),
+    data: { ...data, props: after.props ?? {}, answers: after.answers ?? {} },
+  });
   return events;
 };
 
-/** The event with the respondent's address and name (absent once the contact is erased), after its ids. */
-export const withRespondent = (event: SurveyEvent, who: Respondent | undefined): SurveyEvent => {
+/** ResponseDetails with the respondent's address and name (absent once erased), after its ids. */
+export const withRespondent = (
+  event: ResponseDetailsEvent,
+  who: Respondent | undefined,
+): ResponseDetailsEvent => {
   const { waveId, contactId, ...rest } = event.data;
   return {
     ...event,

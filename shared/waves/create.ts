@@ -2,6 +2,8 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
 import type { AudienceMember, AudienceRow, SkippedRow } from '#shared/audience/audience.ts';
+import { checkAudience } from '#shared/audience/check.ts';
+import { withoutErased } from '#shared/contacts/import-guard.ts';
 import { ValidationError } from '#shared/core/errors.ts';
 import type { SurveyKind } from '#shared/core/survey.ts';
 import { batchPut } from '#shared/store/dynamo.ts';
@@ -10,6 +12,7 @@ import type { TableStore } from '#shared/store/table.ts';
 import type { Locale } from '#templates/index.ts';
 import { pendingRecipient, type Wave } from './model.ts';
 import { deleteWaveItems, markScheduled } from './repository.ts';
+import { withValues } from './value.ts';
 
 const newId = monotonicFactory();
 /** Recipients per batch write, and batch writes in flight while the file is read again. */
@@ -24,6 +27,8 @@ export interface NewWave {
   sendAt: Date;
   every?: string;
   spreadDays?: number;
+  /** The audience column read as each contact's value (`--value-column arr`), not as a segment. */
+  valueColumn?: string;
 }
 
 export interface CreateWaveResult {
@@ -41,22 +46,19 @@ export interface CreateWaveResult {
 export const createWave = async (
   deps: TableStore & { now?: () => Date },
   wave: NewWave,
-  readRows: () => AsyncIterable<AudienceRow>,
+  readAudienceRows: () => AsyncIterable<AudienceRow>,
   options: { skipInvalid: boolean; file: string; onProgress?: (rows: number) => void },
 ): Promise<CreateWaveResult> => {
+  const valueColumn = wave.valueColumn?.trim().toLowerCase();
+  const valued = { rowsWithValue: 0 };
+  const readValued = (): AsyncIterable<AudienceRow> =>
+    valueColumn ? withValues(readAudienceRows(), valueColumn, valued) : readAudienceRows();
+  // An erased person's row is skipped (reason `erased`): their address is never stored again.
+  const readRows = () => withoutErased(deps, readValued());
   if (!wave.name.trim() || wave.name.length > 200) {
     throw new ValidationError('--name must be 1–200 characters', { field: 'name' });
   }
-  const skipped: SkippedRow[] = [];
-  let valid = 0;
-  const invalid: SkippedRow[] = [];
-  for await (const row of readRows()) {
-    if (row.ok) valid++;
-    else {
-      skipped.push(row.skipped);
-      if (row.invalid) invalid.push(row.skipped);
-    }
-  }
+  const { valid, skipped, invalid } = await checkAudience(deps, readValued());
   if (invalid.length > 0 && !options.skipInvalid) {
     const first = invalid[0] as SkippedRow;
     const more = invalid.length > 1 ? ` (and ${invalid.length - 1} more invalid rows)` : '';
@@ -68,6 +70,13 @@ export const createWave = async (
     );
   }
   if (valid === 0) throw new ValidationError(`${options.file}: no valid recipients; nothing was created`);
+  if (valueColumn && valued.rowsWithValue === 0)
+    throw new ValidationError(
+      `${options.file}: no row has a value in column "${valueColumn}"; nothing was created`,
+      {
+        field: 'value-column',
+      },
+    );
 
   const now = deps.now?.() ?? new Date();
   const id = newId(now.getTime());
@@ -81,6 +90,7 @@ export const createWave = async (
     sendAt,
     ...(wave.every ? { every: wave.every } : {}),
     ...(wave.spreadDays ? { spreadDays: wave.spreadDays } : {}),
+    ...(valueColumn ? { valueColumn } : {}),
     status: 'importing',
     recipients: valid,
     skipped: skippedCounts(skipped),
@@ -103,11 +113,11 @@ export const createWave = async (
   return { id, recipients: valid, skipped, sendAt };
 };
 
-/** Skipped rows counted by kind: duplicates apart from everything invalid. */
+/** Skipped rows counted by kind: duplicates and erased contacts apart from everything invalid. */
 const skippedCounts = (skipped: readonly SkippedRow[]): Record<string, number> => {
   const counts: Record<string, number> = {};
   for (const s of skipped) {
-    const key = s.reason === 'duplicate' ? 'duplicate' : 'invalid';
+    const key = s.reason === 'duplicate' || s.reason === 'erased' ? s.reason : 'invalid';
     counts[key] = (counts[key] ?? 0) + 1;
   }
   return counts;

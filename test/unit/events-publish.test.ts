@@ -11,7 +11,7 @@ const event = (contact: number): SurveyEvent => ({
   metadata: {
     id: `ResponseCommitted:w1:c${contact}:1`,
     type: 'ResponseCommitted',
-    version: 1,
+    version: 2,
     occurredAt: '2026-11-23T09:00:00.000Z',
   },
   data: {
@@ -23,8 +23,6 @@ const event = (contact: number): SurveyEvent => ({
     category: 'promoter',
     via: 'submit',
     respondedAt: '2026-11-23T09:00:00.000Z',
-    props: {},
-    answers: {},
     revision: 1,
   },
 });

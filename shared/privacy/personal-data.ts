@@ -1,0 +1,146 @@
+/**
+ * The one map of personal data (DESIGN.md): every item kind that can hold an address, a name, a segment
+ * property or an answer, how erasure finds it for one contact and what it does, and what retention does.
+ * Erasure (`#shared/contacts/erasure.ts`) and retention (`./retention.ts`) both walk this map, keyed by
+ * `ItemKind`: a new kind added here does not compile until both say what they do with it. Pure data.
+ */
+
+/** Set on a recipient or response whose personal data retention removed; the events and retention read it. */
+export const ANONYMISED_AT = 'anonymisedAt';
+
+export type ItemKind =
+  | 'contact'
+  | 'recipient'
+  | 'response'
+  | 'feedbackEntry'
+  | 'linkBudget'
+  | 'reader'
+  | 'digestLedger'
+  | 'activity'
+  | 'appliedMarker'
+  | 'erasureNotice';
+
+export interface PersonalDataEntry {
+  /** Its key shape (`#shared/store/keys.ts` builds it). */
+  key: string;
+  /** The attributes that hold personal data. */
+  holds: readonly string[];
+  /** How erasure finds one contact's items of this kind, without a scan. */
+  find: string;
+  /**
+   * What erasure does: delete it; replace it with the tombstone; redact the address; or keep it, because it
+   * holds nothing but the contact id (the address's one-way hash the tombstone keeps anyway).
+   */
+  erasure: 'delete' | 'tombstone' | 'redact' | 'keep';
+  /** What retention does once its wave (or the contact's last survey) is older than the period. */
+  retention: { remove: readonly string[]; keeps: string } | { expires: string } | { kept: string };
+}
+
+/** Recipient attributes retention removes; what is left still counts the same (sent, skipped, failed). */
+export const RECIPIENT_PERSONAL = ['email', 'name', 'props'] as const;
+/** Response attributes retention removes; the counted score, its day, kind, locale, segments and value stay. */
+export const RESPONSE_PERSONAL = [
+  'answers',
+  'clicks',
+  'history',
+  'automatedAt',
+  'respondedAt',
+  'gsi1pk',
+  'gsi1sk',
+] as const;
+/** Contact attributes retention removes once they were last surveyed before the period. */
+export const CONTACT_PERSONAL = ['email', 'waves'] as const;
+
+export const PERSONAL_DATA: Readonly<Record<ItemKind, PersonalDataEntry>> = {
+  contact: {
+    key: 'CONTACT#contactId / META',
+    holds: ['email', 'waves'],
+    find: 'by key: the contact id is the hash of the normalised address',
+    erasure: 'tombstone',
+    retention: {
+      remove: CONTACT_PERSONAL,
+      keeps: 'consent and suppression, and when they were last surveyed (the fatigue rule)',
+    },
+  },
+  recipient: {
+    key: 'WAVE#waveId / RCPT#contactId',
+    holds: ['email', 'name', 'props'],
+    find: 'every wave from the waves index, then one batch read of the recipient keys',
+    erasure: 'delete',
+    retention: {
+      remove: RECIPIENT_PERSONAL,
+      keeps: 'send state, skip reason and send day, which the wave counters count',
+    },
+  },
+  response: {
+    key: 'WAVE#waveId / RESP#contactId',
+    holds: ['answers', 'clicks', 'history', 'automatedAt', 'respondedAt', 'props', 'value'],
+    find: 'with the recipient, in the same batch read',
+    erasure: 'delete',
+    retention: {
+      remove: RESPONSE_PERSONAL,
+      keeps:
+        'status, score, category, day, kind, locale, segment properties and value: exactly what the counters count',
+    },
+  },
+  feedbackEntry: {
+    key: 'gsi1 FEEDBACK#day / respondedAt#waveId#contactId (the response, projected)',
+    holds: ['answers'],
+    find: 'it is the response itself, in the index while it has gsi1pk',
+    erasure: 'delete',
+    retention: { remove: ['gsi1pk', 'gsi1sk'], keeps: 'nothing: the response leaves the index' },
+  },
+  linkBudget: {
+    key: 'RATE#waveId#contactId / MIN#minute | UNSUB#minute',
+    holds: [],
+    find: 'one query per wave that has their recipient item (a link exists only there)',
+    erasure: 'delete',
+    retention: { expires: 'TTL two minutes after its minute' },
+  },
+  reader: {
+    key: 'DIGEST / READER#address',
+    holds: ['address', 'locale'],
+    find: 'by key: the normalised address',
+    erasure: 'delete',
+    retention: { kept: 'while they are subscribed to the digest; unsubscribing deletes it' },
+  },
+  digestLedger: {
+    key: 'DIGEST#since#until / READER#contactId',
+    holds: [],
+    find: 'not needed: it names the reader by the contact id, never by address',
+    erasure: 'keep',
+    retention: { expires: 'TTL 60 days after the period' },
+  },
+  activity: {
+    key: 'ACTIVITY / EVENT#ulid',
+    holds: ['detail'],
+    find: 'the one activity partition, read page by page; entries whose detail holds the address',
+    erasure: 'redact',
+    retention: { expires: 'TTL two years after the action' },
+  },
+  appliedMarker: {
+    key: 'WAVE#waveId / APPLIED#RESP#contactId | APPLIED#RCPT#contactId',
+    holds: [],
+    find: 'not needed: the stream position only, kept so a redelivered change is not counted twice',
+    erasure: 'keep',
+    retention: { kept: 'the contact id only' },
+  },
+  erasureNotice: {
+    key: 'CONTACT#contactId / ERASED',
+    holds: [],
+    find: 'written by the erasure: the outbox of its ContactErased event',
+    erasure: 'keep',
+    retention: { expires: 'TTL one day, once the stream has passed it' },
+  },
+};
+
+/** What retention leaves of a stored item: the item without `remove`, marked anonymised. Pure. */
+export const anonymised = (
+  item: Readonly<Record<string, unknown>>,
+  remove: readonly string[],
+  at: string,
+): Record<string, unknown> =>
+  Object.fromEntries([
+    ...Object.entries(item).filter(([attribute]) => !remove.includes(attribute)),
+    [ANONYMISED_AT, at],
+  ]);
