@@ -5,15 +5,19 @@
  * in the failure queue: none is dropped. Event ids are deterministic, so a redelivery is recognisable.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { tableName } from '#shared/core/config.ts';
 import { announceChanges } from '#shared/events/publish.ts';
 import type { ItemChange } from '#shared/store/item-change.ts';
-import { awsClients, eventPublisher, logger } from './commons/runtime.ts';
+import { recordStreamLag } from './commons/metrics.ts';
+import { awsClients, eventPublisher, logger, metrics, tracer } from './commons/runtime.ts';
 import { earliestFailure, toChange } from './commons/stream-records.ts';
 
 export const announce = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+  recordStreamLag(metrics, 'publisher', event);
   const changes = event.Records.map(toChange).filter((c): c is ItemChange => c !== undefined);
   const result = await announceChanges(
     { ddb: awsClients().ddb, table: tableName(), events: eventPublisher() },
@@ -28,4 +32,6 @@ export const announce = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatc
 
 export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
   .use(injectLambdaContext(logger))
+  .use(captureLambdaHandler(tracer))
+  .use(logMetrics(metrics))
   .handler(announce);

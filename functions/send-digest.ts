@@ -1,10 +1,11 @@
 /** Scheduled weekly (and callable from the CLI): emails the leadership digest to its readers. */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { digestTimeZone, emailConfig, surveyPolicy, tableName } from '#shared/core/config.ts';
 import { type DigestSent, sendDigest } from '#shared/reporting/send.ts';
-import { awsClients, logger } from './commons/runtime.ts';
+import { awsClients, logger, tracer } from './commons/runtime.ts';
 
 export const sendScheduledDigest = async (): Promise<DigestSent> => {
   const { ddb, ses } = awsClients();
@@ -32,4 +33,6 @@ export const sendScheduledDigest = async (): Promise<DigestSent> => {
 
 export const handler = middy<ScheduledEvent | Record<string, never>, DigestSent>()
   .use(injectLambdaContext(logger))
+  // The result lists the readers' addresses: no trace keeps them.
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .handler(sendScheduledDigest);

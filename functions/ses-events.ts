@@ -1,10 +1,11 @@
 /** SES bounce and complaint events (through EventBridge): suppress the contact so it is never mailed again. */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { contactIdOf, markSuppressed, normaliseEmail } from '#shared/contacts/contacts.ts';
 import { tableName } from '#shared/core/config.ts';
-import { awsClients, logger } from './commons/runtime.ts';
+import { awsClients, logger, tracer } from './commons/runtime.ts';
 
 interface SesEventDetail {
   eventType?: string;
@@ -42,4 +43,5 @@ export const suppressFromEvent = async (
 
 export const handler = middy<EventBridgeEvent<string, SesEventDetail>, { suppressed: number }>()
   .use(injectLambdaContext(logger))
+  .use(captureLambdaHandler(tracer))
   .handler(suppressFromEvent);

@@ -4,6 +4,7 @@
  * Nothing a caller sends makes it answer 5xx: bad links and bodies are 4xx, a hammered link 429.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
@@ -32,7 +33,7 @@ import {
   unsubscribeConfirmPage,
   unsubscribedPage,
 } from '#templates/index.ts';
-import { awsClients, logger, signingKeys } from './commons/runtime.ts';
+import { awsClients, logger, signingKeys, tracer } from './commons/runtime.ts';
 
 const MAX_BODY_BYTES = 16 * 1024;
 /** How long /health waits for DynamoDB before calling it down. */
@@ -265,4 +266,6 @@ const unsubscribeRoute = async (
 
 export const handler = middy<LambdaFunctionURLEvent, LambdaFunctionURLResult>()
   .use(injectLambdaContext(logger))
+  // The page is no trace's business: it is large and may name the recipient.
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .handler(route);

@@ -1,6 +1,7 @@
 /**
  * Audience import: reads a CSV export, validates each row, normalises and de-duplicates addresses.
  * `email` is required; `name` and `locale` are optional; every other column becomes a segment property.
+ * Every field loses its control and bidi characters (tabs and line breaks become spaces) before anything else.
  */
 
 import { contactIdOf, normaliseEmail } from '#shared/contacts/contacts.ts';
@@ -8,6 +9,7 @@ import { ValidationError } from '#shared/core/errors.ts';
 import { isLocale, resolveLocale } from '#templates/index.ts';
 import { type CsvRecord, readCsv } from './csv.ts';
 import { IdSet } from './id-set.ts';
+import { plainText } from './plain-text.ts';
 
 export const MAX_FIELD_LENGTH = 200;
 export const MAX_SEGMENT_COLUMNS = 20;
@@ -53,7 +55,7 @@ export async function* readAudience(
 }
 
 const parseHeader = (record: CsvRecord, file: string): string[] => {
-  const header = record.fields.map((h) => h.trim().toLowerCase());
+  const header = record.fields.map((h) => plainText(h).trim().toLowerCase());
   if (!header.includes('email')) {
     throw new ValidationError(`${file}, line ${record.line}: the header has no "email" column`, {
       field: 'email',
@@ -80,7 +82,8 @@ const parseHeader = (record: CsvRecord, file: string): string[] => {
 const validateRow = (record: CsvRecord, header: string[], seen: IdSet): AudienceRow => {
   const raw: Record<string, string> = {};
   header.forEach((h, i) => {
-    raw[h] = (record.fields[i] ?? '').trim();
+    // Control and bidi characters go here, so they reach no email, page, digest or terminal.
+    raw[h] = plainText(record.fields[i] ?? '').trim();
   });
   const rawEmail = raw.email ?? '';
   const invalid = (reason: string): AudienceRow => ({
