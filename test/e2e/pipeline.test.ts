@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { t } from '#templates/index.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { nps, npsJson, type RunningStack, startStackProcess } from '../support/local-process.ts';
 import { inbox, linksOf, type StoredEmail } from '../support/stack.ts';
@@ -70,8 +71,8 @@ describe('the whole pipeline, locally, as a user drives it', () => {
     await page.goto(rewrite(scoreLink(to('promoter@example.com'), 10)));
     await page.locator('textarea').first().fill('My colleagues at the <script>office</script>');
     await page.locator('form button[type="submit"], form input[type="submit"]').first().click();
-    await page.waitForLoadState('load');
-    expect(await page.locator('h1').textContent()).toBeTruthy();
+    await page.locator('h1', { hasText: t('en', 'page.done.title') }).waitFor();
+    expect((await page.locator('h1').textContent())?.trim()).toBe(t('en', 'page.done.title'));
     // A detractor explains why, in German.
     await page.goto(rewrite(scoreLink(to('detractor@example.com'), 3)));
     expect(await page.locator('html').getAttribute('lang')).toBe('de');

@@ -4,7 +4,7 @@
  * dropped from the catalogue), found to the unit, repaired, and a rebuild that races the aggregator.
  */
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { applyChanges } from '#shared/aggregation/apply.ts';
 import { readCounts } from '#shared/aggregation/counts.ts';
 import { rebuildAggregates, verifyAggregates } from '#shared/aggregation/recount.ts';
@@ -45,7 +45,8 @@ const put = async (item: ReturnType<typeof response>, apply = true) => {
   return change;
 };
 
-beforeAll(async () => {
+// A table of its own for each test: each drifts and repairs the counters of the same twelve responses.
+beforeEach(async () => {
   stack = await useLocalStack();
   for (let i = 0; i < 12; i++) await put(response(i, i % 11, `2026-11-${16 + (i % 3)}`));
 });

@@ -17,7 +17,7 @@ import { contactIdOf } from '#shared/contacts/contacts.ts';
 import { surveyPolicy } from '#shared/core/config.ts';
 import { signLink } from '#shared/core/links.ts';
 import { announceChanges } from '#shared/events/publish.ts';
-import type { SurveyEvent } from '#shared/events/response-events.ts';
+import type { ResponseDetailsEvent, SurveyEvent } from '#shared/events/response-events.ts';
 import { contactKey, linkRateKey, responseKey } from '#shared/store/keys.ts';
 import { createWave } from '#shared/waves/create.ts';
 import { audienceCsv, pollStream, signingKeys, useLocalStack } from '../support/stack.ts';
@@ -259,7 +259,7 @@ describe('the hidden trap link', () => {
     expect(await response(8)).toMatchObject({ status: 'quarantined' });
     // A person's commit after it does reach the bus: the silence about the scanner is not a dead bus.
     await request('POST', `/r/${token(21)}/9`, 'score=9');
-    expect((await eventsOf(21)).map((e) => e['detail-type'])).toEqual(['ResponseCommitted']);
+    expect((await eventsOf(21)).map((e) => e['detail-type'])).toContain('ResponseCommitted');
     expect(await eventsOf(8)).toEqual([]);
   });
 
@@ -377,26 +377,35 @@ describe('events on the bus', () => {
     await request('GET', `/r/${token(15)}/2`);
     // Another person's commit reaches the bus meanwhile: the click's silence is not a dead bus.
     await request('POST', `/r/${token(22)}/8`, 'score=8');
-    expect((await eventsOf(22)).map((e) => e['detail-type'])).toEqual(['ResponseCommitted']);
+    expect((await eventsOf(22)).map((e) => e['detail-type'])).toContain('ResponseCommitted');
     expect(await eventsOf(15)).toEqual([]);
     await request('POST', `/r/${token(15)}/2`, 'score=2&reason=Broken+export&improve=Fix+it');
     const events = await eventsOf(15);
-    expect(events.map((e) => e['detail-type']).sort()).toEqual(['DetractorResponded', 'ResponseCommitted']);
+    expect(events.map((e) => e['detail-type']).sort()).toEqual([
+      'DetractorResponded',
+      'ResponseCommitted',
+      'ResponseDetails',
+    ]);
     for (const e of events) {
       expect(e.source).toBe('nps.surveys');
       expect(e.detail).toMatchObject({
-        metadata: { type: e['detail-type'], version: 1, id: expect.stringContaining(waveId) },
-        data: {
-          waveId,
-          email: emails[15],
-          kind: 'nps',
-          score: 2,
-          category: 'detractor',
-          via: 'submit',
-          answers: { reason: 'Broken export', improve: 'Fix it' },
-          props: { region: expect.any(String) },
-        },
+        metadata: { type: e['detail-type'], version: 2, id: expect.stringContaining(waveId) },
+        data: { waveId, kind: 'nps', score: 2, category: 'detractor', via: 'submit' },
       });
+    }
+    // Who they are and what they wrote travel in ResponseDetails only, which the bus never archives.
+    const details = events.find((e) => e['detail-type'] === 'ResponseDetails');
+    expect(details?.detail).toMatchObject({
+      data: {
+        email: emails[15],
+        answers: { reason: 'Broken export', improve: 'Fix it' },
+        props: { region: expect.any(String) },
+      },
+    });
+    for (const e of events.filter((e) => e['detail-type'] !== 'ResponseDetails')) {
+      expect(JSON.stringify(e.detail)).not.toContain(emails[15] as string);
+      expect(JSON.stringify(e.detail)).not.toContain('Broken export');
+      expect(e.detail).not.toHaveProperty('data.props');
     }
   });
 
@@ -407,7 +416,7 @@ describe('events on the bus', () => {
     const types = (await eventsOf(16)).map((e) => e['detail-type']);
     expect(types.filter((t) => t === 'ReferralConsentGiven')).toHaveLength(1);
     const changed = (await eventsOf(16)).find(
-      (e) => e['detail-type'] === 'ResponseCommitted' && (e.detail as SurveyEvent).data.score === 10,
+      (e) => e['detail-type'] === 'ResponseDetails' && (e.detail as ResponseDetailsEvent).data.score === 10,
     );
     expect(changed?.detail).toMatchObject({
       data: {
@@ -442,8 +451,12 @@ describe('events on the bus', () => {
     );
     // The stream's own delivery, to the bus that exists, announced the same change.
     const events = await eventsOf(17);
-    expect(events.map((e) => e['detail-type']).sort()).toEqual(['DetractorResponded', 'ResponseCommitted']);
-    expect(events[0]?.detail).toMatchObject({
+    expect(events.map((e) => e['detail-type']).sort()).toEqual([
+      'DetractorResponded',
+      'ResponseCommitted',
+      'ResponseDetails',
+    ]);
+    expect(events.find((e) => e['detail-type'] === 'ResponseDetails')?.detail).toMatchObject({
       data: { email: emails[17], score: 3, answers: { reason: 'Slow' } },
     });
   });

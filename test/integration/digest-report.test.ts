@@ -6,8 +6,6 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyChanges } from '#shared/aggregation/apply.ts';
-import { compareNps, compareShares, meanMargin, shareMargin } from '#shared/core/stats.ts';
-import { categoryOf } from '#shared/core/survey.ts';
 import { buildDigestView } from '#shared/reporting/digest.ts';
 import type { Report } from '#shared/reporting/report.ts';
 import { type DigestDeps, sendDigest } from '#shared/reporting/send.ts';
@@ -88,30 +86,47 @@ beforeAll(async () => {
 
 describe('the digest agrees with nps report', () => {
   it('shows the same NPS, n, margin, distribution, response rate and segments as the report for its period', async () => {
+    // Expected figures worked out from the fixture by hand (scores k % 3 = 0 ? 10 : k % 11 this period,
+    // k % 4 = 0 ? 9 : k % 7 the one before), not by the statistics under test:
+    // this period 26 promoters, 7 passives, 27 detractors of 60: NPS −1.67 → −2;
+    // adjusted Wald p' = 26.75/63, d' = 27.75/63, var = 0.8648, margin 195.9964·√(0.8648/63) = 22.96 → 23.0.
+    const histogram = [4, 4, 4, 4, 4, 4, 3, 3, 4, 3, 23];
     const view = await buildDigestView(deps, { now: NOW, days: 7, locale: 'en' });
-    expect(view).toMatchObject({ periodStart: '2026-11-17', periodEnd: '2026-11-24', responses: 60 });
+    expect(view).toMatchObject({
+      periodStart: '2026-11-17',
+      periodEnd: '2026-11-24',
+      responses: 60,
+      nps: -2,
+      marginOfError: 23,
+      histogram,
+      responseRate: 0.75, // 60 responses of 80 sent in the period
+    });
     const report = (
       await run(['report'], { since: '2026-11-17', until: '2026-11-24', segment: 'region' }, {})
     ).data as Report;
-    expect(report.responses).toBe(view.responses);
-    expect(report.nps).toBe(view.nps);
-    expect(Math.round(report.marginOfError ?? Number.NaN)).toBe(view.marginOfError);
-    expect(report.histogram).toEqual(view.histogram);
-    expect(report.responseRate).toBe(view.responseRate);
-    expect(view.responseRate).toBe(0.75); // 60 responses of 80 sent in the period
+    expect(report).toMatchObject({
+      responses: 60,
+      promoters: 26,
+      passives: 7,
+      detractors: 27,
+      nps: -2,
+      marginOfError: 23,
+      histogram,
+      responseRate: 0.75,
+    });
+    // EU: k < 36, 16 promoters and 16 detractors of 36 → 0. US: 10 promoters, 11 detractors of 24 → −4.17 → −4,
+    // shown by the report and hidden by the digest (fewer than 30 responses).
     const segments = Object.fromEntries(
       (report.segments ?? []).map((s) => [s.value, { responses: s.responses, nps: s.nps }]),
     );
-    expect(segments).toEqual({
-      EU: { responses: 36, nps: view.segments.find((s) => s.value === 'EU')?.nps },
-      US: { responses: 24, nps: expect.any(Number) },
-    });
+    expect(segments).toEqual({ EU: { responses: 36, nps: 0 }, US: { responses: 24, nps: -4 } });
+    expect(view.segments.find((s) => s.value === 'EU')).toMatchObject({ responses: 36, nps: 0 });
     expect(view.segments.find((s) => s.value === 'US')).toMatchObject({ responses: 24, nps: null });
-    // The change against the previous period, from the report of that period.
+    // The period before: 10 promoters, 30 detractors of 40 → −50. ΔNPS = −1.667 + 50 = 48.33 → 48;
+    // var now 0.8831, before 0.5; se = 100·√(0.8831/60 + 0.5/40) = 18.294, z = 2.64: significant.
     const before = (await run(['report'], { since: '2026-11-10', until: '2026-11-17' }, {})).data as Report;
-    const change = compareNps(report, before);
-    expect(view.change).toEqual({ delta: Math.round(change?.delta ?? Number.NaN), significant: true });
-    expect(change?.significant).toBe(true);
+    expect(before).toMatchObject({ responses: 40, promoters: 10, detractors: 30, nps: -50 });
+    expect(view.change).toEqual({ delta: 48, significant: true });
   });
 
   it('quotes the comments of NPS responses only, never another survey kind’s', async () => {
@@ -156,7 +171,13 @@ describe('the digest agrees with nps report', () => {
         props: {},
         status: 'committed',
         score,
-        category: categoryOf(kind, score),
+        // CSAT 4–5 and CES 5–7 satisfied, CSAT 3 and CES 4 neutral.
+        category:
+          score >= (kind === 'csat' ? 4 : 5)
+            ? 'promoter'
+            : score === (kind === 'csat' ? 3 : 4)
+              ? 'passive'
+              : 'detractor',
         day,
         version: 1,
       };
@@ -170,21 +191,22 @@ describe('the digest agrees with nps report', () => {
 
     const report = async (survey: string, since: string, until: string) =>
       (await run(['report'], { survey, since, until }, {})).data as Report;
+    // Worked out by hand: CSAT now rates 1…5 = [5, 5, 6, 5, 19], 24 of 40 satisfied (0.6); before
+    // [4, 4, 4, 4, 4], 8 of 20 (0.4). Margin 195.9964·√(0.6·0.4/40) = 15.18 → 15.2; change +20 points,
+    // se = 100·√(0.24/40 + 0.24/20) = 13.42, z = 1.49: not significant.
+    // CES scores 1…7 = [5, 5, 4, 4, 4, 4, 4]: mean 115/30 = 3.83; s² = 124.17/29 = 4.2816,
+    // margin 1.959964·√(4.2816/30) = 0.74; no CES the period before, so no change.
     const csat = await report('csat', '2026-11-17', '2026-11-24');
     const csatBefore = await report('csat', '2026-11-10', '2026-11-17');
     const ces = await report('ces', '2026-11-17', '2026-11-24');
     expect([csat.responses, csatBefore.responses, ces.responses]).toEqual([40, 20, 30]);
-    const change = compareShares(csat, csatBefore);
+    expect(csat).toMatchObject({ satisfied: 0.6, histogram: [5, 5, 6, 5, 19] });
+    expect(csatBefore).toMatchObject({ satisfied: 0.4, histogram: [4, 4, 4, 4, 4] });
+    expect(ces).toMatchObject({ mean: 3.83, histogram: [5, 5, 4, 4, 4, 4, 4] });
     const view = await buildDigestView(deps, { now: NOW, days: 7, locale: 'en' });
     expect(view.otherSurveys).toEqual([
-      {
-        kind: 'csat',
-        responses: 40,
-        value: csat.satisfied,
-        margin: shareMargin(csat),
-        change: { delta: change?.delta, significant: change?.significant },
-      },
-      { kind: 'ces', responses: 30, value: ces.mean, margin: meanMargin('ces', ces), change: null },
+      { kind: 'csat', responses: 40, value: 0.6, margin: 15.2, change: { delta: 20, significant: false } },
+      { kind: 'ces', responses: 30, value: 3.83, margin: 0.74, change: null },
     ]);
     expect(view.responses).toBe(60); // the NPS figures are NPS responses only
   });

@@ -1,0 +1,53 @@
+/**
+ * `npm run mutate`: mutation testing of the pure core against the unit tests (not part of `npm test`).
+ * Results land in reports/ (git-ignored); a later run reuses those of unchanged code and tests.
+ */
+import { readFileSync } from 'node:fs';
+
+/**
+ * The pure transitions of responses.ts (from MAX_CLICKS to the end of parseAnswers) as a line range, found
+ * by their text so that edits above them do not shift the range; the repository below them is not mutated.
+ */
+const pureResponses = () => {
+  const file = 'shared/answering/responses.ts';
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const first = lines.findIndex((l) => l.startsWith('const MAX_CLICKS'));
+  const parse = lines.findIndex((l) => l.startsWith('export const parseAnswers'));
+  const last = lines.findIndex((l, i) => i > parse && l === '};');
+  if (first < 0 || parse < 0 || last < 0) throw new Error(`${file}: cannot find its pure part to mutate`);
+  return `${file}:${first + 1}-${last + 1}`;
+};
+
+/*
+ * Survivors we accept as equivalent (no test can tell them from the original):
+ * - stats.ts changeOf: `Infinity * sign` → `Infinity / sign` (sign is ±1); `|z| > 1.959964` → `>=` (z is a
+ *   ratio of measured shares, never exactly the constant).
+ * - time.ts dayIn and offsetAt: skipping the formatter cache (`if (!f)` → true, no `set`) only costs time;
+ *   parseDurationDays: `if (h)` → true, since the pattern leaves no other group to have matched by then;
+ *   offsetAt: `?.value` → `.value` (Intl always gives every part asked for); instantIn: dropping the day check
+ *   or the hour check alone (hour 24 rolls the date, so either catches it; a day past the month's end rolls
+ *   the month), and emptying the `catch` (it returns undefined either way).
+ * - responses.ts isAutomatedNow: `automatedAt !== undefined` → true (Date.parse(undefined) is NaN, and a
+ *   comparison with NaN is false anyway); applyCommit: `score !== undefined` for a committed response,
+ *   which always has a score.
+ */
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.stryker.config.ts' },
+  mutate: [
+    'shared/core/stats.ts',
+    'shared/core/links.ts',
+    'shared/core/time.ts',
+    'shared/core/survey.ts',
+    pureResponses(),
+  ],
+  coverageAnalysis: 'perTest',
+  // Two cores on every machine here.
+  concurrency: 2,
+  incremental: true,
+  ignorePatterns: ['.local', 'cdk.out', 'bench/out', 'shots', 'coverage'],
+  reporters: ['clear-text', 'progress', 'html'],
+  thresholds: { high: 90, low: 80, break: 80 },
+};
