@@ -9,8 +9,12 @@ import type { Browser } from 'playwright-core';
 import { type DigestView, digestEmail, type Locale } from '#templates/index.ts';
 import { surveyEmail } from '#templates/survey-email.ts';
 import { launchBrowser } from '../test/support/browser.ts';
+import { renderConsoleShots } from './console-shots.ts';
+import { sampleDigestInsights } from './digest-insights-sample.ts';
 
 export const WIDTHS = { desktop: 1024, phone: 375 } as const;
+/** The console's own widths: a laptop and a phone. */
+export const CONSOLE_WIDTHS = { desktop: 1280, phone: 375 } as const;
 
 export const sampleDigestView = (locale: Locale = 'en'): DigestView => ({
   locale,
@@ -51,6 +55,7 @@ export const sampleDigestView = (locale: Locale = 'en'): DigestView => ({
     { kind: 'csat', responses: 268, value: 0.86, margin: 4.2, change: { delta: 3, significant: false } },
     { kind: 'ces', responses: 143, value: 2.4, margin: 0.21, change: { delta: -0.3, significant: true } },
   ],
+  ...sampleDigestInsights,
 });
 
 export const digestHtml = (locale: Locale = 'en') => digestEmail(sampleDigestView(locale)).html;
@@ -91,7 +96,11 @@ export const renderShots = async (browser: Browser, dir: string): Promise<string
 if (import.meta.url === `file://${process.argv[1]}`) {
   const browser = await launchBrowser();
   try {
-    const files = await renderShots(browser, join(process.cwd(), 'shots'));
+    const dir = join(process.cwd(), 'shots');
+    const files = [
+      ...(await renderShots(browser, dir)),
+      ...(await renderConsoleShots(browser, dir, CONSOLE_WIDTHS)),
+    ];
     process.stdout.write(`${files.join('\n')}\n`);
   } finally {
     await browser.close();

@@ -1,11 +1,15 @@
 /** The leadership digest email: an honest NPS summary of one period, from compiled digest.mjml. */
 import { type Category, categoryOf } from '../shared/core/survey.ts';
 import { compiledEmail } from './compiled.ts';
+import { type DigestInsights, insightsHtml, insightsText, trendHtml } from './digest-insights.ts';
+import { formatMargin, formatSigned, oneLine, percent, truncate } from './format.ts';
 import { formatDecimal, formatInteger, type Locale, t, tPlural } from './messages.ts';
 import { defuseHandlebars, escapeEmailHtml as esc, renderCompiled } from './render.ts';
 import type { EmailContent } from './survey-email.ts';
 
-export interface DigestView {
+export { formatMargin, formatSigned } from './format.ts';
+
+export interface DigestView extends DigestInsights {
   locale: Locale;
   /** e.g. the organisation or product name; untrusted. */
   title: string;
@@ -54,18 +58,6 @@ const COLOURS: Readonly<Record<Category, string>> = {
 };
 const MUTED = '#4b5563';
 
-/** Rounds half away from zero, so +7.5 and −7.5 show as +8 and -8 alike. */
-const roundAway = (value: number): number => Math.sign(value) * Math.round(Math.abs(value)) || 0;
-
-/** A whole number with its sign: `+24`, `-8`, `0`. */
-export const formatSigned = (value: number): string => {
-  const rounded = roundAway(value);
-  return rounded > 0 ? `+${rounded}` : String(rounded);
-};
-
-/** The margin of error as `±7`. */
-export const formatMargin = (value: number): string => `±${roundAway(Math.abs(value))}`;
-
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const parseDay = (value: string): Date => {
   const m = DATE.exec(value);
@@ -83,17 +75,6 @@ export const formatPeriod = (locale: Locale, periodStart: string, periodEnd: str
     lastDay,
   );
 };
-
-const percent = (locale: Locale, share: number): string =>
-  new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(share);
-
-/** Untrusted text cut to `max` characters (not UTF-16 halves) with an ellipsis. */
-const truncate = (value: string, max: number): string => {
-  const chars = Array.from(value);
-  return chars.length > max ? `${chars.slice(0, max).join('').trimEnd()}…` : value;
-};
-
-const oneLine = (value: string, max: number): string => truncate(value.replace(/\s+/g, ' ').trim(), max);
 
 const heading = (text: string): string =>
   `<h2 style="margin:20px 0 8px;font-size:17px;line-height:24px;font-weight:700;color:#111827;">${esc(text)}</h2>`;
@@ -351,6 +332,7 @@ const textPart = (view: DigestView, title: string, period: string): string => {
       lines.push(tPlural(locale, 'digest.comments.more', items.length - MAX_COMMENTS_SHOWN));
     }
   };
+  lines.push(...insightsText(view));
   if (view.otherSurveys.length > 0)
     lines.push('', t(locale, 'digest.otherSurveys'), ...otherSurveyLines(view));
   list('digest.detractorComments', view.detractorComments);
@@ -376,8 +358,10 @@ export const digestEmail = (view: DigestView): EmailContent => {
     vars: { lang: locale, subject, preheader, title, period },
     html: {
       summary: summaryHtml(view),
+      trend: trendHtml(view),
       distribution: distributionHtml(view),
       segments: segmentsHtml(view) + otherSurveysHtml(view),
+      insights: insightsHtml(view),
       comments:
         commentListHtml(locale, 'digest.detractorComments', view.detractorComments, COLOURS.detractor) +
         commentListHtml(locale, 'digest.promoterReferrals', view.promoterReferrals, COLOURS.promoter),

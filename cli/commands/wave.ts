@@ -66,6 +66,11 @@ const create = command({
       help: 'send evenly over this window (1h to 30d, shorter than --every)',
     },
     'skip-invalid': { type: 'boolean', help: 'leave invalid rows out instead of creating nothing' },
+    'value-column': {
+      type: 'string',
+      value: 'COLUMN',
+      help: "an audience column holding each contact's value (e.g. arr): reports show value held and at risk",
+    },
   },
   conflicts: [['at', 'now']],
   run: async ({ options: o, store, progress }) => {
@@ -93,6 +98,7 @@ const create = command({
         sendAt,
         ...(everyDays ? { every: `P${everyDays}D` } : {}),
         ...(spreadDays ? { spreadDays } : {}),
+        ...(o['value-column'] ? { valueColumn: o['value-column'] } : {}),
       },
       () => {
         pass++;

@@ -3,7 +3,7 @@
  * `nps aggregates verify` (every current item +1) both count through `contribute`, so they count the same
  * things.
  */
-import type { SurveyKind } from '#shared/core/survey.ts';
+import { type Category, categoryOf, type SurveyKind } from '#shared/core/survey.ts';
 import {
   ALL_SCOPE,
   ALL_TIME,
@@ -39,6 +39,17 @@ const add = (deltas: Deltas, pk: string, sk: string, attribute: string, by: numb
   counter.set(attribute, (counter.get(attribute) ?? 0) + by);
 };
 
+/**
+ * Counters of the contact value a wave declared (`--value-column`): the sum of the values per category, in
+ * whole units so sums stay exact, and how many counted responses carried a value.
+ */
+export const VALUE_COUNTERS: Readonly<Record<Category, string>> = {
+  promoter: 'value_promoter',
+  passive: 'value_passive',
+  detractor: 'value_detractor',
+};
+export const VALUED_COUNTER = 'valued';
+
 /** The scopes an item counts in: everything of its kind, its wave, its locale, each segment value. */
 export const scopesOf = (image: Record<string, unknown>): string[] => {
   const scopes = [ALL_SCOPE, waveScope(image.waveId as string)];
@@ -73,6 +84,11 @@ export const contribute = (
         if (status === 'committed' && typeof image.score === 'number') {
           add(deltas, pk, period, `s${image.score}`, sign);
           add(deltas, pk, period, 'n', sign);
+          if (typeof image.value === 'number' && Number.isFinite(image.value)) {
+            const counter = VALUE_COUNTERS[categoryOf(kind, image.score)];
+            add(deltas, pk, period, counter, sign * Math.round(image.value));
+            add(deltas, pk, period, VALUED_COUNTER, sign);
+          }
         } else if (status === 'quarantined') {
           add(deltas, pk, period, 'quarantined', sign);
         }

@@ -16,7 +16,8 @@ import type { Recipient } from '#shared/waves/model.ts';
 import type { Locale } from '#templates/index.ts';
 
 export type ResponseStatus = 'pending' | 'committed' | 'quarantined';
-export type CommitVia = 'submit' | 'dwell';
+/** How a counted score was given: on the page, or imported from another tool (`nps import responses`). */
+export type CommitVia = 'submit' | 'dwell' | 'import';
 
 export interface Click {
   score: number;
@@ -39,6 +40,8 @@ export interface ResponseItem {
   kind: SurveyKind;
   locale: Locale;
   props: Record<string, string>;
+  /** The contact's value (`--value-column`), which the aggregator sums per category. */
+  value?: number;
   status: ResponseStatus;
   /** The counted score (committed) or the last scanner score (quarantined). */
   score?: number;
@@ -77,6 +80,7 @@ export const newResponse = (recipient: Recipient): ResponseItem => ({
   kind: recipient.kind,
   locale: recipient.locale,
   props: recipient.props,
+  ...(recipient.value !== undefined ? { value: recipient.value } : {}),
   status: 'pending',
   clicks: [],
   history: [],

@@ -89,9 +89,7 @@ export const eventsOfChange = (
     return [];
   const stored = after as unknown as Record<string, unknown>;
   // Retention's anonymising change, or an answer imported from another tool: nobody answered just now.
-  if (stored[ANONYMISED_AT] !== undefined || stored.via === 'import') return [];
-  // An answer imported from another tool (`nps import responses`) is history, not news: no events.
-  if (after.via === 'import') return [];
+  if (stored[ANONYMISED_AT] !== undefined || after.via === 'import') return [];
   const wasCommitted = before?.status === 'committed' && before.score !== undefined && before.category;
   const scoreChanged = !wasCommitted || before.score !== after.score;
   const answersChanged = JSON.stringify(before?.answers ?? {}) !== JSON.stringify(after.answers ?? {});

@@ -10,6 +10,7 @@ import type { ResponseItem } from '#shared/answering/responses.ts';
 import { compareMeans, compareNps, compareShares, meanMargin, shareMargin } from '#shared/core/stats.ts';
 import type { SurveyKind } from '#shared/core/survey.ts';
 import { daysBetween } from '#shared/core/time.ts';
+import { readDigestInsights } from '#shared/insights/digest.ts';
 import { ALL_SCOPE, feedbackPartition } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import type { DigestView, Locale, OtherSurvey } from '#templates/index.ts';
@@ -44,6 +45,12 @@ export const readDigestFigures = async (
   ]);
   const figures = figuresOf(kind, now);
   const change = compareNps(figures, figuresOf(kind, before));
+  const insights = await readDigestInsights(source, {
+    period: current,
+    overall: now,
+    segments,
+    minResponses: source.minSegmentResponses,
+  });
   return {
     title: source.title,
     periodStart: current.since,
@@ -74,6 +81,7 @@ export const readDigestFigures = async (
       .map((r) => ({ score: r.score ?? 0, text: r.answers?.referral ?? '' })),
     quarantined: now.quarantined,
     otherSurveys,
+    ...insights,
   };
 };
 
@@ -87,7 +95,7 @@ export const buildDigestView = async (
 ): Promise<DigestView> => digestViewIn(await readDigestFigures(source, options), options.locale);
 
 /** CSAT (share satisfied) and CES (mean effort) of the period, with their margins and changes. */
-const otherSurveysOf = async (
+export const otherSurveysOf = async (
   store: TableStore,
   current: DayRange,
   previous: DayRange,

@@ -2,6 +2,8 @@
 import { type Counts, readCounts, segmentValues } from '#shared/aggregation/counts.ts';
 import { type Summary, summarize } from '#shared/core/stats.ts';
 import type { SurveyKind } from '#shared/core/survey.ts';
+import { type BenchmarkGap, benchmarkGaps, listBenchmarks } from '#shared/insights/benchmarks.ts';
+import { readValue, type ValueFigures } from '#shared/insights/value.ts';
 import { ALL_SCOPE, segmentScope, waveScope } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import type { DayRange } from './period.ts';
@@ -32,14 +34,33 @@ export interface SegmentFigures extends ReportFigures {
   value: string;
 }
 
-export type Report = ReportFigures & { kind: SurveyKind; segments?: SegmentFigures[] };
+export type Report = ReportFigures & {
+  kind: SurveyKind;
+  segments?: SegmentFigures[];
+  /** With a value column (`wave create --value-column`): the value each category holds and the value at risk. */
+  value?: Omit<ValueFigures, 'weightedNps'>;
+  valueWeightedNps?: number | null;
+  /** NPS only, once benchmarks are recorded: the gap to each and whether our margin reaches it. */
+  benchmarks?: BenchmarkGap[];
+};
 
 export const buildReport = async (store: TableStore, query: ReportQuery): Promise<Report> => {
   const scope = query.waveId ? waveScope(query.waveId) : ALL_SCOPE;
-  const overall = figuresOf(query.kind, await readCounts(store, query.kind, scope, query.range));
-  if (!query.segment) return { kind: query.kind, ...overall };
-  const segments = await segmentFigures(store, query.kind, query.segment, query.range);
-  return { kind: query.kind, ...overall, segments };
+  const [counts, value, benchmarks] = await Promise.all([
+    readCounts(store, query.kind, scope, query.range),
+    readValue(store, query.kind, scope, query.range),
+    query.kind === 'nps' ? listBenchmarks(store) : [],
+  ]);
+  const overall = figuresOf(query.kind, counts);
+  const report: Report = { kind: query.kind, ...overall };
+  if (value) {
+    const { weightedNps, ...held } = value;
+    Object.assign(report, { value: held, valueWeightedNps: weightedNps });
+  }
+  if (benchmarks.length > 0)
+    report.benchmarks = benchmarkGaps(overall.nps, overall.marginOfError, benchmarks);
+  if (query.segment) report.segments = await segmentFigures(store, query.kind, query.segment, query.range);
+  return report;
 };
 
 /** The figures of each value of one segment column (or of every column). */

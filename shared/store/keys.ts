@@ -7,14 +7,19 @@
  *   Response   WAVE#id        RESP#contactId
  *   Applied    WAVE#id        APPLIED#RESP#contactId   (aggregator's idempotency marker)
  *   Contact    CONTACT#id     META
+ *   Erasure notice CONTACT#id ERASED  (the stream's outbox for ContactErased: the contact id only, TTL)
  *   Aggregate  AGG#kind#scope ALL | DAY#yyyy-mm-dd
  *   Reader     DIGEST         READER#address
- *   Digest sent DIGEST#since#until  READER#address  (the scheduled digest of a period went to a reader, TTL)
+ *   Digest sent DIGEST#since#until  READER#readerId  (the period's scheduled digest went to a reader, TTL; the
+ *              id is the address's one-way hash, so the ledger holds no address)
  *   Rate       RATE#wave#contact  MIN#epochMinute  (per-link request counter, TTL)
  *              RATE#wave#contact  UNSUB#epochMinute  (the unsubscribe link's own counter, TTL)
  *   Send rate  SENDRATE#ses   SEC#epochSecond  (emails sent account-wide in that second, shared by senders, TTL)
+ *   Benchmark  BENCHMARK      NAME#name  (an NPS the user trusts to compare with, and its source)
  *   GSI1: due waves (DUE / sendAt#id) and feedback by day (FEEDBACK#day / at#wave#contact)
+ *   Waves index: every wave (type `wave` / sendAt), keys only: erasure and retention find waves without a scan
  */
+import { contactIdOf } from '#shared/contacts/identity.ts';
 
 export const waveKey = (waveId: string) => ({ pk: `WAVE#${waveId}`, sk: 'META' });
 export const recipientKey = (waveId: string, contactId: string) => ({
@@ -40,7 +45,13 @@ export const sendRateKey = (epochSecond: number) => ({ pk: 'SENDRATE#ses', sk: `
 export const readerKey = (address: string) => ({ pk: 'DIGEST', sk: `READER#${address}` });
 export const digestSentKey = (since: string, until: string, address: string) => ({
   pk: `DIGEST#${since}#${until}`,
-  sk: `READER#${address}`,
+  sk: `READER#${contactIdOf(address)}`,
+});
+export const ERASURE_NOTICE_SORT_KEY = 'ERASED';
+/** Written by an erasure so the stream announces it (ContactErased); expires once the stream has passed it. */
+export const erasureNoticeKey = (contactId: string) => ({
+  pk: `CONTACT#${contactId}`,
+  sk: ERASURE_NOTICE_SORT_KEY,
 });
 export const aggregateKey = (kind: string, scope: string, period: string) => ({
   pk: `AGG#${kind}#${scope}`,
@@ -82,3 +93,12 @@ export const parseSegmentValue = (entry: string): { column: string; value: strin
 export const AGGREGATE_PREFIX = 'AGG#';
 /** The survey kind of an aggregate item's pk (`AGG#nps#wave#w1` → `nps`). */
 export const kindOfAggregate = (pk: string): string => pk.slice(AGGREGATE_PREFIX.length).split('#')[0] ?? '';
+
+/** Benchmarks the user recorded (`nps benchmark set`): one small partition, read whole. */
+export const BENCHMARK_PARTITION = 'BENCHMARK';
+export const BENCHMARK_PREFIX = 'NAME#';
+export const benchmarkKey = (name: string) => ({ pk: BENCHMARK_PARTITION, sk: `${BENCHMARK_PREFIX}${name}` });
+
+/** The sparse index of every wave: its partition is the wave item's `type`, sorted by `sendAt`. */
+export const WAVES_INDEX = { name: 'waves', partitionKey: 'type', sortKey: 'sendAt' } as const;
+export const WAVE_TYPE = 'wave';

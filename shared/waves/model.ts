@@ -26,6 +26,8 @@ export interface Wave {
   recipients: number;
   skipped: Record<string, number>;
   createdAt: string;
+  /** The audience column read as each contact's value (`--value-column`), e.g. annual revenue. */
+  valueColumn?: string;
 }
 
 export type RecipientStatus = 'pending' | 'claimed' | 'sent' | 'failed' | 'skipped';
@@ -45,13 +47,15 @@ export interface Recipient {
   claimedAt?: string;
   sentAt?: string;
   messageId?: string;
+  /** The contact's value from the wave's value column; responses carry it into the value counters. */
+  value?: number;
 }
 
 /** A recipient as a wave is created with it: pending, keyed under the wave. */
 export const pendingRecipient = (
   waveId: string,
   kind: SurveyKind,
-  member: Pick<Recipient, 'contactId' | 'email' | 'name' | 'locale' | 'props'>,
+  member: Pick<Recipient, 'contactId' | 'email' | 'name' | 'locale' | 'props' | 'value'>,
 ): Recipient => ({
   ...recipientKey(waveId, member.contactId),
   waveId,
@@ -61,5 +65,6 @@ export const pendingRecipient = (
   locale: member.locale,
   kind,
   props: member.props,
+  ...(member.value !== undefined ? { value: member.value } : {}),
   status: 'pending',
 });

@@ -32,6 +32,7 @@ export const occurrenceOf = (wave: Wave, sendAt: Date, createdAt: Date): Wave =>
   sendAt: sendAt.toISOString(),
   ...(wave.every ? { every: wave.every } : {}),
   ...(wave.spreadDays ? { spreadDays: wave.spreadDays } : {}),
+  ...(wave.valueColumn ? { valueColumn: wave.valueColumn } : {}),
   parentId: wave.id,
   occurrence: (wave.occurrence ?? 1) + 1,
   status: 'importing',
@@ -103,15 +104,15 @@ const copyPage = async (
       TableName: store.table,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rcpt)',
       ExpressionAttributeValues: { ':pk': waveKey(wave.id).pk, ':rcpt': RECIPIENT_PREFIX },
-      ProjectionExpression: 'contactId, email, #n, locale, props',
-      ExpressionAttributeNames: { '#n': 'name' },
+      ProjectionExpression: 'contactId, email, #n, locale, props, #v',
+      ExpressionAttributeNames: { '#n': 'name', '#v': 'value' },
       ExclusiveStartKey: copyCursor,
       Limit: COPY_PAGE,
     }),
   );
   const members = (page.Items ?? []) as Pick<
     Recipient,
-    'contactId' | 'email' | 'name' | 'locale' | 'props'
+    'contactId' | 'email' | 'name' | 'locale' | 'props' | 'value'
   >[];
   // An erased person's address is not carried into a new wave.
   const contacts = await getContacts(

@@ -1,0 +1,142 @@
+/**
+ * How a wave is doing (`nps wave status`, the console's wave pages): its stored state with the counters the
+ * aggregator keeps for it — sent, skipped by reason, failed, responses, quarantined, NPS — and the figures of
+ * each segment value among its own responses.
+ */
+import { paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { readCounts } from '#shared/aggregation/counts.ts';
+import { contribute, counterId, type Deltas } from '#shared/aggregation/deltas.ts';
+import { type Summary, summarize } from '#shared/core/stats.ts';
+import { scalePoints } from '#shared/core/survey.ts';
+import {
+  ALL_TIME,
+  aggregateKey,
+  parseSegmentValue,
+  RESPONSE_PREFIX,
+  segmentScope,
+  waveKey,
+  waveScope,
+} from '#shared/store/keys.ts';
+import type { TableStore } from '#shared/store/table.ts';
+import type { Wave } from './model.ts';
+
+export interface WaveStatus {
+  id: string;
+  name: string;
+  survey: Wave['kind'];
+  status: Wave['status'];
+  sendAt: string;
+  every?: string;
+  spreadDays?: number;
+  previous?: string;
+  occurrence?: number;
+  recipients: number;
+  sent: number;
+  failed: number;
+  /** The import's skips (duplicate, invalid, erased) and the sender's (consent, fatigue…), by reason. */
+  skipped: Record<string, number>;
+  responses: number;
+  quarantined: number;
+  nps: number | null;
+  marginOfError: number | null;
+  histogram: number[];
+}
+
+export const waveStatus = async (store: TableStore, wave: Wave): Promise<WaveStatus> => {
+  const counts = await readCounts(store, wave.kind, waveScope(wave.id));
+  const summary = summarize(wave.kind, counts.histogram);
+  return {
+    id: wave.id,
+    name: wave.name,
+    survey: wave.kind,
+    status: wave.status,
+    sendAt: wave.sendAt,
+    ...(wave.every ? { every: wave.every } : {}),
+    ...(wave.spreadDays ? { spreadDays: wave.spreadDays } : {}),
+    ...(wave.parentId ? { previous: wave.parentId, occurrence: wave.occurrence } : {}),
+    recipients: wave.recipients,
+    sent: counts.sent,
+    failed: counts.failed,
+    // The import's skips from the wave item, the sender's from its counter item.
+    skipped: { ...wave.skipped, ...counts.skipped },
+    responses: summary.responses,
+    quarantined: counts.quarantined,
+    nps: summary.nps,
+    marginOfError: summary.marginOfError,
+    histogram: summary.histogram,
+  };
+};
+
+export interface WaveSegment extends Summary {
+  column: string;
+  value: string;
+  quarantined: number;
+  /** False below the minimum number of responses: its NPS and margin are then withheld (null). */
+  shown: boolean;
+}
+
+export interface WaveSegments {
+  segments: WaveSegment[];
+  /** Responses read; the wave has more when `complete` is false (the figures cover these only). */
+  read: number;
+  complete: boolean;
+}
+
+/** Responses read for one wave page's segments, so a very large wave cannot make the page slow. */
+export const MAX_SEGMENT_RESPONSES = 20_000;
+
+/**
+ * The wave's segment values with the figures of its own responses. The segment counters span every wave of a
+ * kind, so these are counted from the wave's response items through the aggregator's own `contribute`: the
+ * same responses count in the same way as in every counter.
+ */
+export const waveSegments = async (
+  store: TableStore,
+  wave: Pick<Wave, 'id' | 'kind'>,
+  options: { minResponses: number; maxResponses?: number },
+): Promise<WaveSegments> => {
+  const max = options.maxResponses ?? MAX_SEGMENT_RESPONSES;
+  const deltas: Deltas = new Map();
+  const values = new Set<string>();
+  let read = 0;
+  let complete = true;
+  const pages = paginateQuery(
+    { client: store.ddb, pageSize: Math.min(max, 1000) },
+    {
+      TableName: store.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :resp)',
+      ExpressionAttributeValues: { ':pk': waveKey(wave.id).pk, ':resp': RESPONSE_PREFIX },
+    },
+  );
+  for await (const page of pages) {
+    for (const item of page.Items ?? []) {
+      if (read === max) {
+        complete = false;
+        break;
+      }
+      contribute(deltas, values, item, 1);
+      read++;
+    }
+    if (!complete) break;
+  }
+  const segments = [...values].map((entry): WaveSegment => {
+    const { column, value } = parseSegmentValue(entry);
+    const { pk } = aggregateKey(wave.kind, segmentScope(column, value), ALL_TIME);
+    const counter = deltas.get(counterId(pk, ALL_TIME)) ?? new Map<string, number>();
+    const summary = summarize(
+      wave.kind,
+      scalePoints(wave.kind).map((score) => counter.get(`s${score}`) ?? 0),
+    );
+    const shown = summary.responses >= options.minResponses;
+    return {
+      column,
+      value,
+      ...summary,
+      quarantined: counter.get('quarantined') ?? 0,
+      shown,
+      ...(shown ? {} : { nps: null, marginOfError: null }),
+    };
+  });
+  segments.sort((a, b) => a.column.localeCompare(b.column) || a.value.localeCompare(b.value));
+  return { segments, read, complete };
+};
