@@ -27,6 +27,10 @@ export const stackEnvironment = (name: string, outputs: Record<string, string>):
     [ENV.fromAddress]: output('fromAddress'),
     [ENV.configurationSet]: output('configurationSet'),
     [ENV.digestTimeZone]: output('digestTimeZone'),
+    // Only `nps user …` needs the pool; a stack deployed before the console has none.
+    ...(outputs[STACK.outputs.userPoolId]
+      ? { [ENV.userPoolId]: outputs[STACK.outputs.userPoolId] as string }
+      : {}),
   };
 };
 

@@ -1,5 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { ConsoleUsers } from './constructs/console.ts';
 import { DataStore } from './constructs/data-store.ts';
 import { SurveyFunctions } from './constructs/survey-functions.ts';
 import { STACK } from './system.ts';
@@ -12,6 +13,7 @@ import { STACK } from './system.ts';
 export class NpsStack extends Stack {
   readonly dataStore: DataStore;
   readonly surveyFunctions: SurveyFunctions;
+  readonly consoleUsers: ConsoleUsers;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -26,6 +28,13 @@ export class NpsStack extends Stack {
       digestTimeZone,
     });
 
+    const consoleUrl = this.surveyFunctions.mountedUrls.consoleHttp;
+    if (!consoleUrl) throw new Error('FUNCTIONS.consoleHttp has no Function URL');
+    this.consoleUsers = new ConsoleUsers(this, 'Console', {
+      function: this.surveyFunctions.functions.consoleHttp,
+      url: consoleUrl,
+    });
+
     // What `nps --stage …` reads to work against this stack (STACK.outputs).
     const outputs = STACK.outputs;
     new CfnOutput(this, outputs.surveyUrl, {
@@ -38,6 +47,11 @@ export class NpsStack extends Stack {
       value: this.dataStore.configurationSet.configurationSetName,
     });
     new CfnOutput(this, outputs.digestTimeZone, { value: digestTimeZone });
+    new CfnOutput(this, outputs.consoleUrl, {
+      description: 'The marketing console (sign in with a user of the UserPoolId pool: nps user add)',
+      value: this.consoleUsers.consoleUrl,
+    });
+    new CfnOutput(this, outputs.userPoolId, { value: this.consoleUsers.userPool.userPoolId });
   }
 
   private optionalContext(key: string): string | undefined {

@@ -4,6 +4,9 @@
  * cannot drift apart. Plain data: no CDK or SDK types here.
  */
 
+import { ERASURE_NOTICE_SORT_KEY, WAVES_INDEX } from '#shared/store/keys.ts';
+
+export { USER_POOL } from '#shared/console/user-pool.ts';
 export { ENV } from '#shared/core/env.ts';
 
 export const TABLE = {
@@ -19,16 +22,41 @@ export const TABLE = {
      * Overloaded GSI: due waves (`DUE` / sendAt#waveId, only while a wave is scheduled, so the
      * dispatcher never scans) and feedback by day (`FEEDBACK#day` / time#wave#contact).
      */
-    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'ALL' },
+    /**
+     * Every wave (`wave` / sendAt), keys only, so updating a wave's counters never writes to it: erasure
+     * lists all waves and retention the old ones without a scan.
+     */
+    { ...WAVES_INDEX, projection: 'KEYS_ONLY' },
   ],
 } as const;
 
-/** What a function may do with the table; CDK turns it into the least grant. */
-export type TableAccess = 'read' | 'readWrite' | 'none';
+export type IndexName = (typeof TABLE.indexes)[number]['name'];
+
+/** Item reads and writes a grant can name; Scan is never granted (nothing on a request path scans). */
+export type ItemRead = 'GetItem' | 'BatchGetItem' | 'Query';
+export type ItemWrite = 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem';
+
+/**
+ * What a function may do with the table, derived from what its code touches; CDK turns it into the least
+ * grant. Partitions are partition-key patterns (IAM `StringLike`: `*` matches any tail) granted through a
+ * `dynamodb:LeadingKeys` condition, so a function can touch no other partition. Index queries are granted
+ * per named index, without that condition: an index's partition key is not the table's (docs/security.md).
+ */
+export interface TableAccess {
+  read?: { actions: readonly ItemRead[]; partitions: readonly string[] };
+  write?: { actions: readonly ItemWrite[]; partitions: readonly string[] };
+  /** Indexes it queries (Query only). */
+  indexes?: readonly IndexName[];
+  /** dynamodb:DescribeTable, for a health check that asks whether the table answers. */
+  describe?: boolean;
+}
 
 export type Schedule =
   /** Every N minutes. */
   | { kind: 'rate'; minutes: number }
+  /** Daily at a local time in the configured digest time zone. */
+  | { kind: 'daily'; hour: number; minute: number }
   /** Weekly at a local time in the configured digest time zone. */
   | {
       kind: 'weekly';
@@ -39,7 +67,11 @@ export type Schedule =
 
 export type Trigger =
   | { kind: 'schedule'; schedule: Schedule }
-  | { kind: 'http' }
+  /**
+   * A Function URL. With `mount`, the function serves the paths under it (e.g. `/console`): in AWS behind its
+   * own URL, locally on the app's port beside the survey pages, which get every other path.
+   */
+  | { kind: 'http'; mount?: '/console' }
   | {
       kind: 'stream';
       batchSize: number;
@@ -55,16 +87,18 @@ export interface FunctionSpec {
   entry: string;
   description: string;
   trigger: Trigger;
-  table: TableAccess;
-  /**
-   * Partition-key prefixes a `read` function may still write (its own bookkeeping), granted with a
-   * `dynamodb:LeadingKeys` condition so it can change nothing else.
-   */
-  writesPartitions?: readonly string[];
+  /** TABLE_NAME and exactly this access; absent: neither. */
+  table?: TableAccess;
   sendsEmail: boolean;
   signsLinks: boolean;
+  /** Knows the survey pages' address (PUBLIC_BASE_URL) without signing links: the console's email preview. */
+  linksToSurvey?: boolean;
   /** Publishes response events to the event bus (EVENT_BUS_NAME and events:PutEvents on that bus). */
   publishesEvents?: boolean;
+  /** Applies the retention period (RETENTION_MONTHS, from the `nps:retentionMonths` context when set). */
+  appliesRetention?: boolean;
+  /** Concurrent executions reserved for it, which also caps it: a public endpoint cannot eat the account's. */
+  reservedConcurrency?: number;
   memoryMb: number;
   timeoutSeconds: number;
 }
@@ -74,7 +108,16 @@ export const FUNCTIONS = {
     entry: 'functions/survey-http.ts',
     description: 'Public survey pages: score links, follow-up answers, dwell commits, unsubscribe',
     trigger: { kind: 'http' },
-    table: 'readWrite',
+    // Reads a link's recipient and response; writes the response, the link's request budget and an
+    // unsubscribe. Never deletes, batch-writes or scans; /health asks DynamoDB to describe the table.
+    table: {
+      read: { actions: ['GetItem', 'BatchGetItem'], partitions: ['WAVE#*'] },
+      write: { actions: ['PutItem', 'UpdateItem'], partitions: ['WAVE#*', 'RATE#*', 'CONTACT#*'] },
+      describe: true,
+    },
+    // Caps what anonymous callers can run at once, and keeps the rest of the account's concurrency for the
+    // sender (docs/security.md: CloudFront and AWS WAF in front of it).
+    reservedConcurrency: 50,
     sendsEmail: false,
     signsLinks: true,
     memoryMb: 512,
@@ -84,7 +127,16 @@ export const FUNCTIONS = {
     entry: 'functions/send-due-waves.ts',
     description: 'Sends the survey emails of every wave that is due',
     trigger: { kind: 'schedule', schedule: { kind: 'rate', minutes: 1 } },
-    table: 'readWrite',
+    // Due waves from gsi1, recipients and their contacts; claims and sent marks (transactions of updates),
+    // the account-wide send-rate counter, and a recurring wave's next occurrence (put and batch-written).
+    table: {
+      read: { actions: ['GetItem', 'BatchGetItem', 'Query'], partitions: ['WAVE#*', 'CONTACT#*'] },
+      write: {
+        actions: ['PutItem', 'UpdateItem', 'BatchWriteItem'],
+        partitions: ['WAVE#*', 'CONTACT#*', 'SENDRATE#*'],
+      },
+      indexes: ['gsi1'],
+    },
     sendsEmail: true,
     signsLinks: true,
     memoryMb: 1024,
@@ -100,7 +152,11 @@ export const FUNCTIONS = {
       retryAttempts: 10,
       sortKeyPrefixes: ['RESP#', 'RCPT#'],
     },
-    table: 'readWrite',
+    // Applied markers live beside the item they mark (WAVE#); counters in AGG#. Updates only.
+    table: {
+      read: { actions: ['BatchGetItem'], partitions: ['WAVE#*'] },
+      write: { actions: ['UpdateItem'], partitions: ['WAVE#*', 'AGG#*'] },
+    },
     sendsEmail: false,
     signsLinks: false,
     memoryMb: 512,
@@ -114,9 +170,11 @@ export const FUNCTIONS = {
       batchSize: 100,
       maxBatchingWindowSeconds: 1,
       retryAttempts: 10,
-      sortKeyPrefixes: ['RESP#'],
+      // Responses, and the erasure notices that become ContactErased.
+      sortKeyPrefixes: ['RESP#', ERASURE_NOTICE_SORT_KEY],
     },
-    table: 'read',
+    // The respondent (recipient item) of a response's personal-data event.
+    table: { read: { actions: ['BatchGetItem'], partitions: ['WAVE#*'] } },
     sendsEmail: false,
     signsLinks: false,
     publishesEvents: true,
@@ -127,9 +185,13 @@ export const FUNCTIONS = {
     entry: 'functions/send-digest.ts',
     description: 'Emails the leadership digest',
     trigger: { kind: 'schedule', schedule: { kind: 'weekly', weekDay: 'MON', hour: 8, minute: 0 } },
-    table: 'read',
-    // Which readers a period's scheduled digest reached, so a retried run sends no second copy.
-    writesPartitions: ['DIGEST#'],
+    // Counters, readers and benchmarks; the day-indexed feedback from gsi1. Writes only its period ledger
+    // (DIGEST#…), so it cannot change who reads the digest (the DIGEST partition).
+    table: {
+      read: { actions: ['Query'], partitions: ['AGG#*', 'DIGEST', 'BENCHMARK'] },
+      write: { actions: ['PutItem', 'UpdateItem', 'DeleteItem'], partitions: ['DIGEST#*'] },
+      indexes: ['gsi1'],
+    },
     sendsEmail: true,
     signsLinks: false,
     memoryMb: 512,
@@ -139,10 +201,56 @@ export const FUNCTIONS = {
     entry: 'functions/ses-events.ts',
     description: 'Suppresses contacts on SES bounce and complaint events',
     trigger: { kind: 'sesEvents', detailTypes: ['Email Bounced', 'Email Complaint Received'] },
-    table: 'readWrite',
+    table: { write: { actions: ['UpdateItem'], partitions: ['CONTACT#*'] } },
     sendsEmail: false,
     signsLinks: false,
     memoryMb: 256,
+    timeoutSeconds: 30,
+  },
+  applyRetention: {
+    entry: 'functions/apply-retention.ts',
+    description: 'Removes the personal data of waves older than the retention period',
+    trigger: { kind: 'schedule', schedule: { kind: 'daily', hour: 3, minute: 30 } },
+    // Old waves from the waves index, their items page by page; anonymising updates of recipients,
+    // responses, the wave's progress mark and the contacts last surveyed by them.
+    table: {
+      read: { actions: ['BatchGetItem', 'Query'], partitions: ['WAVE#*'] },
+      write: { actions: ['UpdateItem'], partitions: ['WAVE#*', 'CONTACT#*'] },
+      indexes: ['waves'],
+    },
+    appliesRetention: true,
+    sendsEmail: false,
+    signsLinks: false,
+    memoryMb: 512,
+    timeoutSeconds: 900,
+  },
+  consoleHttp: {
+    entry: 'functions/console-http.ts',
+    description: 'Marketing console: sign-in on the Cognito user pool, pages and actions by role',
+    trigger: { kind: 'http', mount: '/console' },
+    // Its own items (the activity log, the sign-in attempt counters) and the same calls as the CLI's: waves
+    // listed from the waves index, created (batch-written, undone on failure) and cancelled; counters,
+    // readers, contacts, benchmarks and gsi1's comments read; readers added and removed; a contact erased
+    // across every partition of the personal-data map (recipients, responses, link budgets, the reader, the
+    // activity entries naming them, the tombstone).
+    table: {
+      read: {
+        actions: ['GetItem', 'BatchGetItem', 'Query'],
+        partitions: ['ACTIVITY', 'WAVE#*', 'AGG#*', 'DIGEST', 'CONTACT#*', 'BENCHMARK', 'RATE#*'],
+      },
+      write: {
+        actions: ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],
+        partitions: ['ACTIVITY', 'SIGNIN#*', 'WAVE#*', 'DIGEST', 'CONTACT#*', 'RATE#*'],
+      },
+      indexes: ['gsi1', 'waves'],
+    },
+    // Signing in through Cognito's public client needs no IAM grant, and the console manages no users (the
+    // CLI does, with the caller's own credentials). Digest readers' "send now" emails the digest; the New wave
+    // preview shows the survey links as the sender writes them, so it knows the survey pages' address.
+    sendsEmail: true,
+    signsLinks: false,
+    linksToSurvey: true,
+    memoryMb: 1024,
     timeoutSeconds: 30,
   },
 } as const satisfies Record<string, FunctionSpec>;
@@ -161,6 +269,9 @@ export const STACK = {
     fromAddress: 'FromAddress',
     configurationSet: 'ConfigurationSetName',
     digestTimeZone: 'DigestTimeZone',
+    /** The console's address (its Function URL and /console), and the user pool `nps user …` manages. */
+    consoleUrl: 'ConsoleUrl',
+    userPoolId: 'UserPoolId',
   },
 } as const;
 

@@ -253,7 +253,10 @@ export const openConsoleShot = async (
   const page = await browser.newPage({ viewport: { width, height: 900 } });
   await page.route(`${ORIGIN}/**`, async (route) => {
     const url = new URL(route.request().url());
-    if (url.pathname === path) return route.fulfill({ status: 200, contentType: 'text/html', body: html });
+    // Headless Chromium's full-page capture leaves a sandboxed (cross-origin) frame blank: the shots frame our
+    // own previews unsandboxed (they hold no script either way).
+    const shown = frames ? html.replaceAll('<iframe sandbox ', '<iframe ') : html;
+    if (url.pathname === path) return route.fulfill({ status: 200, contentType: 'text/html', body: shown });
     const framed = frames?.(url);
     if (framed !== undefined) return route.fulfill({ status: 200, contentType: 'text/html', body: framed });
     const asset = url.pathname.startsWith(CONSOLE_ASSETS_PATH)

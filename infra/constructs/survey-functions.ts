@@ -45,11 +45,18 @@ export class SurveyFunctions extends Construct {
   readonly events: SurveyEvents;
   /** The public survey endpoint, `https://<id>.lambda-url.<region>.on.aws/`. */
   readonly surveyUrl: FunctionUrl;
+  /** The own URLs of the http functions with a `mount` (the console), by function. */
+  readonly mountedUrls: Partial<Record<FunctionName, FunctionUrl>> = {};
 
   constructor(scope: Construct, id: string, props: SurveyFunctionsProps) {
     super(scope, id);
     const { dataStore } = props;
     this.events = new SurveyEvents(this, 'Events');
+    // The retention period in months (`-c nps:retentionMonths=36`); without it the code's default (24) holds.
+    const retentionContext: unknown = this.node.tryGetContext('nps:retentionMonths');
+    const retentionMonths = retentionContext === undefined ? undefined : String(retentionContext);
+    if (retentionMonths !== undefined && !/^[1-9]\d{0,3}$/.test(retentionMonths))
+      throw new Error(`Context nps:retentionMonths must be a whole number of months, got ${retentionMonths}`);
 
     const functions: Partial<Record<FunctionName, SurveyFunction>> = {};
     for (const [name, spec] of Object.entries(FUNCTIONS) as [
@@ -57,7 +64,11 @@ export class SurveyFunctions extends Construct {
       (typeof FUNCTIONS)[FunctionName],
     ][]) {
       const fn = new SurveyFunction(this, name, { spec });
-      fn.bindTable(dataStore.table, spec.table, (spec as FunctionSpec).writesPartitions);
+      fn.bindTable(dataStore.table, (spec as FunctionSpec).table);
+      const reserved = (spec as FunctionSpec).reservedConcurrency;
+      if (reserved !== undefined) fn.reserveConcurrency(reserved);
+      if ((spec as FunctionSpec).appliesRetention && retentionMonths !== undefined)
+        fn.lambda.addEnvironment(ENV.retentionMonths, retentionMonths);
       if (spec.sendsEmail)
         fn.bindEmail(dataStore.emailIdentity, dataStore.configurationSet, props.fromAddress);
       if (spec.signsLinks) fn.bindSecret(dataStore.linkSigningKeys);
@@ -73,7 +84,8 @@ export class SurveyFunctions extends Construct {
       (typeof FUNCTIONS)[FunctionName],
     ][]) {
       const url = this.wireTrigger(name, this.functions[name], spec.trigger as Trigger, props);
-      if (url) {
+      if (url && (spec.trigger as Trigger & { kind: 'http' }).mount) this.mountedUrls[name] = url;
+      else if (url) {
         if (surveyUrl)
           throw new Error(`Two http functions in FUNCTIONS; the survey URL must be one (${name})`);
         surveyUrl = url;
@@ -82,14 +94,17 @@ export class SurveyFunctions extends Construct {
     if (!surveyUrl) throw new Error('No http function in FUNCTIONS: the survey pages need one');
     this.surveyUrl = surveyUrl;
 
-    // Signed links point at the survey pages. The http function itself is left out: its own URL would be a
-    // circular reference, and it answers on the host the request came to anyway.
+    // Signed links point at the survey pages (and the console's previews show them). The survey pages' own
+    // function is left out: its own URL would be a circular reference, and it answers on the host the request
+    // came to anyway.
     const publicBaseUrl = Fn.join('', ['https://', Fn.select(2, Fn.split('/', surveyUrl.url))]);
     for (const [name, spec] of Object.entries(FUNCTIONS) as [
       FunctionName,
       (typeof FUNCTIONS)[FunctionName],
     ][]) {
-      if (spec.signsLinks && spec.trigger.kind !== 'http') {
+      const trigger = spec.trigger as Trigger;
+      const surveyPages = trigger.kind === 'http' && !trigger.mount;
+      if ((spec.signsLinks || (spec as FunctionSpec).linksToSurvey) && !surveyPages) {
         this.functions[name].lambda.addEnvironment(ENV.publicBaseUrl, publicBaseUrl);
       }
     }
@@ -104,7 +119,8 @@ export class SurveyFunctions extends Construct {
     switch (trigger.kind) {
       case 'http': {
         // Public by design: score and unsubscribe links are opened by anonymous recipients. Every request
-        // is authorised by the signed token in its link, not by the caller.
+        // is authorised by the signed token in its link, not by the caller. A mounted app (the console)
+        // authorises each request itself: its session, role, origin and CSRF token.
         const url = fn.lambda.addFunctionUrl({
           authType: FunctionUrlAuthType.NONE,
           invokeMode: InvokeMode.BUFFERED,
@@ -181,6 +197,12 @@ function scheduleExpression(schedule: ScheduleSpec, timeZone: string): ScheduleE
   switch (schedule.kind) {
     case 'rate':
       return ScheduleExpression.rate(Duration.minutes(schedule.minutes));
+    case 'daily':
+      return ScheduleExpression.cron({
+        hour: String(schedule.hour),
+        minute: String(schedule.minute),
+        timeZone: TimeZone.of(timeZone),
+      });
     case 'weekly':
       return ScheduleExpression.cron({
         weekDay: schedule.weekDay,
@@ -192,9 +214,9 @@ function scheduleExpression(schedule: ScheduleSpec, timeZone: string): ScheduleE
 }
 
 function describeSchedule(schedule: ScheduleSpec): string {
-  return schedule.kind === 'rate'
-    ? `every ${schedule.minutes} min`
-    : `${schedule.weekDay} ${String(schedule.hour).padStart(2, '0')}:${String(schedule.minute).padStart(2, '0')}`;
+  if (schedule.kind === 'rate') return `every ${schedule.minutes} min`;
+  const time = `${String(schedule.hour).padStart(2, '0')}:${String(schedule.minute).padStart(2, '0')}`;
+  return schedule.kind === 'daily' ? `daily ${time}` : `${schedule.weekDay} ${time}`;
 }
 
 /** Where events that failed every retry wait to be inspected and replayed. */

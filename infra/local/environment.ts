@@ -11,10 +11,19 @@ import { ENV, TABLE } from '../system.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
+/** Where the local stack listens unless HOST says otherwise: this machine only. */
+export const LOOPBACK = '127.0.0.1';
+/** The addresses HOST may name: this machine only, or every interface (IPv4, or IPv6 and IPv4). */
+const HOSTS = [LOOPBACK, '0.0.0.0', '::'];
+
 export interface LocalSettings {
+  /** Where the survey app, the SES emulator and its inbox, and DynamoDB Local listen. */
+  host: string;
   appPort: number;
   sesPort: number;
   ddbPort: number;
+  /** The Cognito emulator (cognito-local) the console signs in with. */
+  cognitoPort: number;
   stateDir: string;
   /** Seconds between ticks of rate schedules locally (AWS uses the schedule's own rate). */
   rateSeconds: number;
@@ -31,10 +40,20 @@ const port = (name: string, fallback: number): number => {
   return value;
 };
 
+/** HOST opens the stack to the network (`HOST=0.0.0.0`); the clients always reach it on 127.0.0.1. */
+const host = (): string => {
+  const raw = process.env.HOST;
+  if (raw === undefined || raw === '') return LOOPBACK;
+  if (!HOSTS.includes(raw)) throw new Error(`HOST must be one of ${HOSTS.join(', ')}, not "${raw}"`);
+  return raw;
+};
+
 export const localSettings = (): LocalSettings => ({
+  host: host(),
   appPort: port('PORT', 3000),
   sesPort: port('SES_PORT', 8005),
   ddbPort: port('DDB_PORT', 8000),
+  cognitoPort: port('COGNITO_PORT', 9229),
   stateDir: resolve(process.env.NPS_STATE_DIR || join(ROOT, '.local')),
   rateSeconds: Number(process.env.LOCAL_RATE_SECONDS || 5),
   fromAddress: process.env.SES_FROM_ADDRESS || 'surveys@example.com',
@@ -89,6 +108,37 @@ export const localAwsEnvironment = (ddbPort: number, sesPort: number): Record<st
   AWS_ENDPOINT_URL_SESV2: `http://127.0.0.1:${sesPort}`,
 });
 
+/** The local user pool's ids, written by infra/local/cognito.ts when `npm start` first creates it. */
+export interface LocalUserPool {
+  userPoolId: string;
+  clientId: string;
+  issuer: string;
+}
+
+export const localUserPoolFile = (stateDir: string): string => join(stateDir, 'cognito', 'user-pool.json');
+
+export const readLocalUserPool = (stateDir: string): LocalUserPool | undefined => {
+  const file = localUserPoolFile(stateDir);
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, 'utf8')) as LocalUserPool;
+};
+
+/** The console's variables: the emulator's endpoint, and the pool once `npm start` has created it. */
+export const localUserPoolEnvironment = (s: LocalSettings): Record<string, string> => {
+  const pool = readLocalUserPool(s.stateDir);
+  return {
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: `http://127.0.0.1:${s.cognitoPort}`,
+    [ENV.consoleScheme]: 'http',
+    ...(pool
+      ? {
+          [ENV.userPoolId]: pool.userPoolId,
+          [ENV.userPoolClientId]: pool.clientId,
+          [ENV.userPoolIssuer]: pool.issuer,
+        }
+      : {}),
+  };
+};
+
 /** Environment for handlers and the CLI against the local stack. */
 export const localEnvironment = (s: LocalSettings): Record<string, string> => ({
   ...localAwsEnvironment(s.ddbPort, s.sesPort),
@@ -100,6 +150,7 @@ export const localEnvironment = (s: LocalSettings): Record<string, string> => ({
   POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL || 'WARN',
   // What the SES emulator reports from GetAccount: the sender reads its rate from here, as from SES.
   AWS_SES_ACCOUNT: sesAccount(Number(process.env.SES_MAX_SEND_RATE || 500)),
+  ...localUserPoolEnvironment(s),
 });
 
 /** Applies the local environment to this process (before any handler module is imported). */

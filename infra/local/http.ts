@@ -2,6 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import type { FunctionName } from '../system.ts';
+import { LOOPBACK } from './environment.ts';
 import type { Handler } from './lambda.ts';
 import { lambdaContext } from './lambda.ts';
 
@@ -66,35 +68,57 @@ export const toFunctionUrlEvent = (req: IncomingMessage, body: Buffer): LambdaFu
   } as LambdaFunctionURLEvent;
 };
 
-/** Local-only endpoints beside the survey function (e.g. the SES events stand-in): POST path → handler. */
+/**
+ * Local-only endpoints beside the survey function (e.g. the SES events stand-in): POST path → handler.
+ * They take unauthenticated input, so they answer only requests from this machine, whatever HOST opens.
+ */
 export type LocalRoutes = Readonly<
   Record<string, (body: string) => Promise<{ statusCode: number; body: string }>>
 >;
 
+/** Functions mounted under a path prefix (FUNCTIONS' `mount`, e.g. the console under /console). */
+export type Mounts = Readonly<Record<string, { name: FunctionName; handler: Handler }>>;
+
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 addresses. */
+export const isLoopback = (address: string | undefined): boolean =>
+  address !== undefined && (/^(::ffff:)?127\./.test(address) || address === '::1');
+
+/**
+ * Serves the survey handler on `host`:`port`. `isReady` gates /health before the handler checks its own
+ * dependencies: false (the stack is starting, or a local service is down) answers 503.
+ */
 export const startHttp = (
   port: number,
   handler: Handler,
-  isReady: () => boolean,
+  isReady: () => boolean | Promise<boolean>,
   routes: LocalRoutes = {},
+  host: string = LOOPBACK,
+  mounts: Mounts = {},
 ): Promise<Server> =>
   new Promise((resolve, reject) => {
     const server = createServer(async (req, res) => {
       try {
-        if (req.url === '/health' && !isReady()) {
+        if (req.url === '/health' && !(await isReady())) {
           res.writeHead(503, { 'content-type': 'application/json' }).end('{"ok":false}');
           return;
         }
         const body = await readBody(req);
-        const route = req.method === 'POST' ? routes[(req.url ?? '').split('?')[0] ?? ''] : undefined;
+        const local = req.method === 'POST' && isLoopback(req.socket.remoteAddress);
+        const route = local ? routes[(req.url ?? '').split('?')[0] ?? ''] : undefined;
         if (route) {
           const out = await route(body.toString('utf8'));
           res.writeHead(out.statusCode, { 'content-type': 'application/json' }).end(out.body || undefined);
           return;
         }
-        const result = (await handler(toFunctionUrlEvent(req, body), lambdaContext('surveyHttp'))) as Exclude<
-          LambdaFunctionURLResult,
-          string
-        >;
+        const path = (req.url ?? '/').split('?')[0] ?? '/';
+        const mount = Object.entries(mounts).find(
+          ([prefix]) => path === prefix || path.startsWith(`${prefix}/`),
+        );
+        const target = mount?.[1] ?? { name: 'surveyHttp' as const, handler };
+        const result = (await target.handler(
+          toFunctionUrlEvent(req, body),
+          lambdaContext(target.name),
+        )) as Exclude<LambdaFunctionURLResult, string>;
         const headers: Record<string, string | string[]> = {};
         for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
         if (result.cookies?.length) headers['set-cookie'] = result.cookies;
@@ -110,5 +134,5 @@ export const startHttp = (
       }
     });
     server.once('error', reject);
-    server.listen(port, '0.0.0.0', () => resolve(server));
+    server.listen(port, host, () => resolve(server));
   });

@@ -5,19 +5,30 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ENV, TABLE } from '../system.ts';
+import { ENV, FUNCTIONS, type FunctionName, TABLE } from '../system.ts';
+import { cognitoLocalUp, ensureLocalUserPool, startCognitoLocal } from './cognito.ts';
 import { applyLocalEnvironment, type LocalSettings } from './environment.ts';
 import { startLocalEventBus } from './event-bus.ts';
-import { startHttp } from './http.ts';
+import { type Mounts, startHttp } from './http.ts';
 import { loadHandler } from './lambda.ts';
-import { assertJava, assertPortFree, ensureTable, startDynamoDbLocal, startSesEmulator } from './services.ts';
+import {
+  assertJava,
+  assertPortFree,
+  ensureTable,
+  sesEmulatorUp,
+  startDynamoDbLocal,
+  startSesEmulator,
+} from './services.ts';
 import { deliverSesEvent, SES_EVENTS_PATH } from './ses-events.ts';
 import { STREAM_FUNCTIONS, type StreamPoller, startStreamPoller, streamsClient } from './streams.ts';
 import { startTicker } from './ticker.ts';
 
 export interface LocalStack {
   appUrl: string;
+  /** The marketing console, on the app's port. */
+  consoleUrl: string;
   inboxUrl: string;
   /** Resolves once every stream function has seen every change made so far. */
   settled(): Promise<void>;
@@ -29,20 +40,38 @@ export const startLocalStack = async (
   log: (message: string) => void = console.log,
 ): Promise<LocalStack> => {
   assertJava();
-  await assertPortFree(settings.ddbPort, 'DDB_PORT');
-  await assertPortFree(settings.sesPort, 'SES_PORT');
-  await assertPortFree(settings.appPort, 'PORT');
+  await assertPortFree(settings.ddbPort, 'DDB_PORT', settings.host);
+  await assertPortFree(settings.sesPort, 'SES_PORT', settings.host);
+  await assertPortFree(settings.appPort, 'PORT', settings.host);
+  // The Cognito emulator answers only this machine whatever HOST opens: its admin API takes no credentials,
+  // and only the console's server (and the CLI) talk to it, never a browser.
+  await assertPortFree(settings.cognitoPort, 'COGNITO_PORT');
   applyLocalEnvironment(settings);
 
   let ready = false;
   const stops: (() => Promise<void> | void)[] = [];
   try {
-    const [dynamo, ses] = await Promise.all([
-      startDynamoDbLocal(settings.ddbPort, join(settings.stateDir, 'dynamodb')),
-      startSesEmulator(settings.sesPort),
+    // All settled before any failure is thrown, so a service that did start is stopped again.
+    const [dynamo, ses, cognito] = await Promise.allSettled([
+      startDynamoDbLocal(settings.ddbPort, join(settings.stateDir, 'dynamodb'), settings.host),
+      startSesEmulator(settings.sesPort, settings.host),
+      startCognitoLocal(settings.cognitoPort, settings.stateDir),
     ]);
-    stops.push(() => stopChild(dynamo));
-    stops.push(() => new Promise<void>((r) => ses.close(() => r())));
+    if (dynamo.status === 'fulfilled') stops.push(() => stopChild(dynamo.value));
+    if (ses.status === 'fulfilled') stops.push(() => new Promise<void>((r) => ses.value.close(() => r())));
+    if (cognito.status === 'fulfilled') stops.push(() => stopChild(cognito.value));
+    for (const service of [dynamo, ses, cognito]) if (service.status === 'rejected') throw service.reason;
+
+    // The console's user pool: created in the emulator on first start (the pool file did not exist when the
+    // environment was applied), then the same pool on every start.
+    const pool = await ensureLocalUserPool(
+      new CognitoIdentityProviderClient({}),
+      settings.stateDir,
+      settings.cognitoPort,
+    );
+    process.env[ENV.userPoolId] = pool.userPoolId;
+    process.env[ENV.userPoolClientId] = pool.clientId;
+    process.env[ENV.userPoolIssuer] = pool.issuer;
 
     const ddb = new DynamoDBClient({});
     await ensureTable(ddb, TABLE.name);
@@ -57,15 +86,31 @@ export const startLocalStack = async (
     process.env[ENV.eventBusName] = bus.busName;
     process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = bus.endpoint;
 
-    const [surveyHttp, sendDueWaves, sendDigest, sesEvents] = await Promise.all([
+    const [surveyHttp, sendDueWaves, sendDigest, sesEvents, applyRetention] = await Promise.all([
       loadHandler('surveyHttp'),
       loadHandler('sendDueWaves'),
       loadHandler('sendDigest'),
       loadHandler('sesEvents'),
+      loadHandler('applyRetention'),
     ]);
-    const http = await startHttp(settings.appPort, surveyHttp, () => ready, {
-      [SES_EVENTS_PATH]: (body) => deliverSesEvent(sesEvents, body),
-    });
+    // Mounted http functions (the console under /console) share the app's port, as their paths say.
+    const mounts: Record<string, Mounts[string]> = {};
+    for (const [name, spec] of Object.entries(FUNCTIONS) as [
+      FunctionName,
+      (typeof FUNCTIONS)[FunctionName],
+    ][]) {
+      if (spec.trigger.kind === 'http' && 'mount' in spec.trigger)
+        mounts[spec.trigger.mount] = { name, handler: await loadHandler(name) };
+    }
+    const http = await startHttp(
+      settings.appPort,
+      surveyHttp,
+      async () =>
+        ready && (await sesEmulatorUp(settings.sesPort)) && (await cognitoLocalUp(settings.cognitoPort)),
+      { [SES_EVENTS_PATH]: (body) => deliverSesEvent(sesEvents, body) },
+      settings.host,
+      mounts,
+    );
     stops.push(() => new Promise<void>((r) => http.close(() => r())));
 
     // One poller per stream function (the aggregator, the event publisher), each with its own checkpoints,
@@ -87,7 +132,7 @@ export const startLocalStack = async (
     }
 
     const ticker = startTicker({
-      handlers: { sendDueWaves, sendDigest },
+      handlers: { sendDueWaves, sendDigest, applyRetention },
       timeZone: process.env.DIGEST_TIME_ZONE || 'Europe/Amsterdam',
       rateSeconds: settings.rateSeconds,
       log,
@@ -97,6 +142,7 @@ export const startLocalStack = async (
 
     return {
       appUrl: `http://localhost:${settings.appPort}`,
+      consoleUrl: `http://localhost:${settings.appPort}/console`,
       inboxUrl: `http://localhost:${settings.sesPort}`,
       settled: async () => {
         await Promise.all(pollers.map((p) => p.settled()));

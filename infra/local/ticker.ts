@@ -8,7 +8,8 @@ const WEEKDAYS = { SUN: 0, MON: 1, TUE: 2, WED: 3, THU: 4, FRI: 5, SAT: 6 } as c
 /** Milliseconds from `now` to the schedule's next firing. */
 export const nextDelay = (schedule: Schedule, now: Date, timeZone: string, rateSeconds: number): number => {
   if (schedule.kind === 'rate') return rateSeconds * 1000;
-  const cron = `${schedule.minute} ${schedule.hour} * * ${WEEKDAYS[schedule.weekDay]}`;
+  const day = schedule.kind === 'weekly' ? WEEKDAYS[schedule.weekDay] : '*';
+  const cron = `${schedule.minute} ${schedule.hour} * * ${day}`;
   const next = CronExpressionParser.parse(cron, { tz: timeZone, currentDate: now }).next().toDate();
   return Math.max(1_000, next.getTime() - now.getTime());
 };

@@ -13,9 +13,9 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '#shared/core/errors.ts';
 import { type ItemKind, PERSONAL_DATA } from '#shared/privacy/personal-data.ts';
-import { allWaveIds } from '#shared/privacy/wave-index.ts';
 import { contactKey, erasureNoticeKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
+import { allWaveIds } from '#shared/waves/wave-index.ts';
 import {
   deleteRecipient,
   deleteResponse,

@@ -68,3 +68,40 @@ export const surveyPolicy = (): SurveyPolicy => ({
 });
 
 export const digestTimeZone = (): string => process.env[ENV.digestTimeZone] || 'Europe/Amsterdam';
+
+/** The retention period in whole months (default 24, at least 1): what `apply-retention` enforces. */
+export const retentionMonths = (): number => {
+  const months = optionalNumber(ENV.retentionMonths, 24);
+  if (!Number.isInteger(months) || months < 1)
+    throw new ConfigError(
+      `Environment variable ${ENV.retentionMonths} must be a whole number of months, at least 1`,
+    );
+  return months;
+};
+
+/** The console's user pool: the id (user management), the app client and the issuer (sign-in, tokens). */
+export interface UserPoolConfig {
+  userPoolId: string;
+  clientId: string;
+  issuer: string;
+}
+
+export const userPoolConfig = (): UserPoolConfig => ({
+  userPoolId: requireEnv(ENV.userPoolId),
+  clientId: requireEnv(ENV.userPoolClientId),
+  issuer: requireEnv(ENV.userPoolIssuer).replace(/\/+$/, ''),
+});
+
+/** How the console is reached: cookies are Secure and origins https unless it is served over plain http. */
+export const consoleScheme = (): 'https' | 'http' =>
+  process.env[ENV.consoleScheme] === 'http' ? 'http' : 'https';
+
+/** What a survey asks about when a wave names nothing else (`--product`, the console's Product field). */
+export const defaultProduct = (): string => process.env.NPS_PRODUCT || 'Acme';
+
+/** How the digest reads and titles its figures, wherever it is sent from (schedule, CLI, console). */
+export const digestSettings = (): { timeZone: string; minSegmentResponses: number; title: string } => ({
+  timeZone: digestTimeZone(),
+  minSegmentResponses: surveyPolicy().minSegmentResponses,
+  title: process.env.DIGEST_TITLE || 'NPS',
+});

@@ -12,4 +12,12 @@ export const ENV = {
   digestTimeZone: 'DIGEST_TIME_ZONE',
   /** The EventBridge bus answers are published to (`docs/events.md`). */
   eventBusName: 'EVENT_BUS_NAME',
+  /** Months after which a wave's recipients and responses lose their personal data (docs/security.md). */
+  retentionMonths: 'RETENTION_MONTHS',
+  /** The console's Cognito user pool, its app client, and the issuer of its tokens (JWKS beside it). */
+  userPoolId: 'USER_POOL_ID',
+  userPoolClientId: 'USER_POOL_CLIENT_ID',
+  userPoolIssuer: 'USER_POOL_ISSUER',
+  /** `http` where the console is served without TLS (the local runtime); `https`, the default, elsewhere. */
+  consoleScheme: 'CONSOLE_SCHEME',
 } as const;

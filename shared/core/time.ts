@@ -38,3 +38,59 @@ export const parseDurationDays = (text: string): number | undefined => {
   if (h) return Number(h) / 24;
   return undefined;
 };
+
+const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+const DAY = 86_400_000;
+
+/** How far a time zone's wall clock is ahead of UTC at an instant, in ms. */
+const offsetAt = (timeZone: string, at: number): number => {
+  let f = offsetFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    offsetFormatters.set(timeZone, f);
+  }
+  const part = (type: string) => Number(f.formatToParts(at).find((p) => p.type === type)?.value);
+  const wall = Date.UTC(
+    part('year'),
+    part('month') - 1,
+    part('day'),
+    part('hour'),
+    part('minute'),
+    part('second'),
+  );
+  return wall - Math.floor(at / 1000) * 1000;
+};
+
+/**
+ * The instant a wall-clock time (`2026-12-01T09:00`, as a datetime-local field gives it) has in a time zone;
+ * undefined when it is not such a time or the zone is unknown. A time the clocks skip (spring forward) moves
+ * on by the jump; a time they pass twice (fall back) is the first.
+ */
+export const instantIn = (timeZone: string, localDateTime: string): Date | undefined => {
+  const m = LOCAL_DATE_TIME.exec(localDateTime);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1).map((v) => Number(v ?? 0)) as number[];
+  const wall = Date.UTC(year as number, (month as number) - 1, day, hour, minute, second);
+  const check = new Date(wall);
+  if (check.getUTCMonth() !== (month as number) - 1 || check.getUTCDate() !== day || (hour as number) > 23)
+    return undefined;
+  try {
+    // The zone's offsets a day before and after: around a transition they differ, else they agree.
+    const before = offsetAt(timeZone, wall - DAY);
+    const after = offsetAt(timeZone, wall + DAY);
+    const valid = [wall - before, wall - after].filter((at) => offsetAt(timeZone, at) === wall - at);
+    return new Date(valid.length > 0 ? Math.min(...valid) : wall - before);
+  } catch {
+    return undefined;
+  }
+};

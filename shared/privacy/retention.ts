@@ -14,6 +14,7 @@ import { batchGetAll } from '#shared/store/dynamo.ts';
 import { contactKey, RECIPIENT_PREFIX, RESPONSE_PREFIX, waveKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import type { Wave } from '#shared/waves/model.ts';
+import { waveIdPages } from '#shared/waves/wave-index.ts';
 import {
   ANONYMISED_AT,
   CONTACT_PERSONAL,
@@ -21,7 +22,6 @@ import {
   RECIPIENT_PERSONAL,
   RESPONSE_PERSONAL,
 } from './personal-data.ts';
-import { waveIdPages } from './wave-index.ts';
 
 const DAY_MS = 86_400_000;
 /** Items read per page of a wave, and anonymising updates in flight. */

@@ -4,14 +4,15 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   paginateQuery,
-  paginateScan,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '#shared/core/errors.ts';
 import { isConditionFailed } from '#shared/store/conditions.ts';
+import { batchGetAll } from '#shared/store/dynamo.ts';
 import { DUE_PARTITION, dueSortKey, waveKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import type { Wave } from './model.ts';
+import { waveIdPages } from './wave-index.ts';
 
 export const getWave = async (ddb: DynamoDBDocumentClient, table: string, id: string): Promise<Wave> => {
   const out = await ddb.send(new GetCommand({ TableName: table, Key: waveKey(id), ConsistentRead: true }));
@@ -20,18 +21,10 @@ export const getWave = async (ddb: DynamoDBDocumentClient, table: string, id: st
 };
 
 export const listWaves = async (ddb: DynamoDBDocumentClient, table: string): Promise<Wave[]> => {
-  // Waves are few; a paginated, filtered scan is fine for this CLI listing (never on a hot path).
+  // The waves index holds one key per wave whatever its state: a query and batch reads, never a scan.
   const waves: Wave[] = [];
-  const pages = paginateScan(
-    { client: ddb },
-    {
-      TableName: table,
-      FilterExpression: '#t = :wave',
-      ExpressionAttributeNames: { '#t': 'type' },
-      ExpressionAttributeValues: { ':wave': 'wave' },
-    },
-  );
-  for await (const page of pages) waves.push(...((page.Items ?? []) as Wave[]));
+  for await (const ids of waveIdPages({ ddb, table }))
+    waves.push(...((await batchGetAll(ddb, table, ids.map(waveKey))) as unknown as Wave[]));
   return waves.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 };
 

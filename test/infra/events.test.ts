@@ -56,13 +56,18 @@ const statementsOf = (name: FunctionName) => {
 const specs = Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][];
 
 describe('the response event bus', () => {
-  it('is one custom bus with an archive of its own events', () => {
+  it('is one custom bus whose archive keeps its events without personal data, and never ResponseDetails', () => {
     const id = busId();
     template.hasResourceProperties('AWS::Events::Archive', {
       SourceArn: { 'Fn::GetAtt': [id, 'Arn'] },
-      EventPattern: { source: [EVENT_SOURCE] },
+      EventPattern: {
+        source: [EVENT_SOURCE],
+        'detail-type': ['ResponseCommitted', 'DetractorResponded', 'ReferralConsentGiven', 'ContactErased'],
+      },
       RetentionDays: 30,
     });
+    const [archive] = resources('AWS::Events::Archive');
+    expect(JSON.stringify(archive)).not.toContain('ResponseDetails');
   });
 
   it.each(specs)('%s gets EVENT_BUS_NAME and PutEvents on that bus only if it publishes', (name, spec) => {
@@ -84,7 +89,11 @@ describe('the response event bus', () => {
       .filter(([, spec]) => (spec as FunctionSpec).publishesEvents)
       .map(([name]) => name);
     expect(publishers).toEqual(['publishEvents']);
-    expect(FUNCTIONS.publishEvents.trigger).toMatchObject({ kind: 'stream', sortKeyPrefixes: ['RESP#'] });
+    // Responses, and the erasure notices that become ContactErased.
+    expect(FUNCTIONS.publishEvents.trigger).toMatchObject({
+      kind: 'stream',
+      sortKeyPrefixes: ['RESP#', 'ERASED'],
+    });
   });
 
   it('adds no cdk-nag finding', () => {

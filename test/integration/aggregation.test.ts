@@ -14,7 +14,7 @@ import {
 } from '#shared/answering/responses.ts';
 import { surveyPolicy } from '#shared/core/config.ts';
 import { responseKey, waveKey } from '#shared/store/keys.ts';
-import { createWave } from '#shared/waves/waves.ts';
+import { createWave } from '#shared/waves/create.ts';
 import { audienceCsv, pollStream, useLocalStack } from '../support/stack.ts';
 
 let stack: Awaited<ReturnType<typeof useLocalStack>>;

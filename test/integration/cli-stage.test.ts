@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localAwsEnvironment } from '#infra/local/environment.ts';
 import { STACK } from '#infra/system.ts';
 import { readAudience } from '#shared/audience/audience.ts';
-import { createWave } from '#shared/waves/waves.ts';
+import { createWave } from '#shared/waves/create.ts';
 import { nps } from '../support/local-process.ts';
 import { audienceCsv, useLocalStack } from '../support/stack.ts';
 

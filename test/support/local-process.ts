@@ -20,12 +20,13 @@ export interface RunningStack {
 }
 
 export const startStackProcess = async (extraEnv: Record<string, string> = {}): Promise<RunningStack> => {
-  const [app, ses, ddb] = [await freePort(), await freePort(), await freePort()];
+  const [app, ses, ddb, cognito] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const env = {
     ...(process.env as Record<string, string>),
     PORT: String(app),
     SES_PORT: String(ses),
     DDB_PORT: String(ddb),
+    COGNITO_PORT: String(cognito),
     NPS_STATE_DIR: mkdtempSync(join(tmpdir(), 'nps-e2e-')),
     LOCAL_RATE_SECONDS: '1',
     ...extraEnv,
@@ -98,3 +99,20 @@ export const npsJson = async <T = Record<string, unknown>>(
   if (result.code !== 0) throw new Error(`nps ${args.join(' ')} failed: ${result.stderr}`);
   return JSON.parse(result.stdout) as T;
 };
+
+/** Runs `nps …` with `input` on its standard input (e.g. `--password-stdin`); returns exit code and output. */
+export const npsWithInput = (env: Record<string, string>, input: string, ...args: string[]) =>
+  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'cli/nps.ts'), ...args], { env, cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });

@@ -182,7 +182,12 @@ describe.each(LOCALES)('survey email in %s', (locale) => {
     });
 
     it('renders as an SES template, greeting by name only when there is one', () => {
-      const data = { token: 'TOK123', unsubscribeToken: 'UNS456', name: 'Ann &amp; Bob' };
+      const data = {
+        token: 'TOK123',
+        unsubscribeToken: 'UNS456',
+        name: 'Ann &amp; Bob',
+        plainName: 'Ann & Bob',
+      };
       const html = sesRender(email.html, data);
       const text = sesRender(email.text, data);
       expect(html).toContain(`${BASE}/r/TOK123/${points[0]}`);
@@ -198,7 +203,7 @@ describe.each(LOCALES)('survey email in %s', (locale) => {
 
 describe('survey email with a hostile product name', () => {
   const email = surveyEmail({ kind: 'nps', locale: 'en', baseUrl: BASE, product: HOSTILE });
-  const data = { token: 'TOK', unsubscribeToken: 'UNS', name: '' };
+  const data = { token: 'TOK', unsubscribeToken: 'UNS', name: '', plainName: '' };
 
   it('escapes it in the HTML', () => {
     expect(email.html).not.toContain('<script>');

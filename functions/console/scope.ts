@@ -1,0 +1,66 @@
+/** What every console request carries through the pipeline: its parsed form, language, deps and new cookies. */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { AuthClient } from '#shared/console/auth.ts';
+import { csrfToken, isSameOrigin } from '#shared/console/request-guard.ts';
+import type { SignInLimits } from '#shared/console/sign-in-limit.ts';
+import type { SessionVerifier } from '#shared/console/tokens.ts';
+import type { TableStore } from '#shared/store/table.ts';
+import { barePage, type SafeHtml, type Translate } from '#templates/console/index.ts';
+import type { Locale } from '#templates/index.ts';
+import { type ConsoleRequest, selfPath } from './request.ts';
+import { htmlResponse, type Response } from './responses.ts';
+import type { ConsoleClients } from './router.ts';
+
+export interface ConsoleDeps {
+  store: TableStore;
+  clients: ConsoleClients;
+  /** The user pool's app client the console signs in through. */
+  auth: AuthClient;
+  verifier: SessionVerifier;
+  /** `http` only where the console is served without TLS (the local runtime). */
+  scheme: 'https' | 'http';
+  signInLimits?: SignInLimits;
+  now?: () => Date;
+  log: Pick<Logger, 'info' | 'error'>;
+}
+
+export interface Scope {
+  request: ConsoleRequest;
+  locale: Locale;
+  t: Translate;
+  deps: ConsoleDeps;
+  secure: boolean;
+  /** This browser's CSRF secret (from its cookie, or new on this response). */
+  csrfSecret: string;
+  /** Set-Cookie values the response must carry, whatever it turns out to be. */
+  cookies: string[];
+  now: Date;
+}
+
+export const csrfOf = (scope: Scope, subject: string): string => csrfToken(scope.csrfSecret, subject);
+
+export const cameFromConsole = (scope: Scope): boolean =>
+  isSameOrigin({
+    origin: scope.request.headers.origin,
+    fetchSite: scope.request.headers['sec-fetch-site'],
+    host: scope.request.host,
+    scheme: scope.deps.scheme,
+  });
+
+/** A page outside the shell (sign-in, errors before a session), with this request's cookies. */
+export const bareResponse = (
+  scope: Scope,
+  status: number,
+  title: string,
+  main: SafeHtml,
+  csrf: string,
+  headers: Record<string, string> = {},
+): Response => {
+  const response = htmlResponse(
+    status,
+    barePage({ locale: scope.locale, t: scope.t, title, main, path: selfPath(scope.request), csrf }),
+    headers,
+  );
+  response.cookies.push(...scope.cookies);
+  return response;
+};

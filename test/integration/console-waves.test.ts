@@ -1,0 +1,492 @@
+/**
+ * The console's waves, New wave, digest readers and contacts pages against DynamoDB Local, the SES emulator
+ * and the real Cognito emulator: a wave's counts and its segments' figures worked out by hand; a refused
+ * creation listing every problem with nothing written; a creation at a time in a chosen zone; cancelling;
+ * the previews under their own CSP; readers and the digest sent now; an erasure after the address is typed
+ * twice. Each change is in the activity log; each role below the page's is refused with nothing changed.
+ */
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES } from '#functions/console/routes.ts';
+import { applyCommit, applyTrap, newResponse } from '#shared/answering/responses.ts';
+import { listActivity } from '#shared/console/activity.ts';
+import type { Role } from '#shared/console/roles.ts';
+import { contactIdOf } from '#shared/contacts/identity.ts';
+import { surveyPolicy } from '#shared/core/config.ts';
+import { listReaders } from '#shared/reporting/readers.ts';
+import { ALL_TIME, aggregateKey, contactKey, recipientKey, waveKey, waveScope } from '#shared/store/keys.ts';
+import { pendingRecipient } from '#shared/waves/model.ts';
+import { getWave, listWaves } from '#shared/waves/repository.ts';
+import { t } from '#templates/index.ts';
+import {
+  addConsoleUser,
+  type CognitoLocal,
+  ConsoleBrowser,
+  consoleDeps,
+  csrfOf,
+  PASSWORD,
+  serveConsole,
+  startCognito,
+} from '../support/console.ts';
+import { inbox, useLocalStack } from '../support/stack.ts';
+
+const NOW = new Date('2026-11-25T10:00:00Z');
+
+let cognito: CognitoLocal;
+let stack: Awaited<ReturnType<typeof useLocalStack>>;
+let app: Awaited<ReturnType<typeof serveConsole>>;
+const as: Partial<Record<Role, ConsoleBrowser>> = {};
+const user = (role: Role) => as[role] as ConsoleBrowser;
+
+const put = (Item: object) => stack.ddb.send(new PutCommand({ TableName: stack.table, Item }));
+const text = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .replaceAll('&#39;', "'")
+    .replaceAll('&quot;', '"');
+
+const wave = (id: string, name: string, status: string, extra: Record<string, unknown> = {}) =>
+  put({
+    ...waveKey(id),
+    type: 'wave',
+    id,
+    name,
+    kind: 'nps',
+    locale: 'en',
+    product: 'Acme',
+    sendAt: '2026-11-20T09:00:00.000Z',
+    status,
+    recipients: 12,
+    skipped: {},
+    createdAt: `2026-11-20T08:00:00.000Z#${id}`,
+    ...extra,
+  });
+
+/** A response of the wave as the answering core writes it: committed with a score, or quarantined. */
+const response = async (waveId: string, contact: string, team: string, score: number | 'quarantined') => {
+  const recipient = pendingRecipient(waveId, 'nps', {
+    contactId: contact,
+    email: `${contact}@example.com`,
+    name: contact,
+    locale: 'en',
+    props: { team },
+  });
+  const at = new Date('2026-11-21T10:00:00Z');
+  const state = newResponse(recipient);
+  await put(
+    score === 'quarantined'
+      ? applyTrap(state, at)
+      : applyCommit(
+          state,
+          { score, answers: undefined, via: 'submit', day: '2026-11-21' },
+          at,
+          surveyPolicy(),
+        ),
+  );
+};
+
+/** A multipart/form-data body as a browser sends the New wave form. */
+const BOUNDARY = '----ConsoleTestBoundary7MA4YWxk';
+const multipart = (fields: Record<string, string>, file?: { name: string; text: string }) => ({
+  headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+  body: [
+    ...Object.entries(fields).map(
+      ([name, value]) =>
+        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+    ),
+    file
+      ? `--${BOUNDARY}\r\nContent-Disposition: form-data; name="audience"; filename="${file.name}"\r\nContent-Type: text/csv\r\n\r\n${file.text}\r\n`
+      : '',
+    `--${BOUNDARY}--\r\n`,
+  ].join(''),
+});
+
+/** Posts the New wave form (or its check) as the console's own page does. */
+const postWaveForm = async (
+  browser: ConsoleBrowser,
+  path: string,
+  fields: Record<string, string>,
+  file?: { name: string; text: string },
+) => {
+  const form = await browser.get('/console/waves/new');
+  const { headers, body } = multipart({ csrf: csrfOf(form.body), ...fields }, file);
+  return browser.request('POST', path, {
+    headers: { ...headers, origin: browser.base, 'sec-fetch-site': 'same-origin' },
+    body,
+  });
+};
+
+const postForm = async (
+  browser: ConsoleBrowser,
+  from: string,
+  path: string,
+  form: Record<string, string>,
+) => {
+  const page = await browser.get(from);
+  return browser.post(path, { csrf: csrfOf(page.body), ...form });
+};
+
+beforeAll(async () => {
+  [stack, cognito] = await Promise.all([useLocalStack(), startCognito()]);
+  process.env.MIN_SEGMENT_RESPONSES = '3';
+  app = await serveConsole(consoleDeps(stack, cognito, { now: () => NOW }), ROUTES);
+  for (const role of ['viewer', 'editor', 'admin'] as const) {
+    await addConsoleUser(cognito, `${role}@example.com`, role);
+    as[role] = new ConsoleBrowser(app.url);
+    expect((await user(role).signIn(`${role}@example.com`, PASSWORD)).status).toBe(303);
+  }
+
+  // A sent wave: the aggregator's counter of it, and its own responses (two segment values, one quarantined).
+  await wave('w-seg', 'Autumn <script>alert(1)</script>', 'sent', { skipped: { duplicate: 1 } });
+  await put({
+    ...aggregateKey('nps', waveScope('w-seg'), ALL_TIME),
+    s10: 1,
+    s9: 1,
+    s8: 1,
+    s7: 1,
+    s5: 1,
+    s3: 1,
+    n: 6,
+    sent: 10,
+    quarantined: 1,
+    skipped_fatigue: 2,
+    failed_send: 1,
+  });
+  await response('w-seg', 'c1', 'Sales', 10);
+  await response('w-seg', 'c2', 'Sales', 9);
+  await response('w-seg', 'c3', 'Sales', 7);
+  await response('w-seg', 'c4', 'Sales', 3);
+  await response('w-seg', 'c5', 'Sales', 'quarantined');
+  await response('w-seg', 'c6', 'Support', 5);
+  await response('w-seg', 'c7', 'Support', 8);
+});
+
+afterAll(async () => {
+  delete process.env.MIN_SEGMENT_RESPONSES;
+  await app?.stop();
+  await cognito?.stop();
+});
+
+describe('a wave’s page', () => {
+  it('shows its counts and each segment value’s figures from its own responses, worked out by hand', async () => {
+    const page = await user('viewer').get('/console/waves/w-seg');
+    expect(page.status).toBe(200);
+    const body = text(page.body);
+    // 6 counted: promoters 10, 9; passives 8, 7; detractors 5, 3 → NPS 0. Adjusted Wald: p = d = 2.75/9,
+    // 100 × 1.96 × √((p + d − (p − d)²) / 9) = 51.07 → ±51.
+    for (const row of ['Sent 10', 'Failed 1', 'Skipped 3', 'Responses 6', 'Quarantined 1', 'NPS 0 ±51'])
+      expect(body).toContain(row);
+    expect(body).toContain('Duplicate address in the file 1');
+    expect(body).toContain('Surveyed recently (fatigue rule) 2');
+    // Sales: 10, 9 promoters, 7 passive, 3 detractor (the quarantined click does not count) → NPS +25;
+    // p = 2.75/7, d = 1.75/7: 100 × 1.96 × √((p + d − (p − d)²) / 7) = 58.45 → ±58. Support: 2 < 3, hidden.
+    expect(body).toContain('team Sales 4 +25 ±58');
+    expect(body).toContain('team Support 2 too few');
+    expect(page.body).toContain('<h1>Autumn &lt;script&gt;alert(1)&lt;/script&gt;</h1>');
+    expect(page.body).not.toContain('<script>alert(1)');
+  });
+
+  it('gives the same counts as JSON for the page to refresh itself, and 401 without a session', async () => {
+    const live = await user('viewer').get('/console/api/waves/w-seg');
+    expect(live.status).toBe(200);
+    const { values, done } = JSON.parse(live.body) as { values: Record<string, string>; done: boolean };
+    expect(values).toMatchObject({
+      'w-seg.status': 'Sent',
+      'w-seg.sent': '10',
+      'w-seg.responses': '6',
+      'w-seg.quarantined': '1',
+      'w-seg.score': '0 ±51',
+      'w-seg.skipped.fatigue': '2',
+    });
+    expect(done).toBe(false);
+    expect((await new ConsoleBrowser(app.url).get('/console/api/waves/w-seg')).status).toBe(401);
+    const list = JSON.parse((await user('viewer').get('/console/api/waves')).body) as {
+      values: Record<string, string>;
+    };
+    expect(list.values['w-seg.sent']).toBe('10');
+  });
+
+  it('is cancelled by an editor after a confirmation page, once, and never by a viewer', async () => {
+    await wave('w-later', 'Later', 'scheduled', { sendAt: '2030-01-01T09:00:00.000Z' });
+    expect((await user('viewer').get('/console/waves/w-later/cancel')).status).toBe(403);
+    const refused = await postForm(
+      user('viewer'),
+      '/console/waves/w-later',
+      '/console/waves/w-later/cancel',
+      {},
+    );
+    expect(refused.status).toBe(403);
+    expect((await getWave(stack.ddb, stack.table, 'w-later')).status).toBe('scheduled');
+
+    const confirm = await user('editor').get('/console/waves/w-later/cancel');
+    expect(text(confirm.body)).toContain('Cancel the wave “Later”?');
+    expect((await getWave(stack.ddb, stack.table, 'w-later')).status).toBe('scheduled');
+    const done = await user('editor').post('/console/waves/w-later/cancel', { csrf: csrfOf(confirm.body) });
+    expect(done.status).toBe(303);
+    expect(done.location).toBe('/console/waves/w-later?cancelled');
+    expect((await getWave(stack.ddb, stack.table, 'w-later')).status).toBe('cancelled');
+    const again = await user('editor').post('/console/waves/w-later/cancel', { csrf: csrfOf(confirm.body) });
+    expect(again.status).toBe(409);
+    const log = (await listActivity(stack)).entries.filter((e) => e.what === 'wave.cancelled');
+    expect(log).toMatchObject([{ who: 'editor@example.com', detail: { wave: 'w-later', name: 'Later' } }]);
+  });
+});
+
+describe('New wave', () => {
+  const BAD = 'email,name,locale\nok@example.com,Ok,en\nnope,Nope,en\nx@example.com,X,tlh\n';
+  const GOOD =
+    'email;name;locale;team\nanna@example.com;Anna;en;A\nbert@example.com;Bert;de;B\nBERT@example.com;Again;de;B\n';
+
+  it('refuses a creation with every problem listed, fields and rows, and writes nothing', async () => {
+    const before = (await listWaves(stack.ddb, stack.table)).length;
+    const refused = await postWaveForm(
+      user('editor'),
+      '/console/waves/new',
+      {
+        name: ' ',
+        kind: 'nps',
+        product: 'Acme',
+        locale: 'en',
+        start: 'now',
+        spread: '40',
+        spreadUnit: 'days',
+      },
+      { name: 'bad.csv', text: BAD },
+    );
+    expect(refused.status).toBe(400);
+    const body = text(refused.body);
+    expect(body).toContain('Give the wave a name of 1 to 200 characters.');
+    expect(body).toContain('Spread over more than 0 and at most 30 days');
+    expect(body).toContain('bad.csv has problems; nothing was created');
+    expect(body).toContain('line 3: email is not a valid address');
+    expect(body).toContain('line 4: locale "tlh" is not supported');
+    expect((await listWaves(stack.ddb, stack.table)).length).toBe(before);
+  });
+
+  it('checks a good file without JavaScript: the recipients, the skipped rows, a preview per language', async () => {
+    const before = (await listWaves(stack.ddb, stack.table)).length;
+    const checked = await postWaveForm(
+      user('editor'),
+      '/console/waves/new/check',
+      { name: 'Q1', kind: 'csat', product: 'Acme & Co', locale: 'en', start: 'now' },
+      { name: 'good.csv', text: GOOD },
+    );
+    expect(checked.status).toBe(200);
+    const body = text(checked.body);
+    expect(body).toContain('good.csv is ready');
+    expect(body).toContain('2 recipients will be surveyed.');
+    expect(body).toContain('1 duplicate rows skipped.');
+    expect(body).toContain('choose the file again');
+    const frames = [...checked.body.matchAll(/<iframe sandbox src="([^"]+)" title="([^"]+)"/g)].map((m) => [
+      m[1]?.replaceAll('&amp;', '&'),
+      m[2],
+    ]);
+    expect(frames).toEqual([
+      ['/console/waves/preview?kind=csat&locale=en&product=Acme+%26+Co', 'The survey email in English'],
+      ['/console/waves/preview?kind=csat&locale=de&product=Acme+%26+Co', 'The survey email in Deutsch'],
+    ]);
+    expect((await listWaves(stack.ddb, stack.table)).length).toBe(before);
+  });
+
+  it('creates a wave at a wall-clock time in the chosen zone, recurring and spread, and logs it', async () => {
+    const created = await postWaveForm(
+      user('editor'),
+      '/console/waves/new',
+      {
+        name: 'Stockholm morning',
+        kind: 'nps',
+        product: 'Acme',
+        locale: 'sv',
+        start: 'at',
+        at: '2030-07-01T09:30',
+        zone: 'Europe/Stockholm',
+        every: '90',
+        spread: '12',
+        spreadUnit: 'hours',
+      },
+      { name: 'good.csv', text: GOOD },
+    );
+    expect(created.status).toBe(303);
+    const id = /^\/console\/waves\/([0-9A-Z]{26})\?created$/.exec(created.location ?? '')?.[1] as string;
+    // 09:30 in Stockholm in July is CEST, UTC+2: 07:30 UTC. Twelve hours is half a day.
+    expect(await getWave(stack.ddb, stack.table, id)).toMatchObject({
+      name: 'Stockholm morning',
+      status: 'scheduled',
+      sendAt: '2030-07-01T07:30:00.000Z',
+      every: 'P90D',
+      spreadDays: 0.5,
+      locale: 'sv',
+      recipients: 2,
+      skipped: { duplicate: 1 },
+    });
+    const anna = await stack.ddb.send(
+      new GetCommand({ TableName: stack.table, Key: recipientKey(id, contactIdOf('anna@example.com')) }),
+    );
+    expect(anna.Item).toMatchObject({ email: 'anna@example.com', locale: 'en', props: { team: 'A' } });
+    const log = (await listActivity(stack)).entries.find((e) => e.what === 'wave.created');
+    expect(log).toMatchObject({ who: 'editor@example.com', detail: { wave: id, recipients: 2 } });
+  });
+
+  it('is refused to a viewer, page and post, with nothing written', async () => {
+    const before = (await listWaves(stack.ddb, stack.table)).length;
+    expect((await user('viewer').get('/console/waves/new')).status).toBe(403);
+    const page = await user('viewer').get('/console/waves');
+    const { headers, body } = multipart(
+      { csrf: csrfOf(page.body), name: 'Sneaky', kind: 'nps', product: 'Acme', start: 'now' },
+      { name: 'good.csv', text: GOOD },
+    );
+    const refused = await user('viewer').request('POST', '/console/waves/new', {
+      headers: { ...headers, origin: app.url, 'sec-fetch-site': 'same-origin' },
+      body,
+    });
+    expect(refused.status).toBe(403);
+    expect((await listWaves(stack.ddb, stack.table)).length).toBe(before);
+  });
+});
+
+describe('the previews', () => {
+  it('serve the real survey email under its own sandboxing CSP, frameable only by the console', async () => {
+    const preview = await user('editor').get('/console/waves/preview?kind=ces&locale=sv&product=Acme');
+    expect(preview.status).toBe(200);
+    const csp = preview.headers.get('content-security-policy') ?? '';
+    for (const directive of [
+      "default-src 'none'",
+      "style-src 'unsafe-inline'",
+      'sandbox',
+      "frame-ancestors 'self'",
+    ])
+      expect(csp).toContain(directive);
+    expect(csp).not.toContain('script-src');
+    expect(preview.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(preview.body).toContain('lang="sv"');
+    expect(preview.body).toContain(t('sv', 'survey.ces.question', { product: 'Acme' }));
+    expect((await user('editor').get('/console/waves/preview?kind=nps&locale=xx&product=Acme')).status).toBe(
+      400,
+    );
+    // The console's own pages may frame only themselves, and nobody may frame them.
+    const page = await user('editor').get('/console/waves');
+    expect(page.headers.get('content-security-policy')).toContain("frame-src 'self'");
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+  });
+
+  it('serve this period’s digest in the chosen language the same way', async () => {
+    const digest = await user('viewer').get('/console/readers/preview?locale=nl');
+    expect(digest.status).toBe(200);
+    expect(digest.body).toContain('lang="nl"');
+    expect(digest.headers.get('content-security-policy')).toContain('sandbox');
+  });
+});
+
+describe('digest readers', () => {
+  it('are added with a language, refused when invalid, sent the digest now and removed, each logged', async () => {
+    expect(
+      (
+        await postForm(user('viewer'), '/console/readers', '/console/readers', {
+          address: 'v@example.com',
+          locale: 'en',
+        })
+      ).status,
+    ).toBe(403);
+    const invalid = await postForm(user('editor'), '/console/readers', '/console/readers', {
+      address: 'not an address',
+      locale: 'en',
+    });
+    expect(invalid.status).toBe(400);
+    expect(text(invalid.body)).toContain('Enter a valid email address.');
+    expect(await listReaders(stack)).toEqual([]);
+
+    const added = await postForm(user('editor'), '/console/readers', '/console/readers', {
+      address: 'Board@Example.com',
+      locale: 'sv',
+    });
+    expect(added.status).toBe(303);
+    expect(await listReaders(stack)).toEqual([{ address: 'board@example.com', locale: 'sv' }]);
+    const listed = text((await user('viewer').get('/console/readers')).body);
+    expect(listed).toContain('board@example.com Svenska');
+
+    const sent = await postForm(user('editor'), '/console/readers', '/console/readers/send', { to: 'all' });
+    expect(sent.location).toBe('/console/readers?done=sent&n=1');
+    const one = await postForm(user('editor'), '/console/readers', '/console/readers/send', {
+      to: 'one',
+      address: 'cfo@example.com',
+      locale: 'de',
+    });
+    expect(one.location).toBe('/console/readers?done=sent&n=1');
+    const mail = await inbox(stack.sesUrl, ['board@example.com', 'cfo@example.com']);
+    expect(mail.map((m) => m.destination.to[0]).sort()).toEqual(['board@example.com', 'cfo@example.com']);
+    expect(mail.find((m) => m.destination.to[0] === 'cfo@example.com')?.body.html).toContain('lang="de"');
+
+    const removed = await postForm(user('editor'), '/console/readers', '/console/readers/remove', {
+      address: 'board@example.com',
+    });
+    expect(removed.status).toBe(303);
+    expect(await listReaders(stack)).toEqual([]);
+    const kinds = (await listActivity(stack)).entries.map((e) => e.what);
+    expect(kinds.filter((k) => k.startsWith('reader.') || k === 'digest.sent').sort()).toEqual([
+      'digest.sent',
+      'digest.sent',
+      'reader.added',
+      'reader.removed',
+    ]);
+  });
+});
+
+describe('erasing a contact', () => {
+  const ADDRESS = 'erase.me@example.com';
+  const recipient = () =>
+    stack.ddb.send(
+      new GetCommand({ TableName: stack.table, Key: recipientKey('w-erase', contactIdOf(ADDRESS)) }),
+    );
+
+  it('needs an admin and the address typed twice, then removes them and says what went', async () => {
+    await wave('w-erase', 'Erase', 'sent');
+    await put(
+      pendingRecipient('w-erase', 'nps', {
+        contactId: contactIdOf(ADDRESS),
+        email: ADDRESS,
+        name: 'Erase Me',
+        locale: 'en',
+        props: {},
+      }),
+    );
+    expect((await user('editor').get('/console/contacts')).status).toBe(403);
+    const refused = await postForm(user('editor'), '/console/waves', '/console/contacts/erase', {
+      address: ADDRESS,
+      confirm: ADDRESS,
+    });
+    expect(refused.status).toBe(403);
+
+    const confirm = await postForm(user('admin'), '/console/contacts', '/console/contacts/confirm', {
+      address: ' Erase.Me@Example.com ',
+    });
+    expect(confirm.status).toBe(200);
+    expect(text(confirm.body)).toContain(`You are about to erase ${ADDRESS}.`);
+    const mismatch = await user('admin').post('/console/contacts/erase', {
+      csrf: csrfOf(confirm.body),
+      address: ADDRESS,
+      confirm: 'someone@example.com',
+    });
+    expect(mismatch.status).toBe(400);
+    expect((await recipient()).Item).toBeDefined();
+
+    const erased = await user('admin').post('/console/contacts/erase', {
+      csrf: csrfOf(confirm.body),
+      address: ADDRESS,
+      confirm: 'ERASE.ME@example.com',
+    });
+    expect(erased.status).toBe(303);
+    expect((await recipient()).Item).toBeUndefined();
+    const tombstone = await stack.ddb.send(
+      new GetCommand({ TableName: stack.table, Key: contactKey(contactIdOf(ADDRESS)) }),
+    );
+    expect(tombstone.Item?.erasedAt).toBeDefined();
+    const result = text((await user('admin').get(erased.location ?? '')).body);
+    expect(result).toContain('The contact is erased.');
+    expect(result).toContain('Recipient entries: 1');
+    expect(result).toContain('They were in 1 waves.');
+    const log = (await listActivity(stack)).entries.filter((e) => e.what === 'contact.erased');
+    expect(log).toMatchObject([{ who: 'admin@example.com', detail: { contact: contactIdOf(ADDRESS) } }]);
+    expect(JSON.stringify(log)).not.toContain(ADDRESS);
+  });
+});
