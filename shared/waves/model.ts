@@ -3,7 +3,7 @@ import type { SurveyKind } from '#shared/core/survey.ts';
 import { recipientKey } from '#shared/store/keys.ts';
 import type { Locale } from '#templates/index.ts';
 
-export type WaveStatus = 'importing' | 'scheduled' | 'sending' | 'sent' | 'cancelled';
+export type WaveStatus = 'importing' | 'scheduled' | 'sending' | 'sent' | 'cancelled' | 'imported';
 
 export interface Wave {
   id: string;

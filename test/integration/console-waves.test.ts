@@ -8,12 +8,14 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '#functions/console/routes.ts';
+import { FUNCTIONS } from '#infra/system.ts';
 import { applyCommit, applyTrap, newResponse } from '#shared/answering/responses.ts';
 import { listActivity } from '#shared/console/activity.ts';
 import type { Role } from '#shared/console/roles.ts';
 import { contactIdOf } from '#shared/contacts/identity.ts';
 import { surveyPolicy } from '#shared/core/config.ts';
 import { listReaders } from '#shared/reporting/readers.ts';
+import { createDynamo } from '#shared/store/clients.ts';
 import { ALL_TIME, aggregateKey, contactKey, recipientKey, waveKey, waveScope } from '#shared/store/keys.ts';
 import { pendingRecipient } from '#shared/waves/model.ts';
 import { getWave, listWaves } from '#shared/waves/repository.ts';
@@ -28,6 +30,7 @@ import {
   serveConsole,
   startCognito,
 } from '../support/console.ts';
+import { recordTouches, refusal, type Touch } from '../support/grants.ts';
 import { inbox, useLocalStack } from '../support/stack.ts';
 
 const NOW = new Date('2026-11-25T10:00:00Z');
@@ -35,6 +38,7 @@ const NOW = new Date('2026-11-25T10:00:00Z');
 let cognito: CognitoLocal;
 let stack: Awaited<ReturnType<typeof useLocalStack>>;
 let app: Awaited<ReturnType<typeof serveConsole>>;
+let consoleCalls: Touch[] = [];
 const as: Partial<Record<Role, ConsoleBrowser>> = {};
 const user = (role: Role) => as[role] as ConsoleBrowser;
 
@@ -130,7 +134,17 @@ const postForm = async (
 beforeAll(async () => {
   [stack, cognito] = await Promise.all([useLocalStack(), startCognito()]);
   process.env.MIN_SEGMENT_RESPONSES = '3';
-  app = await serveConsole(consoleDeps(stack, cognito, { now: () => NOW }), ROUTES);
+  // The console's own client, so every call it makes is held against its grant (the last test).
+  const ddb = createDynamo();
+  consoleCalls = recordTouches(ddb);
+  app = await serveConsole(
+    consoleDeps(stack, cognito, {
+      now: () => NOW,
+      store: { ddb, table: stack.table },
+      clients: { ddb, ses: stack.ses, cognito: cognito.cognito },
+    }),
+    ROUTES,
+  );
   for (const role of ['viewer', 'editor', 'admin'] as const) {
     await addConsoleUser(cognito, `${role}@example.com`, role);
     as[role] = new ConsoleBrowser(app.url);
@@ -488,5 +502,21 @@ describe('erasing a contact', () => {
     const log = (await listActivity(stack)).entries.filter((e) => e.what === 'contact.erased');
     expect(log).toMatchObject([{ who: 'admin@example.com', detail: { contact: contactIdOf(ADDRESS) } }]);
     expect(JSON.stringify(log)).not.toContain(ADDRESS);
+  });
+});
+
+describe('the console’s table grant', () => {
+  it('allows every call these pages made, and they made the ones that need its broader parts', () => {
+    const access = FUNCTIONS.consoleHttp.table;
+    expect([...new Set(consoleCalls.map((c) => refusal(access, c)).filter(Boolean))]).toEqual([]);
+    const made = new Set(consoleCalls.map((c) => `${c.action} ${c.index ?? c.partitions[0]?.split('#')[0]}`));
+    for (const call of [
+      'BatchWriteItem WAVE',
+      'Query waves',
+      'PutItem DIGEST',
+      'DeleteItem DIGEST',
+      'PutItem CONTACT',
+    ])
+      expect(made).toContain(call);
   });
 });

@@ -36,20 +36,28 @@ export const touchesOf = (command: string, input: Record<string, unknown>): Touc
       return Object.values(table).map((requests) => ({
         action,
         partitions: (
-          requests as { PutRequest?: { Item: Record<string, Av> }; DeleteRequest?: { Key: Record<string, Av> } }[]
+          requests as {
+            PutRequest?: { Item: Record<string, Av> };
+            DeleteRequest?: { Key: Record<string, Av> };
+          }[]
         ).map((r) => pkOf(r.PutRequest?.Item ?? r.DeleteRequest?.Key)),
       }));
     case 'TransactWriteItems': {
-      const names = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem' };
-      return (input.TransactItems as Record<string, { Key?: Record<string, Av>; Item?: Record<string, Av> }>[]).map(
-        (item) => {
-          const [kind, op] = Object.entries(item)[0] as [
-            keyof typeof names,
-            { Key?: Record<string, Av>; Item?: Record<string, Av> },
-          ];
-          return { action: names[kind], partitions: [pkOf(op.Key ?? op.Item)] };
-        },
-      );
+      const names = {
+        Put: 'PutItem',
+        Update: 'UpdateItem',
+        Delete: 'DeleteItem',
+        ConditionCheck: 'ConditionCheckItem',
+      };
+      return (
+        input.TransactItems as Record<string, { Key?: Record<string, Av>; Item?: Record<string, Av> }>[]
+      ).map((item) => {
+        const [kind, op] = Object.entries(item)[0] as [
+          keyof typeof names,
+          { Key?: Record<string, Av>; Item?: Record<string, Av> },
+        ];
+        return { action: names[kind], partitions: [pkOf(op.Key ?? op.Item)] };
+      });
     }
     case 'Query': {
       if (input.IndexName) return [{ action, partitions: [], index: String(input.IndexName) }];
@@ -76,7 +84,8 @@ export const refusal = (access: TableAccess | undefined, touch: Touch): string |
   const what = `${touch.action} ${touch.index ? `on index ${touch.index}` : touch.partitions.join(', ')}`;
   if (!access) return `${what} (no table access)`;
   if (touch.action === 'DescribeTable') return access.describe ? undefined : what;
-  if (touch.index) return touch.action === 'Query' && access.indexes?.includes(touch.index as never) ? undefined : what;
+  if (touch.index)
+    return touch.action === 'Query' && access.indexes?.includes(touch.index as never) ? undefined : what;
   const grants = [access.read, access.write].filter((g) => g?.actions.includes(touch.action as never));
   const allowed = touch.partitions.every((pk) => grants.some((g) => g?.partitions.some((p) => like(p, pk))));
   return grants.length > 0 && allowed ? undefined : what;
