@@ -105,3 +105,6 @@ export const digestSettings = (): { timeZone: string; minSegmentResponses: numbe
   minSegmentResponses: surveyPolicy().minSegmentResponses,
   title: process.env.DIGEST_TITLE || 'NPS',
 });
+
+/** The send rate to assume when SES cannot tell its own (locally the emulator has no account): SES's default, 14/s. */
+export const fallbackSendRate = (): number => optionalNumber('SES_MAX_SEND_RATE', 14);

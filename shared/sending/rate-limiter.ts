@@ -5,6 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetAccountCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { fallbackSendRate } from '#shared/core/config.ts';
 import { isConditionFailed } from '#shared/store/conditions.ts';
 import { sendRateKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
@@ -20,7 +21,7 @@ export const maxSendRate = async (ses: SESv2Client): Promise<number> => {
     const account = await ses.send(new GetAccountCommand({}));
     return account.SendQuota?.MaxSendRate ?? DEFAULT_RATE;
   } catch {
-    return Number(process.env.SES_MAX_SEND_RATE ?? DEFAULT_RATE);
+    return fallbackSendRate();
   }
 };
 
