@@ -32,7 +32,7 @@ export const activityMain = (v: ActivityPageView): SafeHtml => {
   if (v.entries.length === 0)
     return html`<p>${t(v.paged ? 'activityLog.noMore' : 'activityLog.none')}</p>${pager}`;
   return html`<p class="muted">${t('activityLog.intro')}</p>
-<div class="table-wrap"><table>
+<div class="table-wrap" tabindex="0"><table>
 <caption>${t('activityLog.caption', { zone: v.timeZone })}</caption>
 <thead><tr><th scope="col">${t('activityLog.when')}</th><th scope="col">${t('activityLog.who')}</th><th scope="col">${t('activityLog.what')}</th></tr></thead>
 <tbody>${v.entries.map(

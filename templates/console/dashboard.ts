@@ -136,7 +136,7 @@ const trendSection = (p: DashboardPage, d: Dashboard): SafeHtml => {
   return html`<section aria-labelledby="trend-heading"><h2 id="trend-heading">${t('dashboard.trend.title')}</h2>
 ${trendChart({ id: 'trend-chart', title: t('dashboard.trend.chart', { first, last }), points: d.trend, locale })}
 <p class="muted">${t('dashboard.trend.hollow', { min: d.minSegmentResponses })}</p>
-<details><summary>${t('dashboard.trend.table')}</summary><div class="table-wrap"><table>
+<details><summary>${t('dashboard.trend.table')}</summary><div class="table-wrap" tabindex="0"><table>
 <caption>${t('dashboard.trend.chart', { first, last })}</caption>
 <thead><tr><th scope="col">${t('dashboard.col.week')}</th><th scope="col" class="num">${t('dashboard.col.responses')}</th><th scope="col" class="num">${t('dashboard.col.nps')}</th><th scope="col" class="num">${t('dashboard.col.margin')}</th></tr></thead>
 <tbody>${d.trend.map(
@@ -150,7 +150,7 @@ const distributionSection = (p: DashboardPage, d: Dashboard): SafeHtml => {
   const total = d.report.responses;
   return html`<section aria-labelledby="distribution-heading"><h2 id="distribution-heading">${t('dashboard.distribution.title')}</h2>
 ${distributionChart({ id: 'distribution-chart', title: t('dashboard.distribution.chart'), histogram: d.report.histogram, locale })}
-<details><summary>${t('dashboard.distribution.table')}</summary><div class="table-wrap"><table>
+<details><summary>${t('dashboard.distribution.table')}</summary><div class="table-wrap" tabindex="0"><table>
 <caption>${t('dashboard.distribution.chart')}</caption>
 <thead><tr><th scope="col">${t('dashboard.col.score')}</th><th scope="col" class="num">${t('dashboard.col.responses')}</th><th scope="col" class="num">${t('dashboard.col.share')}</th></tr></thead>
 <tbody>${d.report.histogram.map(
@@ -166,7 +166,7 @@ const segmentsSection = (p: DashboardPage, d: Dashboard): SafeHtml => {
 <p class="muted">${t('dashboard.segments.rule', { min })}</p>${
     d.segments.length === 0
       ? html`<p>${t('dashboard.segments.none')}</p>`
-      : html`<div class="table-wrap"><table class="segments">
+      : html`<div class="table-wrap" tabindex="0"><table class="segments">
 <thead><tr><th scope="col">${t('dashboard.col.segment')}</th><th scope="col" class="num">${t('dashboard.col.responses')}</th><th scope="col" class="num">${t('dashboard.col.nps')}</th></tr></thead>
 <tbody>${d.segments.map(
           (s) =>

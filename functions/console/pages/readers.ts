@@ -92,11 +92,11 @@ export const readersMain = (v: ReadersView): SafeHtml => {
   const list =
     readers.length === 0
       ? html`<p class="muted">${t('readers.empty')}</p>`
-      : html`<div class="table-wrap"><table aria-labelledby="readers-heading">
+      : html`<div class="table-wrap" tabindex="0"><table aria-labelledby="readers-heading">
 <thead><tr><th scope="col">${t('readers.address')}</th><th scope="col">${t('readers.language')}</th>${editor ? html`<th scope="col"><span class="visually-hidden">${t('readers.actions')}</span></th>` : ''}</tr></thead>
 <tbody>${readers.map(
           (r) =>
-            html`<tr><th scope="row">${r.address}</th><td lang="${r.locale}">${LANGUAGE_NAMES[r.locale]}</td>${
+            html`<tr><th scope="row" class="address">${r.address}</th><td lang="${r.locale}">${LANGUAGE_NAMES[r.locale]}</td>${
               editor
                 ? html`<td><form method="post" action="${READERS_PATH}/remove">${csrfField(v.csrf)}<input type="hidden" name="address" value="${r.address}"><button type="submit" class="secondary">${t('readers.remove')}<span class="visually-hidden"> ${r.address}</span></button></form></td>`
                 : ''

@@ -61,7 +61,7 @@ const countsTable = (t: Translate, locale: Locale, s: WaveStatus): SafeHtml => {
     html`<tr><th scope="row">${label}</th><td class="num"${field ? live(field) : ''}>${value}</td></tr>`;
   const reasons = [...new Set([...SKIP_REASONS, ...Object.keys(s.skipped)])];
   return html`<h2 id="counts-heading">${t('wave.counts')}</h2>
-<div class="table-wrap"><table aria-labelledby="counts-heading"><tbody>
+<div class="table-wrap" tabindex="0"><table aria-labelledby="counts-heading"><tbody>
 ${row(t('wave.recipients'), undefined, count(locale, s.recipients))}
 ${row(t('waves.col.sent'), 'sent', count(locale, s.sent))}
 ${row(t('wave.skipped'), 'skipped', count(locale, skippedTotal))}
@@ -71,7 +71,7 @@ ${row(t('waves.col.quarantined'), 'quarantined', count(locale, s.quarantined))}
 ${row(t(`wave.score.${s.survey}`), 'score', headline(locale, t, s))}
 </tbody></table></div>
 <h2 id="skipped-heading">${t('wave.skippedByReason')}</h2>
-<div class="table-wrap"><table aria-labelledby="skipped-heading">
+<div class="table-wrap" tabindex="0"><table aria-labelledby="skipped-heading">
 <thead><tr><th scope="col">${t('wave.reason')}</th><th scope="col" class="num">${t('wave.recipients')}</th></tr></thead>
 <tbody>${reasons.map(
     (reason) =>
@@ -98,7 +98,7 @@ const segmentsTable = (
       : `${formatSigned(s.nps)} ${formatMargin(s.marginOfError)}`;
   };
   return html`${intro}
-<div class="table-wrap"><table aria-labelledby="segments-heading">
+<div class="table-wrap" tabindex="0"><table aria-labelledby="segments-heading">
 <thead><tr><th scope="col">${t('wave.segments.column')}</th><th scope="col">${t('wave.segments.value')}</th><th scope="col" class="num">${t('waves.col.responses')}</th><th scope="col" class="num">${t(`wave.score.${kind}`)}</th></tr></thead>
 <tbody>${found.segments.map(
     (s) =>
@@ -129,7 +129,7 @@ export const waveMain = (v: WaveView): SafeHtml => {
         ? notice(t('wave.cancelledNotice'))
         : '';
   const cancel = v.canCancel
-    ? html`<p><a class="button secondary" href="${wavePath(wave.id)}/cancel">${t('wave.cancel')}</a></p>`
+    ? html`<form method="get" action="${wavePath(wave.id)}/cancel"><button type="submit" class="secondary">${t('wave.cancel')}</button></form>`
     : '';
   return html`${news}<p><a href="/console/waves">${t('wave.back')}</a></p>
 <div data-live-src="/console/api/waves/${encodeURIComponent(wave.id)}">

@@ -45,7 +45,7 @@ export const wavesMain = ({ t, locale, waves, editor }: WavesView): SafeHtml => 
 </tr>`,
   );
   return html`${newWave}
-<div class="table-wrap" data-live-src="/console/api/waves">
+<div class="table-wrap" tabindex="0" data-live-src="/console/api/waves">
 <table>
 <caption>${t('waves.caption')}</caption>
 <thead><tr>
