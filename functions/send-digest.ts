@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
-import { digestTimeZone, emailConfig, surveyPolicy, tableName } from '#shared/core/config.ts';
+import { digestSettings, emailConfig, tableName } from '#shared/core/config.ts';
 import { type DigestSent, sendDigest } from '#shared/reporting/send.ts';
 import { awsClients, logger, tracer } from './commons/runtime.ts';
 
@@ -17,9 +17,7 @@ export const sendScheduledDigest = async (): Promise<DigestSent> => {
       table: tableName(),
       fromAddress: email.fromAddress,
       configurationSet: email.configurationSet,
-      timeZone: digestTimeZone(),
-      minSegmentResponses: surveyPolicy().minSegmentResponses,
-      title: process.env.DIGEST_TITLE || 'NPS',
+      ...digestSettings(),
     },
     { now: new Date(), days: 7, oncePerPeriod: true },
   );

@@ -1,16 +1,14 @@
 /** `nps wave …`: create a wave from an audience file, follow it, list the waves, cancel one. */
 import { existsSync } from 'node:fs';
-import { type Counts, readCounts } from '#shared/aggregation/counts.ts';
 import { readAudience } from '#shared/audience/audience.ts';
 import { defaultProduct } from '#shared/core/config.ts';
-import { summarize } from '#shared/core/stats.ts';
+import { ValidationError } from '#shared/core/errors.ts';
 import { SURVEY_KINDS } from '#shared/core/survey.ts';
 import { parseDurationDays } from '#shared/core/time.ts';
-import { waveScope } from '#shared/store/keys.ts';
-import type { TableStore } from '#shared/store/table.ts';
 import { createWave } from '#shared/waves/create.ts';
-import type { Wave } from '#shared/waves/model.ts';
 import { cancelWave, getWave, listWaves } from '#shared/waves/repository.ts';
+import { waveStatus } from '#shared/waves/status.ts';
+import { waveTiming } from '#shared/waves/timing.ts';
 import { LOCALES } from '#templates/index.ts';
 import { command, group, UsageError } from '../command.ts';
 import { signed } from '../format.ts';
@@ -26,13 +24,29 @@ async function* countRows<T>(rows: AsyncIterable<T>, count: () => void): AsyncGe
   }
 }
 
-/** The duration in days, or a UsageError naming the option and what it must be. */
-const days = (option: string, raw: string | undefined, fits: (days: number) => boolean, must: string) => {
+/** The duration in days, or a UsageError naming the option and what it must look like. */
+const days = (option: string, raw: string | undefined, must: string) => {
   if (raw === undefined) return undefined;
   const parsed = parseDurationDays(raw);
-  if (parsed === undefined || !fits(parsed))
-    throw new UsageError(`--${option} must be ${must}, not "${raw}"`);
+  if (parsed === undefined) throw new UsageError(`--${option} must be ${must}, not "${raw}"`);
   return parsed;
+};
+
+/** The wave's timing by the rules every door shares (shared/waves/timing.ts), refusals named by option. */
+const timingOf = (sendAt: Date, o: { every?: string | undefined; spread?: string | undefined }) => {
+  const everyDays = days('every', o.every, 'a duration like 90d or 12w');
+  const spreadDays = days('spread', o.spread, 'a duration like 12h or 3d');
+  try {
+    return waveTiming({
+      sendAt,
+      ...(everyDays !== undefined ? { everyDays } : {}),
+      ...(spreadDays !== undefined ? { spreadDays } : {}),
+    });
+  } catch (error) {
+    if (error instanceof ValidationError && (error.field === 'every' || error.field === 'spread'))
+      throw new UsageError(`--${error.field} ${o[error.field]}: ${error.message}`);
+    throw error;
+  }
 };
 
 const create = command({
@@ -80,10 +94,7 @@ const create = command({
     if (o.at && (Number.isNaN(sendAt.getTime()) || !/\d{4}-\d{2}-\d{2}T/.test(o.at)))
       throw new UsageError(`--at must be an ISO-8601 time like 2026-12-01T09:00:00+01:00, not "${o.at}"`);
     if (!o.at && !o.now) throw new UsageError('wave create needs --at ISO-8601 or --now');
-    const everyDays = days('every', o.every, (d) => d >= 1, 'a duration of at least a day like 90d or 12w');
-    const spreadDays = days('spread', o.spread, (d) => d > 0 && d <= 30, 'a duration from 1h to 30d like 3d');
-    if (spreadDays && everyDays && spreadDays >= everyDays)
-      throw new UsageError(`--spread (${o.spread}) must be shorter than --every (${o.every})`);
+    const timing = timingOf(sendAt, o);
     // Two passes over the file (validate, then write), each with its own bar on a terminal.
     let rows = 0;
     let pass = 0;
@@ -95,9 +106,7 @@ const create = command({
         kind: o.survey ?? 'nps',
         locale: o.locale ?? 'en',
         product: o.product ?? defaultProduct(),
-        sendAt,
-        ...(everyDays ? { every: `P${everyDays}D` } : {}),
-        ...(spreadDays ? { spreadDays } : {}),
+        ...timing,
         ...(o['value-column'] ? { valueColumn: o['value-column'] } : {}),
       },
       () => {
@@ -120,33 +129,6 @@ const create = command({
     };
   },
 });
-
-/** A wave with its counters: sent, failed, skipped and why, responses, quarantined, NPS. */
-const waveStatus = async (store: TableStore, wave: Wave) => {
-  const counts: Counts = await readCounts(store, wave.kind, waveScope(wave.id));
-  const summary = summarize(wave.kind, counts.histogram);
-  // The import's skips (duplicate, invalid) and the sender's (consent, fatigue), from the one counter item.
-  const skipped: Record<string, number> = { ...wave.skipped, ...counts.skipped };
-  return {
-    id: wave.id,
-    name: wave.name,
-    survey: wave.kind,
-    status: wave.status,
-    sendAt: wave.sendAt,
-    ...(wave.every ? { every: wave.every } : {}),
-    ...(wave.spreadDays ? { spreadDays: wave.spreadDays } : {}),
-    ...(wave.parentId ? { previous: wave.parentId, occurrence: wave.occurrence } : {}),
-    recipients: wave.recipients,
-    sent: counts.sent,
-    failed: counts.failed,
-    skipped,
-    responses: summary.responses,
-    quarantined: counts.quarantined,
-    nps: summary.nps,
-    marginOfError: summary.marginOfError,
-    histogram: summary.histogram,
-  };
-};
 
 const status = command({
   name: 'status',

@@ -265,14 +265,14 @@ describe('waves in the console', () => {
       recipients: 2,
     });
 
-    await page.getByRole('link', { name: 'Cancel this wave…' }).click();
+    await page.getByRole('button', { name: 'Cancel this wave…' }).click();
     await page.getByText('Cancel the wave “Next year”?', { exact: false }).waitFor();
     expect((await statusOf(id)).status).toBe('scheduled');
     await page.getByRole('button', { name: 'Cancel wave' }).click();
     await page.getByText('The wave is cancelled.', { exact: false }).waitFor();
     expect(await page.locator(`dd[data-live="${id}.status"]`).textContent()).toBe('Cancelled');
     expect((await statusOf(id)).status).toBe('cancelled');
-    expect(await page.getByRole('link', { name: 'Cancel this wave…' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Cancel this wave…' }).count()).toBe(0);
     await page.goto(url('/console/activity'));
     await page.getByRole('row', { name: new RegExp(`${EDITOR}.*cancelled the wave ${id}`) }).waitFor();
     await page.context().close();
@@ -304,7 +304,7 @@ describe('waves in the console', () => {
     expect(await page.getByRole('link', { name: 'New wave' }).count()).toBe(0);
     expect((await page.goto(url('/console/waves/new')))?.status()).toBe(403);
     await page.goto(url(`/console/waves/${scheduled.id}`));
-    expect(await page.getByRole('link', { name: 'Cancel this wave…' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Cancel this wave…' }).count()).toBe(0);
 
     // The requests a page of an editor would make, with the viewer's own session and CSRF token.
     const csrf = (await page.locator('meta[name="csrf-token"]').getAttribute('content')) as string;
@@ -350,15 +350,20 @@ describe('digest readers in the console', () => {
       .getByRole('link', { name: 'Digest readers' })
       .click();
     const add = page.locator('form[method="post"][action="/console/readers"]');
-    for (const [address, language] of [
-      ['ceo@example.com', 'de'],
-      ['temp@example.com', 'en'],
-    ] as const) {
-      await add.getByLabel('Email address').fill(address);
-      await add.getByLabel('Language').selectOption(language);
-      await add.getByRole('button', { name: 'Add reader' }).click();
-      await page.getByText('The reader is added.').waitFor();
-    }
+    await add.getByLabel('Email address').fill('ceo@example.com');
+    await add.getByLabel('Language').selectOption('de');
+    await add.getByRole('button', { name: 'Add reader' }).click();
+    await page.getByText('The reader is added.').waitFor();
+    // The second by keyboard alone: from the address field, type, Tab to the language, Tab to the button.
+    await add.getByLabel('Email address').focus();
+    await page.keyboard.type('temp@example.com');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('reader-language');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Add reader');
+    await page.keyboard.press('Enter');
+    await page.getByText('The reader is added.').waitFor();
+    await page.getByRole('row', { name: /temp@example\.com/ }).waitFor();
     const readers = page.getByRole('table');
     expect(
       await readers

@@ -188,8 +188,10 @@ describe('the functions, derived from FUNCTIONS', () => {
     expect(variables[ENV.fromAddress]).toBe(spec.sendsEmail ? fromAddress : undefined);
     expect(variables[ENV.configurationSet] !== undefined).toBe(spec.sendsEmail);
     expect(variables[ENV.linkSecretArn] !== undefined).toBe(spec.signsLinks);
-    // The http function answers on its own host; giving it its own URL would be a circular reference.
-    expect(variables[ENV.publicBaseUrl] !== undefined).toBe(spec.signsLinks && spec.trigger.kind !== 'http');
+    // The survey pages answer on their own host; giving them their own URL would be a circular reference.
+    const surveyPages = spec.trigger.kind === 'http' && !('mount' in spec.trigger && spec.trigger.mount);
+    const linksToSurvey = spec.signsLinks || ('linksToSurvey' in spec && spec.linksToSurvey === true);
+    expect(variables[ENV.publicBaseUrl] !== undefined).toBe(linksToSurvey && !surveyPages);
     // Keys never travel in the environment in AWS; they are read from Secrets Manager.
     expect(variables[ENV.linkSigningKeys]).toBeUndefined();
   });
