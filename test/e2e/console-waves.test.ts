@@ -350,32 +350,32 @@ describe('digest readers in the console', () => {
       .getByRole('link', { name: 'Digest readers' })
       .click();
     const add = page.locator('form[method="post"][action="/console/readers"]');
-    await add.getByLabel('Email address').fill('ceo@example.com');
+    await add.getByLabel('Email address').fill('ceo@console-e2e.example.com');
     await add.getByLabel('Language').selectOption('de');
     await add.getByRole('button', { name: 'Add reader' }).click();
     await page.getByText('The reader is added.').waitFor();
     // The second by keyboard alone: from the address field, type, Tab to the language, Tab to the button.
     await add.getByLabel('Email address').focus();
-    await page.keyboard.type('temp@example.com');
+    await page.keyboard.type('temp@console-e2e.example.com');
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('reader-language');
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Add reader');
     await page.keyboard.press('Enter');
     await page.getByText('The reader is added.').waitFor();
-    await page.getByRole('row', { name: /temp@example\.com/ }).waitFor();
+    await page.getByRole('row', { name: /temp@console-e2e\.example\.com/ }).waitFor();
     const readers = page.getByRole('table');
     expect(
       await readers
-        .getByRole('row', { name: /ceo@example\.com/ })
+        .getByRole('row', { name: /ceo@console-e2e\.example\.com/ })
         .getByRole('cell')
         .first()
         .textContent(),
     ).toBe('Deutsch');
-    await page.getByRole('button', { name: 'Remove temp@example.com' }).click();
+    await page.getByRole('button', { name: 'Remove temp@console-e2e.example.com' }).click();
     await page.getByText('The reader is removed.').waitFor();
-    expect(await page.getByRole('row', { name: /temp@example\.com/ }).count()).toBe(0);
-    expect(await page.getByRole('row', { name: /ceo@example\.com/ }).count()).toBe(1);
+    expect(await page.getByRole('row', { name: /temp@console-e2e\.example\.com/ }).count()).toBe(0);
+    expect(await page.getByRole('row', { name: /ceo@console-e2e\.example\.com/ }).count()).toBe(1);
 
     // The preview: the real digest HTML in the chosen language, in a sandboxed frame.
     await page.locator('#preview-language').selectOption('de');
@@ -388,20 +388,26 @@ describe('digest readers in the console', () => {
     await page.getByRole('button', { name: 'Send now' }).click();
     await page.getByText('The digest was sent to 1 addresses.').waitFor();
     await page.getByLabel('One address').check();
-    await page.locator('#send-address').fill('board@example.com');
+    await page.locator('#send-address').fill('board@console-e2e.example.com');
     await page.getByRole('button', { name: 'Send now' }).click();
     await page.getByText('The digest was sent to 1 addresses.').waitFor();
     const sent = await stack.waitFor('two digests', async () => {
-      const found = await inbox(stack.sesUrl, ['ceo@example.com', 'board@example.com']);
+      const found = await inbox(stack.sesUrl, [
+        'ceo@console-e2e.example.com',
+        'board@console-e2e.example.com',
+      ]);
       return found.length === 2 ? found : undefined;
     });
-    expect(sent.map((m) => m.destination.to[0]).sort()).toEqual(['board@example.com', 'ceo@example.com']);
-    expect(await inbox(stack.sesUrl, ['temp@example.com'])).toEqual([]);
+    expect(sent.map((m) => m.destination.to[0]).sort()).toEqual([
+      'board@console-e2e.example.com',
+      'ceo@console-e2e.example.com',
+    ]);
+    expect(await inbox(stack.sesUrl, ['temp@console-e2e.example.com'])).toEqual([]);
 
     await page.goto(url('/console/activity'));
     for (const sentence of [
-      'added ceo@example.com as a digest reader',
-      'removed temp@example.com as a digest reader',
+      'added ceo@console-e2e.example.com as a digest reader',
+      'removed temp@console-e2e.example.com as a digest reader',
       'sent the digest now',
     ])
       expect(

@@ -415,24 +415,32 @@ describe('digest readers', () => {
       locale: 'sv',
     });
     expect(added.status).toBe(303);
-    expect(await listReaders(stack)).toEqual([{ address: 'board@example.com', locale: 'sv' }]);
+    expect(await listReaders(stack)).toEqual([{ address: 'board@console-waves.example.com', locale: 'sv' }]);
     const listed = text((await user('viewer').get('/console/readers')).body);
-    expect(listed).toContain('board@example.com Svenska');
+    expect(listed).toContain('board@console-waves.example.com Svenska');
 
     const sent = await postForm(user('editor'), '/console/readers', '/console/readers/send', { to: 'all' });
     expect(sent.location).toBe('/console/readers?done=sent&n=1');
     const one = await postForm(user('editor'), '/console/readers', '/console/readers/send', {
       to: 'one',
-      address: 'cfo@example.com',
+      address: 'cfo@console-waves.example.com',
       locale: 'de',
     });
     expect(one.location).toBe('/console/readers?done=sent&n=1');
-    const mail = await inbox(stack.sesUrl, ['board@example.com', 'cfo@example.com']);
-    expect(mail.map((m) => m.destination.to[0]).sort()).toEqual(['board@example.com', 'cfo@example.com']);
-    expect(mail.find((m) => m.destination.to[0] === 'cfo@example.com')?.body.html).toContain('lang="de"');
+    const mail = await inbox(stack.sesUrl, [
+      'board@console-waves.example.com',
+      'cfo@console-waves.example.com',
+    ]);
+    expect(mail.map((m) => m.destination.to[0]).sort()).toEqual([
+      'board@console-waves.example.com',
+      'cfo@console-waves.example.com',
+    ]);
+    expect(mail.find((m) => m.destination.to[0] === 'cfo@console-waves.example.com')?.body.html).toContain(
+      'lang="de"',
+    );
 
     const removed = await postForm(user('editor'), '/console/readers', '/console/readers/remove', {
-      address: 'board@example.com',
+      address: 'board@console-waves.example.com',
     });
     expect(removed.status).toBe(303);
     expect(await listReaders(stack)).toEqual([]);

@@ -219,10 +219,10 @@ describe('the digest agrees with nps report', () => {
   });
 
   it('emails the reader, in their language, the numbers the report gives', async () => {
-    const to = [{ address: 'cfo@example.com', locale: 'nl' as const }];
+    const to = [{ address: 'cfo@digest-report.example.com', locale: 'nl' as const }];
     const sent = await sendDigest(deps, { now: NOW, days: 7, to });
     const view = sent.views[0];
-    const [email] = await inbox(stack.sesUrl, ['cfo@example.com']);
+    const [email] = await inbox(stack.sesUrl, ['cfo@digest-report.example.com']);
     const html = email?.body.html ?? '';
     expect(html).toContain(`>${formatSigned(view?.nps ?? 0)}</p>`);
     expect(html).toContain(t('nl', 'digest.change.significant'));
@@ -232,9 +232,9 @@ describe('the digest agrees with nps report', () => {
 
   it('sends the scheduled digest of a period once per reader, however often a failed run is retried', async () => {
     const to = [
-      { address: 'ceo@example.com', locale: 'en' as const },
-      { address: 'cmo@example.com', locale: 'sv' as const },
-      { address: 'cto@example.com', locale: 'en' as const },
+      { address: 'ceo@digest-report.example.com', locale: 'en' as const },
+      { address: 'cmo@digest-report.example.com', locale: 'sv' as const },
+      { address: 'cto@digest-report.example.com', locale: 'en' as const },
     ];
     const addresses = to.map((r) => r.address);
     // SES fails on the second email: the run fails after reaching one reader, and Lambda retries it.
@@ -250,14 +250,21 @@ describe('the digest agrees with nps report', () => {
       sendDigest({ ...deps, ses: flaky }, { now: NOW, days: 7, to, oncePerPeriod: true }),
     ).rejects.toThrow('SES is unavailable');
     const retried = await sendDigest(deps, { now: NOW, days: 7, to, oncePerPeriod: true });
-    expect(retried.alreadySent).toEqual(['ceo@example.com']);
-    expect(retried.recipients.sort()).toEqual(['cmo@example.com', 'cto@example.com']);
+    expect(retried.alreadySent).toEqual(['ceo@digest-report.example.com']);
+    expect(retried.recipients.sort()).toEqual([
+      'cmo@digest-report.example.com',
+      'cto@digest-report.example.com',
+    ]);
     const again = await sendDigest(deps, { now: NOW, days: 7, to, oncePerPeriod: true });
     expect(again.recipients).toEqual([]);
     for (const address of addresses) expect(await inbox(stack.sesUrl, [address])).toHaveLength(1);
     // `nps digest send` sends when asked, whatever the schedule did.
-    await sendDigest(deps, { now: NOW, days: 7, to: [{ address: 'ceo@example.com', locale: 'en' }] });
-    expect(await inbox(stack.sesUrl, ['ceo@example.com'])).toHaveLength(2);
+    await sendDigest(deps, {
+      now: NOW,
+      days: 7,
+      to: [{ address: 'ceo@digest-report.example.com', locale: 'en' }],
+    });
+    expect(await inbox(stack.sesUrl, ['ceo@digest-report.example.com'])).toHaveLength(2);
   });
 
   it('takes over a reader a dead run claimed but never sent to, and leaves one being sent alone', async () => {
@@ -273,27 +280,27 @@ describe('the digest agrees with nps report', () => {
           },
         }),
       );
-    await claim('cfo.dead@example.com', 30);
-    await claim('cfo.busy@example.com', 1);
+    await claim('cfo.dead@digest-report.example.com', 30);
+    await claim('cfo.busy@digest-report.example.com', 1);
     const sent = await sendDigest(deps, {
       now: NOW,
       days: 7,
       to: [
-        { address: 'cfo.dead@example.com', locale: 'de' },
-        { address: 'cfo.busy@example.com', locale: 'de' },
+        { address: 'cfo.dead@digest-report.example.com', locale: 'de' },
+        { address: 'cfo.busy@digest-report.example.com', locale: 'de' },
       ],
       oncePerPeriod: true,
     });
     expect(sent.period).toEqual(period);
-    expect(sent.recipients).toEqual(['cfo.dead@example.com']);
-    expect(sent.alreadySent).toEqual(['cfo.busy@example.com']);
+    expect(sent.recipients).toEqual(['cfo.dead@digest-report.example.com']);
+    expect(sent.alreadySent).toEqual(['cfo.busy@digest-report.example.com']);
   });
 
   it('says a week without responses has none instead of showing a zero', async () => {
-    const to = [{ address: 'quiet@example.com', locale: 'de' as const }];
+    const to = [{ address: 'quiet@digest-report.example.com', locale: 'de' as const }];
     const sent = await sendDigest(deps, { now: new Date('2027-02-01T07:00:00Z'), days: 7, to });
     expect(sent.views[0]).toMatchObject({ responses: 0, nps: null });
-    const [email] = await inbox(stack.sesUrl, ['quiet@example.com']);
+    const [email] = await inbox(stack.sesUrl, ['quiet@digest-report.example.com']);
     expect(email?.body.html).toContain(t('de', 'digest.noResponses'));
     expect(email?.subject).toContain(
       t('de', 'digest.subjectEmpty', { title: 'Acme', period: '' }).split('(')[0]?.trim() ?? '',
