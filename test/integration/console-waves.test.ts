@@ -411,7 +411,7 @@ describe('digest readers', () => {
     expect(await listReaders(stack)).toEqual([]);
 
     const added = await postForm(user('editor'), '/console/readers', '/console/readers', {
-      address: 'Board@Example.com',
+      address: 'Board@Console-Waves.example.com',
       locale: 'sv',
     });
     expect(added.status).toBe(303);
