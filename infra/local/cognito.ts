@@ -15,6 +15,7 @@ import {
   CreateUserPoolCommand,
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
+  ListGroupsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { errorName } from '#shared/store/conditions.ts';
 import { USER_POOL } from '../system.ts';
@@ -97,8 +98,15 @@ const stillThere = async (cognito: CognitoIdentityProviderClient, pool: LocalUse
   }
 };
 
+/**
+ * Creates the role groups the pool lacks. Only the missing ones: the emulator's CreateGroup replaces an
+ * existing group, members and all, so calling it on every start would take everyone's role away.
+ */
 const ensureGroups = async (cognito: CognitoIdentityProviderClient, userPoolId: string): Promise<void> => {
+  const listed = await cognito.send(new ListGroupsCommand({ UserPoolId: userPoolId }));
+  const existing = new Set((listed.Groups ?? []).map((group) => group.GroupName));
   for (const role of USER_POOL.groups) {
+    if (existing.has(role)) continue;
     try {
       await cognito.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: role }));
     } catch (error) {

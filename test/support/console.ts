@@ -30,6 +30,8 @@ export interface CognitoLocal {
   port: number;
   cognito: CognitoIdentityProviderClient;
   pool: LocalUserPool;
+  /** Where the emulator keeps its state and the pool's ids (the local stack's .local/). */
+  stateDir: string;
   stop: () => Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export const startCognito = async (): Promise<CognitoLocal> => {
     port,
     cognito,
     pool,
+    stateDir,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
