@@ -6,87 +6,23 @@
  * the counts of 1,000 or 100,000 responses spread over 120 days, and the feedback index gets one item per
  * written answer (10% of responses).
  */
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dashboardPage } from '#functions/console/pages/dashboard.ts';
 import type { ConsoleRequest } from '#functions/console/request.ts';
 import type { RouteContext } from '#functions/console/router.ts';
-import { addDays, dayIn } from '#shared/core/time.ts';
-import {
-  ALL_SCOPE,
-  ALL_TIME,
-  aggregateKey,
-  dayPeriod,
-  feedbackPartition,
-  localeScope,
-  responseKey,
-  SEGMENTS_PERIOD,
-  segmentScope,
-  segmentValue,
-} from '#shared/store/keys.ts';
 import { shellPage, translator } from '#templates/console/index.ts';
+import { seedAggregates } from './seed-aggregates.ts';
 import type { BenchContext } from './support.ts';
 
 const NOW = new Date();
-const TIME_ZONE = 'Europe/Amsterdam';
-const DAYS = 120;
-const SHARES = [3, 1, 2, 2, 3, 5, 7, 12, 18, 22, 25]; // of 100, scores 0..10
-const REGIONS = ['EU', 'US', 'APAC', 'LATAM', 'Nordics'];
-const PLANS = ['free', 'team', 'enterprise'];
-const SCOPES: [string, number][] = [
-  [ALL_SCOPE, 1],
-  ...REGIONS.map((v): [string, number] => [segmentScope('region', v), 0.2]),
-  ...PLANS.map((v): [string, number] => [segmentScope('plan', v), 1 / 3]),
-  ...['en', 'nl', 'sv', 'de'].map((v): [string, number] => [localeScope(v), 0.25]),
-];
 
-const seed = async (ctx: BenchContext, responses: number): Promise<string> => {
-  const table = await ctx.newTable();
-  const { ddb } = ctx.clients;
-  const today = dayIn(TIME_ZONE, NOW);
-  const days = Array.from({ length: DAYS }, (_, i) => addDays(today, -i));
-  const counters = (n: number) => {
-    const item: Record<string, number> = { n: 0, sent: Math.round(n * 3), quarantined: Math.round(n / 50) };
-    SHARES.forEach((share, score) => {
-      item[`s${score}`] = Math.round((n * share) / 100);
-      item.n = (item.n ?? 0) + (item[`s${score}`] ?? 0);
-    });
-    return item;
-  };
-  const items: Record<string, unknown>[] = [];
-  for (const [scope, share] of SCOPES) {
-    items.push({ ...aggregateKey('nps', scope, ALL_TIME), ...counters(responses * share) });
-    for (const day of days)
-      items.push({ ...aggregateKey('nps', scope, dayPeriod(day)), ...counters((responses / DAYS) * share) });
-  }
-  items.push({
-    ...aggregateKey('nps', ALL_SCOPE, SEGMENTS_PERIOD),
-    values: new Set([
-      ...REGIONS.map((v) => segmentValue('region', v)),
-      ...PLANS.map((v) => segmentValue('plan', v)),
-    ]),
+const seed = (ctx: BenchContext, responses: number): Promise<string> =>
+  seedAggregates(ctx, {
+    responses,
+    days: 120,
+    now: NOW,
+    timeZone: 'Europe/Amsterdam',
+    answer: (i) => ({ score: i % 7, category: 'detractor', answers: { reason: `Slow exports (${i})` } }),
   });
-  for (let i = 0; i < responses / 10; i++) {
-    const day = days[i % days.length] as string;
-    items.push({
-      ...responseKey('bench', `c${i}`),
-      status: 'committed',
-      kind: 'nps',
-      score: i % 7,
-      category: 'detractor',
-      answers: { reason: `Slow exports (${i})` },
-      gsi1pk: feedbackPartition(day),
-      gsi1sk: `${day}T12:00:00.000Z#bench#c${i}`,
-    });
-  }
-  for (let i = 0; i < items.length; i += 25) {
-    let pending = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-    while (pending.length) {
-      const out = await ddb.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-      pending = (out.UnprocessedItems?.[table] ?? []) as typeof pending;
-    }
-  }
-  return table;
-};
 
 const request: ConsoleRequest = {
   method: 'GET',
