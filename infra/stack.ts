@@ -1,9 +1,10 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ConsoleUsers } from './constructs/console.ts';
+import { ConsoleUploads } from './constructs/console-uploads.ts';
 import { DataStore } from './constructs/data-store.ts';
 import { SurveyFunctions } from './constructs/survey-functions.ts';
-import { STACK } from './system.ts';
+import { FUNCTIONS, type FunctionSpec, STACK } from './system.ts';
 
 /**
  * The whole pipeline, derived from `infra/system.ts`. Context (defaults in cdk.json):
@@ -14,6 +15,7 @@ export class NpsStack extends Stack {
   readonly dataStore: DataStore;
   readonly surveyFunctions: SurveyFunctions;
   readonly consoleUsers: ConsoleUsers;
+  readonly consoleUploads: ConsoleUploads;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -33,6 +35,12 @@ export class NpsStack extends Stack {
     this.consoleUsers = new ConsoleUsers(this, 'Console', {
       function: this.surveyFunctions.functions.consoleHttp,
       url: consoleUrl,
+    });
+    this.consoleUploads = new ConsoleUploads(this, 'Uploads', {
+      functions: Object.entries(FUNCTIONS)
+        .filter(([, spec]) => (spec as FunctionSpec).uploads)
+        .map(([name]) => this.surveyFunctions.functions[name as keyof typeof FUNCTIONS]),
+      consoleUrl,
     });
 
     // What `nps --stage …` reads to work against this stack (STACK.outputs).

@@ -97,6 +97,8 @@ export interface FunctionSpec {
   publishesEvents?: boolean;
   /** Applies the retention period (RETENTION_MONTHS, from the `nps:retentionMonths` context when set). */
   appliesRetention?: boolean;
+  /** Presigns uploads to, reads and deletes from the console's upload bucket (UPLOADS): UPLOAD_BUCKET. */
+  uploads?: boolean;
   /** Concurrent executions reserved for it, which also caps it: a public endpoint cannot eat the account's. */
   reservedConcurrency?: number;
   memoryMb: number;
@@ -250,12 +252,25 @@ export const FUNCTIONS = {
     sendsEmail: true,
     signsLinks: false,
     linksToSurvey: true,
+    // Audience files: the browser PUTs them to the bucket by a presigned address; the console reads them
+    // back as a stream and deletes them once the wave exists.
+    uploads: true,
     memoryMb: 1024,
     timeoutSeconds: 30,
   },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof FUNCTIONS;
+
+/**
+ * The console's upload bucket: audience files under `audience/<user>/`, private, deleted by the console once
+ * used and by the lifecycle after a day whatever happens. Locally an S3 emulator (S3_PORT) holds the bucket.
+ */
+export const UPLOADS = {
+  prefix: 'audience/',
+  expireDays: 1,
+  localBucket: 'nps-uploads',
+} as const;
 
 /**
  * The deployed stack: one per stage (`cdk deploy -c nps:stage=prod`), and the outputs the CLI reads to work

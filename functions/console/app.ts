@@ -29,6 +29,7 @@ import {
   previewResponse,
   type Response,
   redirectResponse,
+  withConnectSource,
 } from './responses.ts';
 import { createRouter, type Outcome, type Route, type RouteContext } from './router.ts';
 import { bareResponse, type ConsoleDeps, cameFromConsole, csrfOf, type Scope } from './scope.ts';
@@ -80,6 +81,7 @@ export const createConsole = (deps: ConsoleDeps, routes: readonly Route[]) => {
     status: number,
     title: string,
     main: SafeHtml,
+    connect?: string,
   ): Response => {
     const path = scope.request.path.replace(/\/$/, '') || '/console';
     const current = router.nav
@@ -103,6 +105,7 @@ export const createConsole = (deps: ConsoleDeps, routes: readonly Route[]) => {
           user: { email, role },
           nav,
         }),
+        connect ? { 'content-security-policy': withConnectSource(connect) } : {},
       ),
     );
   };
@@ -125,7 +128,7 @@ export const createConsole = (deps: ConsoleDeps, routes: readonly Route[]) => {
   const render = (scope: Scope, viewer: Viewer, outcome: Outcome): Response => {
     switch (outcome.kind) {
       case 'page':
-        return shellResponse(scope, viewer, outcome.status, outcome.title, outcome.main);
+        return shellResponse(scope, viewer, outcome.status, outcome.title, outcome.main, outcome.connect);
       case 'redirect':
         return respond(scope, redirectResponse(outcome.location));
       case 'json':

@@ -18,6 +18,14 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'strict-transport-security': 'max-age=63072000; includeSubDomains',
 };
 
+/** The console's CSP with one more origin its script may fetch from (an upload bucket; never a wildcard). */
+export const withConnectSource = (origin: string): string => {
+  const { protocol, host } = new URL(origin);
+  if (protocol !== 'https:' && protocol !== 'http:') throw new Error(`Not a web origin: ${origin}`);
+  const csp = SECURITY_HEADERS['content-security-policy'] ?? '';
+  return csp.replace("connect-src 'self'", `connect-src 'self' ${protocol}//${host}`);
+};
+
 export type Response = Exclude<LambdaFunctionURLResult, string> & {
   statusCode: number;
   headers: Record<string, string>;

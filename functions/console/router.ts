@@ -44,6 +44,7 @@ import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ActivityDetail, ActivityEntry, ActivityKind } from '#shared/console/activity.ts';
 import type { Role } from '#shared/console/roles.ts';
+import type { UploadStore } from '#shared/console/uploads.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import type { SafeHtml, Translate } from '#templates/console/index.ts';
 import type { Locale } from '#templates/index.ts';
@@ -55,6 +56,8 @@ export interface ConsoleClients {
   ddb: DynamoDBDocumentClient;
   ses: SESv2Client;
   cognito: CognitoIdentityProviderClient;
+  /** Where browsers upload audience files directly (presigned PUTs); absent: files come in the request. */
+  uploads?: UploadStore;
 }
 
 export interface RouteContext {
@@ -80,7 +83,14 @@ export interface RouteContext {
 }
 
 export type Outcome =
-  | { kind: 'page'; title: string; main: SafeHtml; status: number }
+  | {
+      kind: 'page';
+      title: string;
+      main: SafeHtml;
+      status: number;
+      /** Another origin the page's script talks to (the upload bucket), added to its CSP connect-src. */
+      connect?: string;
+    }
   | { kind: 'redirect'; location: string }
   | { kind: 'json'; body: unknown; status: number }
   | { kind: 'file'; contentType: string; filename: string; body: string | Buffer }
@@ -113,11 +123,12 @@ export const route = (
   return { method, path, role, handler, ...(options.nav ? { nav: options.nav } : {}) };
 };
 
-export const page = (title: string, main: SafeHtml, status = 200): Outcome => ({
+export const page = (title: string, main: SafeHtml, status = 200, connect?: string): Outcome => ({
   kind: 'page',
   title,
   main,
   status,
+  ...(connect ? { connect } : {}),
 });
 
 /** 303 to a console path (after a POST: the browser then GETs it). */

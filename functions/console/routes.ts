@@ -6,7 +6,13 @@
 import { activityPage } from './pages/activity.ts';
 import { confirmErasePage, contactsPage, eraseContactAction } from './pages/contacts.ts';
 import { dashboardPage } from './pages/dashboard.ts';
-import { checkWaveAction, createWaveAction, emailPreview, newWavePage } from './pages/new-wave.ts';
+import {
+  checkWaveAction,
+  createWaveAction,
+  emailPreview,
+  newWavePage,
+  uploadTicket,
+} from './pages/new-wave.ts';
 import {
   addReaderAction,
   digestPreviewFrame,
@@ -25,6 +31,7 @@ export const ROUTES: readonly Route[] = [
   route('GET', '/console/waves/new', 'editor', newWavePage),
   route('POST', '/console/waves/new', 'editor', createWaveAction),
   route('POST', '/console/waves/new/check', 'editor', checkWaveAction),
+  route('POST', '/console/waves/new/upload', 'editor', uploadTicket),
   route('GET', '/console/waves/preview', 'editor', emailPreview),
   route('GET', '/console/waves/:id', 'viewer', wavePage),
   route('GET', '/console/waves/:id/cancel', 'editor', cancelWavePage),

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ENV, TABLE } from '../system.ts';
+import { ENV, TABLE, UPLOADS } from '../system.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -24,6 +24,8 @@ export interface LocalSettings {
   ddbPort: number;
   /** The Cognito emulator (cognito-local) the console signs in with. */
   cognitoPort: number;
+  /** The S3 emulator holding the console's upload bucket. */
+  s3Port: number;
   stateDir: string;
   /** Seconds between ticks of rate schedules locally (AWS uses the schedule's own rate). */
   rateSeconds: number;
@@ -54,6 +56,7 @@ export const localSettings = (): LocalSettings => ({
   sesPort: port('SES_PORT', 8005),
   ddbPort: port('DDB_PORT', 8000),
   cognitoPort: port('COGNITO_PORT', 9229),
+  s3Port: port('S3_PORT', 4569),
   stateDir: resolve(process.env.NPS_STATE_DIR || join(ROOT, '.local')),
   rateSeconds: Number(process.env.LOCAL_RATE_SECONDS || 5),
   fromAddress: process.env.SES_FROM_ADDRESS || 'surveys@example.com',
@@ -139,6 +142,13 @@ export const localUserPoolEnvironment = (s: LocalSettings): Record<string, strin
   };
 };
 
+/** The console's upload bucket in the S3 emulator, addressed by path as the emulator wants. */
+export const localUploadEnvironment = (s: LocalSettings): Record<string, string> => ({
+  AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${s.s3Port}`,
+  [ENV.uploadBucket]: UPLOADS.localBucket,
+  [ENV.uploadPathStyle]: 'true',
+});
+
 /** Environment for handlers and the CLI against the local stack. */
 export const localEnvironment = (s: LocalSettings): Record<string, string> => ({
   ...localAwsEnvironment(s.ddbPort, s.sesPort),
@@ -151,6 +161,7 @@ export const localEnvironment = (s: LocalSettings): Record<string, string> => ({
   // What the SES emulator reports from GetAccount: the sender reads its rate from here, as from SES.
   AWS_SES_ACCOUNT: sesAccount(Number(process.env.SES_MAX_SEND_RATE || 500)),
   ...localUserPoolEnvironment(s),
+  ...localUploadEnvironment(s),
 });
 
 /** Applies the local environment to this process (before any handler module is imported). */

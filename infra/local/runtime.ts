@@ -13,6 +13,7 @@ import { applyLocalEnvironment, type LocalSettings } from './environment.ts';
 import { startLocalEventBus } from './event-bus.ts';
 import { type Mounts, startHttp } from './http.ts';
 import { loadHandler } from './lambda.ts';
+import { startS3Local } from './s3.ts';
 import {
   assertJava,
   assertPortFree,
@@ -46,21 +47,26 @@ export const startLocalStack = async (
   // The Cognito emulator answers only this machine whatever HOST opens: its admin API takes no credentials,
   // and only the console's server (and the CLI) talk to it, never a browser.
   await assertPortFree(settings.cognitoPort, 'COGNITO_PORT');
+  await assertPortFree(settings.s3Port, 'S3_PORT', settings.host);
   applyLocalEnvironment(settings);
 
   let ready = false;
   const stops: (() => Promise<void> | void)[] = [];
   try {
     // All settled before any failure is thrown, so a service that did start is stopped again.
-    const [dynamo, ses, cognito] = await Promise.allSettled([
+    // Browsers open the console on the app's port; the upload bucket lets them PUT from there.
+    const consoleOrigins = [`http://localhost:${settings.appPort}`, `http://127.0.0.1:${settings.appPort}`];
+    const [dynamo, ses, cognito, s3] = await Promise.allSettled([
       startDynamoDbLocal(settings.ddbPort, join(settings.stateDir, 'dynamodb'), settings.host),
       startSesEmulator(settings.sesPort, settings.host),
       startCognitoLocal(settings.cognitoPort, settings.stateDir),
+      startS3Local(settings.s3Port, settings.stateDir, consoleOrigins, settings.host),
     ]);
     if (dynamo.status === 'fulfilled') stops.push(() => stopChild(dynamo.value));
     if (ses.status === 'fulfilled') stops.push(() => new Promise<void>((r) => ses.value.close(() => r())));
     if (cognito.status === 'fulfilled') stops.push(() => stopChild(cognito.value));
-    for (const service of [dynamo, ses, cognito]) if (service.status === 'rejected') throw service.reason;
+    if (s3.status === 'fulfilled') stops.push(() => s3.value.stop());
+    for (const service of [dynamo, ses, cognito, s3]) if (service.status === 'rejected') throw service.reason;
 
     // The console's user pool: created in the emulator on first start (the pool file did not exist when the
     // environment was applied), then the same pool on every start.

@@ -96,6 +96,12 @@ export const userPoolConfig = (): UserPoolConfig => ({
 export const consoleScheme = (): 'https' | 'http' =>
   process.env[ENV.consoleScheme] === 'http' ? 'http' : 'https';
 
+/** The console's upload bucket, when the stack has one, and whether S3 is addressed by path. */
+export const uploadBucketConfig = (): { bucket: string; pathStyle: boolean } | undefined => {
+  const bucket = process.env[ENV.uploadBucket];
+  return bucket ? { bucket, pathStyle: process.env[ENV.uploadPathStyle] === 'true' } : undefined;
+};
+
 /** What a survey asks about when a wave names nothing else (`--product`, the console's Product field). */
 export const defaultProduct = (): string => process.env.NPS_PRODUCT || 'Acme';
 

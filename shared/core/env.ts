@@ -20,4 +20,8 @@ export const ENV = {
   userPoolIssuer: 'USER_POOL_ISSUER',
   /** `http` where the console is served without TLS (the local runtime); `https`, the default, elsewhere. */
   consoleScheme: 'CONSOLE_SCHEME',
+  /** The bucket the console's browsers upload audience files to (presigned PUTs); unset: uploads go in the request. */
+  uploadBucket: 'UPLOAD_BUCKET',
+  /** `true` where S3 is reached by path (`endpoint/bucket/key`), as the local S3 emulator is. */
+  uploadPathStyle: 'UPLOAD_PATH_STYLE',
 } as const;

@@ -163,8 +163,14 @@ describe('waves in the console', () => {
     expect(await page.getByLabel('Survey kind').inputValue()).toBe('nps');
     await page.getByLabel('Name').fill('Autumn <i>check</i>');
     await page.getByLabel('Product').fill('Acme Cloud');
+    // The file goes straight to the upload bucket (the S3 emulator), once, and never through the console.
+    const puts: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'PUT') puts.push(new URL(request.url()).pathname);
+    });
     await page.getByLabel('Audience file').setInputFiles(csvFile('autumn.csv', GOOD_CSV));
     await page.getByText('autumn.csv is ready').waitFor();
+    expect(puts).toEqual([expect.stringMatching(/^\/nps-uploads\/audience\/[\w-]+\/[\w-]+\.csv$/)]);
     await page.getByText('3 recipients will be surveyed.').waitFor();
     await page.getByText('1 duplicate rows skipped.').waitFor();
     // One sandboxed preview per language of the file, in the order en, nl, sv, de; none in Dutch.
@@ -191,6 +197,7 @@ describe('waves in the console', () => {
 
     await page.getByRole('button', { name: 'Create wave' }).click();
     await page.waitForURL(WAVE_URL);
+    expect(puts).toHaveLength(1);
     const id = WAVE_URL.exec(page.url())?.[1] as string;
     sentWaveId = id;
     expect(await page.locator('h1').textContent()).toBe('Autumn <i>check</i>');

@@ -11,7 +11,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import cdkNag from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NpsStack } from '../../infra/stack.ts';
-import { ENV, FUNCTIONS, STACK } from '../../infra/system.ts';
+import { ENV, FUNCTIONS, STACK, UPLOADS } from '../../infra/system.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: synthesized CloudFormation is untyped JSON; the assertions check its shape
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
@@ -149,11 +149,75 @@ describe('the console function', () => {
   });
 });
 
+describe('the upload bucket', () => {
+  it('is private, TLS only, encrypted, empties itself after a day and takes PUTs from the console alone', () => {
+    const [bucketId, bucket] = only('AWS::S3::Bucket');
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([
+      { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
+    ]);
+    expect(bucket.Properties.LifecycleConfiguration.Rules).toEqual([
+      expect.objectContaining({
+        Prefix: UPLOADS.prefix,
+        ExpirationInDays: UPLOADS.expireDays,
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: UPLOADS.expireDays },
+        Status: 'Enabled',
+      }),
+    ]);
+    const [rule] = bucket.Properties.CorsConfiguration.CorsRules;
+    expect(rule.AllowedMethods).toEqual(['PUT']);
+    expect(rule.AllowedHeaders).toEqual(['content-type']);
+    // The console's Function URL host, never a wildcard.
+    expect(JSON.stringify(rule.AllowedOrigins)).toContain('FunctionUrl');
+    expect(JSON.stringify(rule.AllowedOrigins)).not.toContain('*');
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('is named to the console alone, which may put, read and delete only under the prefix', () => {
+    const [, bucket] = only('AWS::S3::Bucket');
+    const [, fn] = consoleFunction();
+    const name = bucket.Properties.BucketName;
+    expect(JSON.stringify(name)).toContain('nps-uploads');
+    expect(fn.Properties.Environment.Variables[ENV.uploadBucket]).toEqual(name);
+    const named = resourcesOfType('AWS::Lambda::Function').filter(
+      ([, r]) => r.Properties.Environment?.Variables?.[ENV.uploadBucket],
+    );
+    expect(named).toHaveLength(1);
+    const statements = resourcesOfType('AWS::IAM::Policy').flatMap(([, p]) =>
+      (p.Properties.PolicyDocument.Statement as Record<string, unknown>[]).filter((st) =>
+        JSON.stringify(st.Resource).includes('nps-uploads'),
+      ),
+    );
+    expect(statements.map((st) => st.Action)).toEqual([
+      ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
+      's3:ListBucket',
+    ]);
+    const [objects, listing] = statements.map((st) => JSON.stringify(st.Resource));
+    expect(objects).toMatch(/:s3:::.*nps-uploads.*\/audience\/\*"/);
+    expect(listing).not.toContain('/audience');
+    expect(statements[1]?.Condition).toEqual({ StringLike: { 's3:prefix': [`${UPLOADS.prefix}*`] } });
+  });
+});
+
 describe('cdk-nag', () => {
-  it('reports nothing unacknowledged on the user pool, its client, groups or the console function', () => {
+  it('reports nothing unacknowledged on the user pool, its client, groups, the upload bucket or the console function', () => {
     const [fnId] = consoleFunction();
     const findings = nagReport.violations
-      .filter((v) => v.violatingResources.some((r) => /\/Console\/|consoleHttp/.test(r.constructPath ?? '')))
+      .filter((v) =>
+        v.violatingResources.some((r) => /\/Console\/|\/Uploads\/|consoleHttp/.test(r.constructPath ?? '')),
+      )
       .map(
         (v) =>
           `${v.severity} ${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,

@@ -471,6 +471,7 @@ describe('cdk-nag (AwsSolutions)', () => {
       'AwsSolutions-COG2',
       'AwsSolutions-IAM5',
       'AwsSolutions-L1',
+      'AwsSolutions-S1',
       'AwsSolutions-SMG4',
       'AwsSolutions-SQS3',
     ]);

@@ -20,13 +20,20 @@ export interface RunningStack {
 }
 
 export const startStackProcess = async (extraEnv: Record<string, string> = {}): Promise<RunningStack> => {
-  const [app, ses, ddb, cognito] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [app, ses, ddb, cognito, s3] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const env = {
     ...(process.env as Record<string, string>),
     PORT: String(app),
     SES_PORT: String(ses),
     DDB_PORT: String(ddb),
     COGNITO_PORT: String(cognito),
+    S3_PORT: String(s3),
     NPS_STATE_DIR: mkdtempSync(join(tmpdir(), 'nps-e2e-')),
     LOCAL_RATE_SECONDS: '1',
     ...extraEnv,

@@ -12,7 +12,9 @@ import { count } from './wave-figures.ts';
 export const CHECK_PATH = '/console/waves/new/check';
 export const CREATE_PATH = '/console/waves/new';
 export const PREVIEW_PATH = '/console/waves/preview';
-/** The largest audience file this version takes: the Function URL's 6 MB request carries it base64-encoded. */
+/** Where console.js asks for a presigned upload address (when the stack has an upload bucket). */
+export const UPLOAD_PATH = '/console/waves/new/upload';
+/** The largest file sent inside the request: the Function URL's 6 MB request carries it base64-encoded. */
 export const MAX_AUDIENCE_BYTES = 4 * 1024 * 1024;
 /** Invalid rows listed on the page; a file with more says how many it left out. */
 export const MAX_LISTED_ROWS = 2000;
@@ -75,6 +77,8 @@ export interface FormView {
   chooseAgain?: boolean;
   /** The empty form: console.js may put the browser's time zone in the zone field. */
   fresh?: boolean;
+  /** The largest file the browser may upload straight to the bucket, when the stack has one. */
+  uploadBytes?: number;
 }
 
 export const previewHref = (v: Pick<WaveFormValues, 'kind' | 'product'>, locale: Locale): string =>
@@ -134,7 +138,10 @@ ${view.chooseAgain ? html`<p><strong>${t('newWave.chooseAgain')}</strong></p>` :
 
 export const waveForm = (view: FormView): SafeHtml => {
   const { t, values: v } = view;
-  return html`<form method="post" action="${CREATE_PATH}" enctype="multipart/form-data" class="wave-form" data-upload>
+  const maxBytes = view.uploadBytes ?? MAX_AUDIENCE_BYTES;
+  const mb = Math.floor(maxBytes / 1024 / 1024);
+  const direct = view.uploadBytes ? html` data-upload-url="${UPLOAD_PATH}"` : html``;
+  return html`<form method="post" action="${CREATE_PATH}" enctype="multipart/form-data" class="wave-form" data-upload${direct} data-upload-failed="${t('newWave.audience.failed')}">
 ${csrfField(view.csrf)}
 <div class="field">
 <label for="name">${t('newWave.name')}</label>
@@ -163,9 +170,11 @@ ${problemOf(view, 'product')}
 </div>
 <div class="field">
 <label for="audience">${t('newWave.audience')}</label>
-<p class="hint" id="audience-hint">${t('newWave.audience.hint', { mb: MAX_AUDIENCE_BYTES / 1024 / 1024 })}</p>
+<p class="hint" id="audience-hint">${t('newWave.audience.hint', { mb })}</p>
 ${problemOf(view, 'audience')}
-<input id="audience" name="audience" type="file" accept=".csv,text/csv" required data-max-bytes="${MAX_AUDIENCE_BYTES}" data-too-large="${t('newWave.audience.tooLarge', { mb: MAX_AUDIENCE_BYTES / 1024 / 1024 })}"${described(view, 'audience', 'audience-hint')}>
+<input id="audience" name="audience" type="file" accept=".csv,text/csv" required data-max-bytes="${maxBytes}" data-too-large="${t('newWave.audience.tooLarge', { mb })}"${described(view, 'audience', 'audience-hint')}>
+<input type="hidden" name="upload" value="">
+<input type="hidden" name="uploadName" value="">
 <div class="upload" hidden>
 <label for="upload-progress" class="small">${t('newWave.uploading')}</label>
 <progress id="upload-progress" max="100" value="0"></progress>

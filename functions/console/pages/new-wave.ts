@@ -7,6 +7,16 @@
  */
 import { type AudienceRow, readAudience } from '#shared/audience/audience.ts';
 import { checkAudience } from '#shared/audience/check.ts';
+import {
+  discardUpload,
+  isUploadKeyOf,
+  MAX_UPLOAD_BYTES,
+  newUploadKey,
+  presignUpload,
+  uploadChunks,
+  uploadedSize,
+  uploadOrigin,
+} from '#shared/console/uploads.ts';
 import { defaultProduct, digestTimeZone, publicBaseUrl } from '#shared/core/config.ts';
 import { ValidationError } from '#shared/core/errors.ts';
 import { isSurveyKind } from '#shared/core/survey.ts';
@@ -17,7 +27,7 @@ import { surveyEmailPreview } from '#templates/console/previews.ts';
 import { oneLine } from '#templates/format.ts';
 import { isLocale, LOCALES, type Locale } from '#templates/index.ts';
 import { multipartOf, type UploadedFile } from '../multipart.ts';
-import { type Handler, page, preview, type RouteContext, redirect } from '../router.ts';
+import { type Handler, json, page, preview, type RouteContext, redirect } from '../router.ts';
 import {
   type CheckResult,
   type FieldProblems,
@@ -100,38 +110,70 @@ const checkFields = (
   }
 };
 
-/** The upload: its fields, and the audience file when one was chosen and it is not too large. */
-const uploadOf = (ctx: RouteContext) => {
+/** An audience file however it came: its name for messages, its bytes as a stream, and its clean-up. */
+interface AudienceSource {
+  name: string;
+  chunks(): AsyncIterable<Buffer>;
+  /** Called once the wave exists: an uploaded object is deleted (the bucket's lifecycle catches the rest). */
+  done(): Promise<void>;
+}
+
+const nameOf = (raw: string): string => oneLine(raw.split(/[/\\]/).pop() ?? '', 100) || 'audience.csv';
+
+const inRequest = (file: UploadedFile): AudienceSource => ({
+  name: nameOf(file.filename),
+  chunks: async function* () {
+    yield file.body;
+  },
+  done: async () => {},
+});
+
+/**
+ * The file console.js uploaded straight to the bucket, named by the form's `upload` key: only this user's
+ * keys, only a file that is there and not over the limit.
+ */
+const inBucket = async (ctx: RouteContext, key: string, name: string) => {
+  const uploads = ctx.clients.uploads;
+  const size = uploads && isUploadKeyOf(key, ctx.user.sub) ? await uploadedSize(uploads, key) : undefined;
+  if (!uploads || size === undefined) return { problem: ctx.t('newWave.audience.failed') };
+  if (size > MAX_UPLOAD_BYTES)
+    return { problem: ctx.t('newWave.audience.tooLarge', { mb: MAX_UPLOAD_BYTES / 1024 / 1024 }) };
+  const source: AudienceSource = {
+    name: nameOf(name),
+    chunks: () => uploadChunks(uploads, key),
+    done: () => discardUpload(uploads, key),
+  };
+  return { source };
+};
+
+/** The form's fields, and the audience file (uploaded to the bucket, or in the request) when it can be read. */
+const uploadOf = async (
+  ctx: RouteContext,
+): Promise<{ fields: URLSearchParams; source?: AudienceSource; problem?: string }> => {
   const { fields, files } = multipartOf(ctx.request);
+  const key = fields.get('upload') ?? '';
+  if (key) return { fields, ...(await inBucket(ctx, key, fields.get('uploadName') ?? '')) };
   const file = files.get('audience');
   const chosen = file && file.filename !== '' ? file : undefined;
-  const problem = !chosen
-    ? ctx.t('newWave.problem.audience')
-    : chosen.body.length > MAX_AUDIENCE_BYTES
-      ? ctx.t('newWave.audience.tooLarge', { mb: MAX_AUDIENCE_BYTES / 1024 / 1024 })
-      : undefined;
-  return { fields, file: problem ? undefined : chosen, problem };
+  if (!chosen) return { fields, problem: ctx.t('newWave.problem.audience') };
+  if (chosen.body.length > MAX_AUDIENCE_BYTES)
+    return { fields, problem: ctx.t('newWave.audience.tooLarge', { mb: MAX_AUDIENCE_BYTES / 1024 / 1024 }) };
+  return { fields, source: inRequest(chosen) };
 };
 
-const fileName = (file: UploadedFile): string =>
-  oneLine(file.filename.split(/[/\\]/).pop() ?? '', 100) || 'audience.csv';
-
-/** The file's rows, read as the CLI reads a file: the whole upload is one chunk. */
-const rowsOf = (file: UploadedFile) => (): AsyncIterable<AudienceRow> => {
-  const body = file.body;
-  return readAudience(
-    (async function* () {
-      yield body;
-    })(),
-    fileName(file),
-  );
-};
+/** The file's rows, read as the CLI reads a file, once per call. */
+const rowsOf = (source: AudienceSource) => (): AsyncIterable<AudienceRow> =>
+  readAudience(source.chunks(), source.name);
 
 /** Every row of the file checked; the languages are the rows' own, else the wave's. */
-const checkFile = async (ctx: RouteContext, file: UploadedFile, waveLocale: Locale): Promise<CheckResult> => {
-  const name = fileName(file);
+const checkFile = async (
+  ctx: RouteContext,
+  source: AudienceSource,
+  waveLocale: Locale,
+): Promise<CheckResult> => {
+  const name = source.name;
   try {
-    const found = await checkAudience(ctx.store, rowsOf(file)());
+    const found = await checkAudience(ctx.store, rowsOf(source)());
     if (found.invalid.length > 0)
       return {
         kind: 'problems',
@@ -166,7 +208,7 @@ const checkFile = async (ctx: RouteContext, file: UploadedFile, waveLocale: Loca
   }
 };
 
-const formPage = (
+const formPage = async (
   ctx: RouteContext,
   values: WaveFormValues,
   problems: FieldProblems,
@@ -187,19 +229,21 @@ const formPage = (
       ...(check ? { check } : {}),
       chooseAgain,
       fresh,
+      ...(ctx.clients.uploads ? { uploadBytes: MAX_UPLOAD_BYTES } : {}),
     }),
     status,
+    ctx.clients.uploads ? await uploadOrigin(ctx.clients.uploads) : undefined,
   );
 
 export const newWavePage: Handler = (ctx) => formPage(ctx, defaults(ctx), {}, 200, undefined, false, true);
 
 /** Checks the file and previews its emails; creates nothing. */
 export const checkWaveAction: Handler = async (ctx) => {
-  const upload = uploadOf(ctx);
+  const upload = await uploadOf(ctx);
   const values = valuesOf(ctx, upload.fields);
   // Only the file: the other fields are checked when the wave is created.
   const problems: FieldProblems = upload.problem ? { audience: upload.problem } : {};
-  const check = upload.file ? await checkFile(ctx, upload.file, values.locale) : undefined;
+  const check = upload.source ? await checkFile(ctx, upload.source, values.locale) : undefined;
   // console.js uploads in the background and keeps the chosen file; a plain form post loses it.
   const chooseAgain = check?.kind === 'valid' && !upload.fields.has('background');
   return formPage(ctx, values, problems, 200, check, chooseAgain);
@@ -207,14 +251,15 @@ export const checkWaveAction: Handler = async (ctx) => {
 
 export const createWaveAction: Handler = async (ctx) => {
   // 1.
-  const upload = uploadOf(ctx);
+  const upload = await uploadOf(ctx);
   const values = valuesOf(ctx, upload.fields);
   // 2.
   const { problems, timing } = checkFields(ctx, values);
   if (upload.problem) problems.audience = upload.problem;
-  const check = upload.file ? await checkFile(ctx, upload.file, values.locale) : undefined;
+  const source = upload.source;
+  const check = source ? await checkFile(ctx, source, values.locale) : undefined;
   // 3.
-  if (!timing || !upload.file || check?.kind !== 'valid') return formPage(ctx, values, problems, 400, check);
+  if (!timing || !source || check?.kind !== 'valid') return formPage(ctx, values, problems, 400, check);
   // 4.
   const created = await createWave(
     { ...ctx.store, now: () => ctx.now },
@@ -225,15 +270,35 @@ export const createWaveAction: Handler = async (ctx) => {
       product: values.product.trim(),
       ...timing,
     },
-    rowsOf(upload.file),
-    { skipInvalid: false, file: fileName(upload.file) },
+    rowsOf(source),
+    { skipInvalid: false, file: source.name },
   );
+  await source.done();
   await ctx.record('wave.created', {
     wave: created.id,
     name: values.name.trim(),
     recipients: created.recipients,
   });
   return redirect(`${wavePath(created.id)}?created`);
+};
+
+/**
+ * A presigned address for uploading the chosen file straight to the bucket (console.js, before the check):
+ * `{ key, url }`, the key under this user's id. 404 where the stack has no bucket: the file then goes in
+ * the request.
+ */
+export const uploadTicket: Handler = async (ctx) => {
+  const uploads = ctx.clients.uploads;
+  if (!uploads) return json({ error: 'no-bucket' }, 404);
+  const size = Number(ctx.form().get('size'));
+  if (!Number.isSafeInteger(size) || size < 1)
+    return json({ error: 'size', message: ctx.t('newWave.problem.audience') }, 400);
+  if (size > MAX_UPLOAD_BYTES) {
+    const message = ctx.t('newWave.audience.tooLarge', { mb: MAX_UPLOAD_BYTES / 1024 / 1024 });
+    return json({ error: 'too-large', message }, 413);
+  }
+  const key = newUploadKey(ctx.user.sub);
+  return json({ key, url: await presignUpload(uploads, key, size) });
 };
 
 /** The survey email as a recipient gets it, for the sandboxed frame of the check's preview. */

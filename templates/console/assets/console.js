@@ -109,13 +109,14 @@
       show([message]);
       return true;
     };
-    const send = (action) =>
+    // With an upload bucket (data-upload-url), the file goes straight to it once, by a presigned PUT, and
+    // the form carries only its key; without one, the file travels inside each form post.
+    const uploadUrl = form.dataset.uploadUrl;
+    const keyField = form.querySelector('input[name="upload"]');
+    const nameField = form.querySelector('input[name="uploadName"]');
+    let uploaded;
+    const withProgress = (request, body) =>
       new Promise((resolve, reject) => {
-        const data = new FormData(form);
-        data.append('background', '1');
-        const request = new XMLHttpRequest();
-        request.open('POST', action);
-        request.setRequestHeader('accept', 'text/html');
         request.upload.addEventListener('progress', (event) => {
           if (event.lengthComputable && progress)
             progress.value = Math.round((event.loaded / event.total) * 100);
@@ -124,14 +125,63 @@
         request.addEventListener('error', () => reject(new Error('upload failed')));
         if (progress) progress.value = 0;
         if (bar) bar.hidden = false;
-        request.send(data);
+        request.send(body);
       }).finally(() => {
         if (bar) bar.hidden = true;
       });
+    const toBucket = async () => {
+      const chosen = file.files?.[0];
+      if (!uploadUrl || !chosen || !keyField || !nameField) return false;
+      if (uploaded === chosen && keyField.value) return true;
+      keyField.value = '';
+      const csrf = form.querySelector('input[name="csrf"]')?.value ?? '';
+      const ticket = await fetch(uploadUrl, {
+        method: 'POST',
+        headers: { accept: 'application/json' },
+        body: new URLSearchParams({ csrf, size: String(chosen.size) }),
+      });
+      if (ticket.status === 404) return false;
+      if (!ticket.ok) throw new Error('upload refused');
+      const { key, url } = await ticket.json();
+      const put = new XMLHttpRequest();
+      put.open('PUT', url);
+      put.setRequestHeader('content-type', 'text/csv');
+      await withProgress(put, chosen);
+      if (put.status < 200 || put.status > 299) throw new Error('upload failed');
+      keyField.value = key;
+      nameField.value = chosen.name;
+      uploaded = chosen;
+      return true;
+    };
+    const send = async (action) => {
+      let direct = false;
+      try {
+        direct = await toBucket();
+      } catch {
+        const message = document.createElement('p');
+        message.className = 'notice error';
+        message.setAttribute('role', 'alert');
+        message.textContent = form.dataset.uploadFailed ?? '';
+        show([message]);
+        return undefined;
+      }
+      const data = new FormData(form);
+      data.append('background', '1');
+      if (direct) data.delete('audience');
+      else {
+        data.delete('upload');
+        data.delete('uploadName');
+      }
+      const request = new XMLHttpRequest();
+      request.open('POST', action);
+      request.setRequestHeader('accept', 'text/html');
+      return withProgress(request, data);
+    };
     const upload = async (action) => {
       if (tooLarge()) return;
       try {
         const request = await send(action);
+        if (!request) return;
         const landed = new URL(request.responseURL || action, window.location.href);
         if (landed.pathname !== new URL(action, window.location.href).pathname) {
           window.location.assign(landed.href);
