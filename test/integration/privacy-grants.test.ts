@@ -17,13 +17,14 @@ import { awsClients } from '#functions/commons/runtime.ts';
 import { type LocalEventBus, startLocalEventBus } from '#infra/local/event-bus.ts';
 import { type Handler, lambdaContext, loadHandler } from '#infra/local/lambda.ts';
 import type { StreamPoller } from '#infra/local/streams.ts';
-import { ENV, FUNCTIONS, type FunctionName, type TableAccess } from '#infra/system.ts';
+import { ENV, FUNCTIONS, type FunctionName } from '#infra/system.ts';
 import { readAudience } from '#shared/audience/audience.ts';
 import { contactIdOf } from '#shared/contacts/contacts.ts';
 import { signLink } from '#shared/core/links.ts';
 import { subscribeReader } from '#shared/reporting/readers.ts';
 import { contactKey, waveKey } from '#shared/store/keys.ts';
 import { createWave } from '#shared/waves/create.ts';
+import { type Touch as CallTouch, refusal, touchesOf } from '../support/grants.ts';
 import { audienceCsv, pollStream, signingKeys, useLocalStack } from '../support/stack.ts';
 
 let stack: Awaited<ReturnType<typeof useLocalStack>>;
@@ -32,91 +33,8 @@ let pollers: StreamPoller[] = [];
 const running = new AsyncLocalStorage<FunctionName>();
 
 /** One DynamoDB call of a function: the action IAM authorises and the partitions (or index) it touches. */
-interface Touch {
-  fn: FunctionName;
-  action: string;
-  partitions: string[];
-  index?: string;
-}
+type Touch = CallTouch & { fn: FunctionName };
 const touches: Touch[] = [];
-
-type Av = { S?: string } | undefined;
-const pkOf = (key: Record<string, Av> | undefined) => key?.pk?.S ?? '?';
-
-/** The IAM actions and partitions of one call, from its marshalled input. */
-const touchesOf = (command: string, input: Record<string, unknown>): Omit<Touch, 'fn'>[] => {
-  const action = command.replace(/Command$/, '');
-  const table = (input.RequestItems ?? {}) as Record<string, unknown>;
-  switch (action) {
-    case 'GetItem':
-    case 'DeleteItem':
-    case 'UpdateItem':
-      return [{ action, partitions: [pkOf(input.Key as Record<string, Av>)] }];
-    case 'PutItem':
-      return [{ action, partitions: [pkOf(input.Item as Record<string, Av>)] }];
-    case 'BatchGetItem':
-      return Object.values(table).map((t) => ({
-        action,
-        partitions: ((t as { Keys: Record<string, Av>[] }).Keys ?? []).map(pkOf),
-      }));
-    case 'BatchWriteItem':
-      return Object.values(table).map((requests) => ({
-        action,
-        partitions: (
-          requests as {
-            PutRequest?: { Item: Record<string, Av> };
-            DeleteRequest?: { Key: Record<string, Av> };
-          }[]
-        ).map((r) => pkOf(r.PutRequest?.Item ?? r.DeleteRequest?.Key)),
-      }));
-    case 'TransactWriteItems': {
-      const names = {
-        Put: 'PutItem',
-        Update: 'UpdateItem',
-        Delete: 'DeleteItem',
-        ConditionCheck: 'ConditionCheckItem',
-      };
-      return (
-        input.TransactItems as Record<string, { Key?: Record<string, Av>; Item?: Record<string, Av> }>[]
-      ).map((item) => {
-        const [kind, op] = Object.entries(item)[0] as [
-          keyof typeof names,
-          { Key?: Record<string, Av>; Item?: Record<string, Av> },
-        ];
-        return { action: names[kind], partitions: [pkOf(op.Key ?? op.Item)] };
-      });
-    }
-    case 'Query': {
-      if (input.IndexName) return [{ action, partitions: [], index: String(input.IndexName) }];
-      const placeholder = /\bpk\s*=\s*(:\w+)/.exec(String(input.KeyConditionExpression))?.[1] ?? '';
-      const values = input.ExpressionAttributeValues as Record<string, Av>;
-      return [{ action, partitions: [values[placeholder]?.S ?? '?'] }];
-    }
-    default:
-      return [{ action, partitions: [] }];
-  }
-};
-
-/** Whether IAM's StringLike would match: `*` is any run of characters. */
-const like = (pattern: string, value: string) =>
-  new RegExp(
-    `^${pattern
-      .split('*')
-      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-  ).test(value);
-
-/** Why the spec does not allow this call, or undefined when it does. */
-const refusal = (access: TableAccess | undefined, touch: Touch): string | undefined => {
-  const what = `${touch.fn}: ${touch.action} ${touch.index ? `on index ${touch.index}` : touch.partitions.join(', ')}`;
-  if (!access) return `${what} (no table access)`;
-  if (touch.action === 'DescribeTable') return access.describe ? undefined : what;
-  if (touch.index)
-    return touch.action === 'Query' && access.indexes?.includes(touch.index as never) ? undefined : what;
-  const grants = [access.read, access.write].filter((g) => g?.actions.includes(touch.action as never));
-  const allowed = touch.partitions.every((pk) => grants.some((g) => g?.partitions.some((p) => like(p, pk))));
-  return grants.length > 0 && allowed ? undefined : what;
-};
 
 /** The handler of a FUNCTIONS entry, run so that its DynamoDB calls are recorded as its own. */
 const as = async (name: FunctionName): Promise<Handler> => {
@@ -266,7 +184,7 @@ describe('the grants of infra/system.ts', () => {
     (name) => {
       const refused = touches
         .filter((t) => t.fn === name)
-        .map((t) => refusal(FUNCTIONS[name].table, t))
+        .map((t) => refusal(FUNCTIONS[name].table, t) && `${t.fn}: ${refusal(FUNCTIONS[name].table, t)}`)
         .filter((r): r is string => r !== undefined);
       expect([...new Set(refused)]).toEqual([]);
     },
