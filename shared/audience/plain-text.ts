@@ -21,3 +21,20 @@ const SUSPECT = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u20
 /** The field with tabs and line breaks as spaces and every control and bidi control character removed. */
 export const plainText = (value: string): string =>
   SUSPECT.test(value) ? value.replace(SPACING, ' ').replace(CONTROLS, '') : value;
+
+/** Every control and bidi control character except the line feed. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+const CONTROLS_BUT_NEWLINE =
+  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
+
+/**
+ * Free text that may run over several lines (a comment): line breaks kept as `\n` (CRLF, CR and the Unicode
+ * separators become one), tabs as a space, and every other control and bidi control character removed.
+ */
+export const plainParagraphs = (value: string): string =>
+  SUSPECT.test(value)
+    ? value
+        .replace(/\r\n|[\r\u0085\u2028\u2029]/g, '\n')
+        .replace(/[\t\v\f]/g, ' ')
+        .replace(CONTROLS_BUT_NEWLINE, '')
+    : value;

@@ -4,6 +4,7 @@
  * name, locale and segment properties. An invalid row says why, in words for `line N: reason`. Pure.
  */
 import { MAX_FIELD_LENGTH } from '#shared/audience/audience.ts';
+import { plainParagraphs, plainText } from '#shared/audience/plain-text.ts';
 import { contactIdOf, normaliseEmail } from '#shared/contacts/identity.ts';
 import { isScore, SCALES, type SurveyKind } from '#shared/core/survey.ts';
 import { dayIn } from '#shared/core/time.ts';
@@ -87,9 +88,6 @@ export const parseAnsweredAt = (
   return { answeredAt: at.toISOString(), day: day ?? dayIn(timeZone, at) };
 };
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
-
 /** Validates one record against the resolved columns. */
 export const validateResponseRow = (
   line: number,
@@ -100,10 +98,11 @@ export const validateResponseRow = (
   const invalid = (reason: string): RowResult => ({ ok: false, line, reason });
   if (fields.length > context.headerLength)
     return invalid(`${fields.length} fields, the header has ${context.headerLength}`);
-  const field = (column: keyof ResponseColumns['at']) => {
+  const raw = (column: keyof ResponseColumns['at']) => {
     const index = columns.at[column];
-    return index === undefined ? '' : (fields[index] ?? '').trim();
+    return index === undefined ? '' : (fields[index] ?? '');
   };
+  const field = (column: keyof ResponseColumns['at']) => plainText(raw(column)).trim();
   const rawEmail = field('email');
   if (!rawEmail) return invalid('email is empty');
   const email = normaliseEmail(rawEmail);
@@ -118,7 +117,7 @@ export const validateResponseRow = (
   if (!rawAt) return invalid('answered_at is empty');
   const when = parseAnsweredAt(rawAt, context.timeZone, context.now);
   if (typeof when === 'string') return invalid(when);
-  const comment = field('comment').replace(CONTROL, '').trim();
+  const comment = plainParagraphs(raw('comment')).trim();
   if (comment.length > MAX_COMMENT_LENGTH)
     return invalid(`comment is longer than ${MAX_COMMENT_LENGTH} characters`);
   const name = field('name');
@@ -128,7 +127,7 @@ export const validateResponseRow = (
   if (rawLocale && !isLocale(locale)) return invalid(`locale "${rawLocale.slice(0, 20)}" is not supported`);
   const props: Record<string, string> = {};
   for (const segment of columns.segments) {
-    const value = (fields[segment.index] ?? '').trim();
+    const value = plainText(fields[segment.index] ?? '').trim();
     if (value.length > MAX_FIELD_LENGTH)
       return invalid(`${segment.name} is longer than ${MAX_FIELD_LENGTH} characters`);
     if (value) props[segment.name] = value;

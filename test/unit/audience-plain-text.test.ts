@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { type AudienceMember, type AudienceRow, readAudience } from '#shared/audience/audience.ts';
-import { plainText } from '#shared/audience/plain-text.ts';
+import { plainParagraphs, plainText } from '#shared/audience/plain-text.ts';
 
 const rowsOf = async (csv: string): Promise<AudienceRow[]> => {
   const rows: AudienceRow[] = [];
@@ -79,5 +79,15 @@ describe('readAudience with hostile fields', () => {
         props: { team: 'ops' },
       },
     ]);
+  });
+});
+
+describe('plainParagraphs', () => {
+  it('keeps line breaks as \\n and removes the same controls as plainText', () => {
+    expect(plainParagraphs('one\r\ntwo\rthree\u2028four\u0085five')).toBe('one\ntwo\nthree\nfour\nfive');
+    expect(plainParagraphs('a\tb\u0000c\u001b[0m\u202Ed\u2066e\u200F')).toBe('a bc[0mde');
+    expect(plainParagraphs('Gewöhnlich, ohne Steuerzeichen.\nZweite Zeile.')).toBe(
+      'Gewöhnlich, ohne Steuerzeichen.\nZweite Zeile.',
+    );
   });
 });

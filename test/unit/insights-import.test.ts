@@ -113,6 +113,21 @@ describe('rows', () => {
     });
   });
 
+  it('keeps a comment’s paragraphs and drops control and bidi characters from every field', () => {
+    const read = row([
+      'bo@example.com',
+      '3',
+      '2026-09-01',
+      'Slow\r\nexports.\u202E\r\n\r\nFix\u001b[31m them\u0000.',
+      'de',
+      'Pro\u202E\u0007\tplus',
+    ]);
+    expect(read).toMatchObject({
+      ok: true,
+      row: { comment: 'Slow\nexports.\n\nFix[31m them.', props: { plan: 'Pro plus' } },
+    });
+  });
+
   it('says why a row is invalid', () => {
     const reason = (fields: string[], kind: 'nps' | 'csat' = 'nps') => {
       const r = row(fields, kind);
