@@ -84,6 +84,8 @@ export const contribute = (
         if (status === 'committed' && typeof image.score === 'number') {
           add(deltas, pk, period, `s${image.score}`, sign);
           add(deltas, pk, period, 'n', sign);
+          // Imported answers were never sent from here: the response rate leaves them out.
+          if (image.via === 'import') add(deltas, pk, period, 'imported', sign);
           if (typeof image.value === 'number' && Number.isFinite(image.value)) {
             const counter = VALUE_COUNTERS[categoryOf(kind, image.score)];
             add(deltas, pk, period, counter, sign * Math.round(image.value));

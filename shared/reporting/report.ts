@@ -11,7 +11,10 @@ import type { DayRange } from './period.ts';
 export interface ReportFigures extends Summary {
   quarantined: number;
   sent: number;
-  /** Responses per email sent in the same scope and period, 0…1; null when nothing was sent. */
+  /**
+   * Responses to emails sent from here per email sent, in the same scope and period, 0…1 (imported answers
+   * are left out: nobody sent them from here); null when nothing was sent.
+   */
   responseRate: number | null;
 }
 
@@ -19,7 +22,8 @@ export const figuresOf = (kind: SurveyKind, counts: Counts): ReportFigures => ({
   ...summarize(kind, counts.histogram),
   quarantined: counts.quarantined,
   sent: counts.sent,
-  responseRate: counts.sent > 0 ? Math.round((counts.n / counts.sent) * 10_000) / 10_000 : null,
+  responseRate:
+    counts.sent > 0 ? Math.round(((counts.n - counts.imported) / counts.sent) * 10_000) / 10_000 : null,
 });
 
 export interface ReportQuery {

@@ -103,6 +103,12 @@ describe('contribute', () => {
       segments: ['plan#team', 'region#EU'],
     },
     {
+      name: 'counts an imported answer as imported too, so the response rate can leave it out',
+      new: response({ score: 6, via: 'import' }),
+      deltas: everywhere({ s6: 1, n: 1, imported: 1 }),
+      segments: ['plan#team', 'region#EU'],
+    },
+    {
       name: 'moves a change from 9 to 3 from s9 to s3 and leaves n as it was',
       old: response({ score: 9 }),
       new: response({ score: 3 }),

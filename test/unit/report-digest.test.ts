@@ -156,24 +156,27 @@ describe('digestViewIn', () => {
 });
 
 describe('figuresOf', () => {
-  const counts = (n: number, sent: number): Counts => ({
+  const counts = (n: number, sent: number, imported = 0): Counts => ({
     histogram: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, n],
     n,
     quarantined: 2,
     sent,
+    imported,
     skipped: {},
     failed: 0,
   });
-  const cases: [n: number, sent: number, rate: number | null][] = [
+  const cases: [n: number, sent: number, rate: number | null, imported?: number][] = [
     [60, 80, 0.75],
     [1, 3, 0.3333], // 0.33333… to four places
     [2, 3, 0.6667], // 0.66666… rounds up
     [5, 0, null], // nothing sent: no rate rather than infinity
     [0, 10, 0],
+    [100, 80, 0.75, 40], // 40 imported answers were never sent from here: 60 of 80
+    [40, 0, null, 40], // only imported answers: nothing sent, no rate
   ];
-  for (const [n, sent, rate] of cases)
-    it(`gives ${n} responses to ${sent} emails a response rate of ${rate}`, () => {
-      const figures = figuresOf('nps', counts(n, sent));
+  for (const [n, sent, rate, imported] of cases)
+    it(`gives ${n} responses (${imported ?? 0} imported) to ${sent} emails a response rate of ${rate}`, () => {
+      const figures = figuresOf('nps', counts(n, sent, imported));
       expect(figures.responseRate).toBe(rate);
       expect(figures).toMatchObject({ responses: n, sent, quarantined: 2 });
     });
