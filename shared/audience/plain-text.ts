@@ -23,8 +23,8 @@ export const plainText = (value: string): string =>
   SUSPECT.test(value) ? value.replace(SPACING, ' ').replace(CONTROLS, '') : value;
 
 /** Every control and bidi control character except the line feed. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
 const CONTROLS_BUT_NEWLINE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
   /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
 
 /**
