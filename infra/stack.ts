@@ -4,7 +4,7 @@ import { ConsoleUsers } from './constructs/console.ts';
 import { ConsoleUploads } from './constructs/console-uploads.ts';
 import { DataStore } from './constructs/data-store.ts';
 import { SurveyFunctions } from './constructs/survey-functions.ts';
-import { FUNCTIONS, type FunctionSpec, STACK } from './system.ts';
+import { ENV, FUNCTIONS, type FunctionSpec, STACK } from './system.ts';
 
 /**
  * The whole pipeline, derived from `infra/system.ts`. Context (defaults in cdk.json):
@@ -36,6 +36,13 @@ export class NpsStack extends Stack {
       function: this.surveyFunctions.functions.consoleHttp,
       url: consoleUrl,
     });
+    // Emails that link to the console (owner alerts) get its address.
+    for (const [name, spec] of Object.entries(FUNCTIONS))
+      if ((spec as FunctionSpec).linksToConsole)
+        this.surveyFunctions.functions[name as keyof typeof FUNCTIONS].lambda.addEnvironment(
+          ENV.consoleUrl,
+          this.consoleUsers.consoleUrl,
+        );
     this.consoleUploads = new ConsoleUploads(this, 'Uploads', {
       functions: Object.entries(FUNCTIONS)
         .filter(([, spec]) => (spec as FunctionSpec).uploads)

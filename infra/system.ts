@@ -80,7 +80,9 @@ export type Trigger =
       /** Only these item kinds reach the function (Lambda event filter; the local poller applies the same). */
       sortKeyPrefixes: readonly string[];
     }
-  | { kind: 'sesEvents'; detailTypes: readonly string[] };
+  | { kind: 'sesEvents'; detailTypes: readonly string[] }
+  /** The pipeline's own events on its bus (EVENT_SOURCE): an EventBridge rule in AWS, the local bus locally. */
+  | { kind: 'responseEvents'; detailTypes: readonly string[] };
 
 export interface FunctionSpec {
   /** Entry file, relative to the repository root; exports `handler`. */
@@ -97,6 +99,8 @@ export interface FunctionSpec {
   publishesEvents?: boolean;
   /** Applies the retention period (RETENTION_MONTHS, from the `nps:retentionMonths` context when set). */
   appliesRetention?: boolean;
+  /** Links to the console in what it sends (CONSOLE_URL). */
+  linksToConsole?: boolean;
   /** Presigns uploads to, reads and deletes from the console's upload bucket (UPLOADS): UPLOAD_BUCKET. */
   uploads?: boolean;
   /** Concurrent executions reserved for it, which also caps it: a public endpoint cannot eat the account's. */
@@ -225,6 +229,21 @@ export const FUNCTIONS = {
     signsLinks: false,
     memoryMb: 512,
     timeoutSeconds: 900,
+  },
+  sendOwnerAlerts: {
+    entry: 'functions/send-owner-alerts.ts',
+    description: 'Owner alerts: a detractor or passive answer, or a referral, emailed to the contact’s owner',
+    trigger: { kind: 'responseEvents', detailTypes: ['ResponseDetails'] },
+    // The answer's recipient (its owner) and wave (name, product, alert address); the alert's claim.
+    table: {
+      read: { actions: ['GetItem'], partitions: ['WAVE#*'] },
+      write: { actions: ['PutItem', 'UpdateItem'], partitions: ['ALERT#*'] },
+    },
+    sendsEmail: true,
+    signsLinks: false,
+    linksToConsole: true,
+    memoryMb: 256,
+    timeoutSeconds: 30,
   },
   consoleHttp: {
     entry: 'functions/console-http.ts',

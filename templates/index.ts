@@ -2,6 +2,7 @@
  * The templates registry: localized survey emails, survey pages and the leadership digest.
  * Pure — it reads only the catalogs and the build output (`npm run build` → templates/dist), never mjml.
  */
+export { type AlertKind, type AlertView, alertEmail } from './alert-email.ts';
 export { DWELL_JS, PAGE_CSS, UnknownTemplateError } from './compiled.ts';
 export {
   type DigestView,

@@ -85,6 +85,11 @@ const create = command({
       value: 'COLUMN',
       help: "an audience column holding each contact's value (e.g. arr): reports show value held and at risk",
     },
+    'alert-to': {
+      type: 'string',
+      value: 'ADDR',
+      help: 'who gets the alerts of contacts the audience names no owner for (owner column)',
+    },
   },
   conflicts: [['at', 'now']],
   run: async ({ options: o, store, progress }) => {
@@ -108,6 +113,7 @@ const create = command({
         product: o.product ?? defaultProduct(),
         ...timing,
         ...(o['value-column'] ? { valueColumn: o['value-column'] } : {}),
+        ...(o['alert-to'] !== undefined ? { alertTo: o['alert-to'] } : {}),
       },
       () => {
         pass++;

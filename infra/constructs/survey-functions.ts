@@ -15,6 +15,7 @@ import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { EVENT_SOURCE } from '#shared/events/catalog.ts';
 import {
   ENV,
   FUNCTIONS,
@@ -181,6 +182,21 @@ export class SurveyFunctions extends Construct {
           },
           targets: [
             new LambdaFunction(fn.lambda, { deadLetterQueue: failureQueue(this, `${name}Failures`) }),
+          ],
+        });
+        return undefined;
+      }
+      case 'responseEvents': {
+        new Rule(this, `${name}Rule`, {
+          description: FUNCTIONS[name].description,
+          eventBus: this.events.bus,
+          eventPattern: { source: [EVENT_SOURCE], detailType: [...trigger.detailTypes] },
+          targets: [
+            new LambdaFunction(fn.lambda, {
+              deadLetterQueue: failureQueue(this, `${name}Failures`),
+              retryAttempts: 8,
+              maxEventAge: Duration.hours(6),
+            }),
           ],
         });
         return undefined;

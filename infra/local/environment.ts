@@ -155,6 +155,7 @@ export const localEnvironment = (s: LocalSettings): Record<string, string> => ({
   [ENV.tableName]: TABLE.name,
   [ENV.fromAddress]: s.fromAddress,
   [ENV.publicBaseUrl]: process.env.PUBLIC_BASE_URL || `http://localhost:${s.appPort}`,
+  [ENV.consoleUrl]: `http://localhost:${s.appPort}/console`,
   [ENV.linkSigningKeys]: localSigningKeys(s.stateDir),
   [ENV.digestTimeZone]: process.env[ENV.digestTimeZone] || 'Europe/Amsterdam',
   POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL || 'WARN',

@@ -44,6 +44,8 @@ export const startLocalEventBus = async (options: {
   busName: string;
   file: string;
   log: (message: string) => void;
+  /** The rules' targets: called with each accepted event after it is recorded, as EventBridge delivers. */
+  deliver?: (event: DeliveredEvent) => void;
 }): Promise<LocalEventBus> => {
   mkdirSync(dirname(options.file), { recursive: true });
   const server: Server = createServer((req, res) => {
@@ -96,6 +98,7 @@ export const startLocalEventBus = async (options: {
         };
         appendFileSync(options.file, `${JSON.stringify(event)}\n`);
         options.log(`event ${event['detail-type']} ${event.id}`);
+        options.deliver?.(event);
         return { EventId: event.id };
       });
       reply(200, {

@@ -11,6 +11,7 @@ import { ENV, FUNCTIONS, type FunctionName, TABLE } from '../system.ts';
 import { cognitoLocalUp, ensureLocalUserPool, startCognitoLocal } from './cognito.ts';
 import { applyLocalEnvironment, type LocalSettings } from './environment.ts';
 import { startLocalEventBus } from './event-bus.ts';
+import { startEventRules } from './event-rules.ts';
 import { type Mounts, startHttp } from './http.ts';
 import { loadHandler } from './lambda.ts';
 import { startS3Local } from './s3.ts';
@@ -82,11 +83,14 @@ export const startLocalStack = async (
     const ddb = new DynamoDBClient({});
     await ensureTable(ddb, TABLE.name);
 
-    // Response events: logged and appended to .local/events.jsonl, through the same variables as in AWS.
+    // Response events: logged and appended to .local/events.jsonl, through the same variables as in AWS,
+    // and delivered to the functions whose rules match them (owner alerts).
+    const rules = await startEventRules({ log });
     const bus = await startLocalEventBus({
       busName: 'nps-local',
       file: join(settings.stateDir, 'events.jsonl'),
       log,
+      deliver: rules.deliver,
     });
     stops.push(() => bus.stop());
     process.env[ENV.eventBusName] = bus.busName;
@@ -152,6 +156,7 @@ export const startLocalStack = async (
       inboxUrl: `http://localhost:${settings.sesPort}`,
       settled: async () => {
         await Promise.all(pollers.map((p) => p.settled()));
+        await rules.settled();
       },
       stop: () => stopAll(stops),
     };

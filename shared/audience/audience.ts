@@ -1,12 +1,13 @@
 /**
  * Audience import: reads a CSV export, validates each row, normalises and de-duplicates addresses.
- * `email` is required; `name` and `locale` are optional; every other column becomes a segment property.
+ * `email` is required; `name`, `locale`, `owner` (the account manager's address) and `owner_locale` are
+ * optional; every other column becomes a segment property.
  * Every field loses its control and bidi characters (tabs and line breaks become spaces) before anything else.
  */
 
 import { contactIdOf, normaliseEmail } from '#shared/contacts/contacts.ts';
 import { ValidationError } from '#shared/core/errors.ts';
-import { isLocale, resolveLocale } from '#templates/index.ts';
+import { isLocale, type Locale, resolveLocale } from '#templates/index.ts';
 import { type CsvRecord, readCsv } from './csv.ts';
 import { IdSet } from './id-set.ts';
 import { plainText } from './plain-text.ts';
@@ -21,7 +22,14 @@ export interface AudienceMember {
   name: string;
   locale: string | undefined;
   props: Record<string, string>;
+  /** The contact's account manager (`owner` column): who gets the alerts about their answers. */
+  owner?: string;
+  /** The language of the owner's alerts (`owner_locale` column). */
+  ownerLocale?: Locale;
 }
+
+/** Columns with a meaning of their own: never segment properties. */
+export const RESERVED_COLUMNS: readonly string[] = ['email', 'name', 'locale', 'owner', 'owner_locale'];
 
 export interface SkippedRow {
   line: number;
@@ -61,7 +69,7 @@ const parseHeader = (record: CsvRecord, file: string): string[] => {
       field: 'email',
     });
   }
-  const segments = header.filter((h) => h !== 'email' && h !== 'name' && h !== 'locale');
+  const segments = header.filter((h) => !RESERVED_COLUMNS.includes(h));
   if (segments.length > MAX_SEGMENT_COLUMNS) {
     throw new ValidationError(
       `${file}, line ${record.line}: ${segments.length} segment columns; at most ${MAX_SEGMENT_COLUMNS} are supported`,
@@ -106,16 +114,36 @@ const validateRow = (record: CsvRecord, header: string[], seen: IdSet): Audience
     if (!isLocale(raw.locale.slice(0, 2).toLowerCase()))
       return invalid(`locale "${raw.locale}" is not supported`);
   }
+  let owner: string | undefined;
+  if (raw.owner) {
+    owner = normaliseEmail(raw.owner);
+    if (!owner) return invalid('owner is not a valid address');
+  }
+  let ownerLocale: Locale | undefined;
+  if (raw.owner_locale) {
+    const wanted = raw.owner_locale.slice(0, 2).toLowerCase();
+    if (!isLocale(wanted)) return invalid(`owner_locale "${raw.owner_locale}" is not supported`);
+    ownerLocale = wanted;
+  }
   const contactId = contactIdOf(email);
   if (!seen.add(contactId)) {
     return { ok: false, invalid: false, skipped: { line: record.line, email, reason: 'duplicate' } };
   }
   const props: Record<string, string> = {};
   for (const [column, value] of Object.entries(raw)) {
-    if (column !== 'email' && column !== 'name' && column !== 'locale' && value !== '') props[column] = value;
+    if (!RESERVED_COLUMNS.includes(column) && value !== '') props[column] = value;
   }
   return {
     ok: true,
-    member: { line: record.line, email, contactId, name: raw.name ?? '', locale, props },
+    member: {
+      line: record.line,
+      email,
+      contactId,
+      name: raw.name ?? '',
+      locale,
+      props,
+      ...(owner ? { owner } : {}),
+      ...(ownerLocale ? { ownerLocale } : {}),
+    },
   };
 };

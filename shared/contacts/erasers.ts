@@ -227,5 +227,6 @@ export const ERASERS: Readonly<Record<ItemKind, (scope: ErasureScope) => Promise
   digestLedger: keep,
   activity: redactActivity,
   appliedMarker: keep,
+  alertClaim: keep,
   erasureNotice: keep,
 };

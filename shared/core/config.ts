@@ -96,6 +96,10 @@ export const userPoolConfig = (): UserPoolConfig => ({
 export const consoleScheme = (): 'https' | 'http' =>
   process.env[ENV.consoleScheme] === 'http' ? 'http' : 'https';
 
+/** The console's address for links from emails (alerts, the digest), when the stack has one. */
+export const consoleUrl = (): string | undefined =>
+  process.env[ENV.consoleUrl]?.replace(/\/+$/, '') || undefined;
+
 /** The console's upload bucket, when the stack has one, and whether S3 is addressed by path. */
 export const uploadBucketConfig = (): { bucket: string; pathStyle: boolean } | undefined => {
   const bucket = process.env[ENV.uploadBucket];

@@ -20,6 +20,8 @@ export const ENV = {
   userPoolIssuer: 'USER_POOL_ISSUER',
   /** `http` where the console is served without TLS (the local runtime); `https`, the default, elsewhere. */
   consoleScheme: 'CONSOLE_SCHEME',
+  /** The console's address (https://…/console), for links to it from emails; unset where there is none. */
+  consoleUrl: 'CONSOLE_URL',
   /** The bucket the console's browsers upload audience files to (presigned PUTs); unset: uploads go in the request. */
   uploadBucket: 'UPLOAD_BUCKET',
   /** `true` where S3 is reached by path (`endpoint/bucket/key`), as the local S3 emulator is. */

@@ -18,6 +18,7 @@ export type ItemKind =
   | 'digestLedger'
   | 'activity'
   | 'appliedMarker'
+  | 'alertClaim'
   | 'erasureNotice';
 
 export interface PersonalDataEntry {
@@ -124,6 +125,13 @@ export const PERSONAL_DATA: Readonly<Record<ItemKind, PersonalDataEntry>> = {
     find: 'not needed: the stream position only, kept so a redelivered change is not counted twice',
     erasure: 'keep',
     retention: { kept: 'the contact id only' },
+  },
+  alertClaim: {
+    key: 'ALERT#waveId / contactId#vN | contactId#introduction',
+    holds: [],
+    find: 'not needed: it says only that an alert about this response version went out',
+    erasure: 'keep',
+    retention: { expires: 'TTL 30 days after the alert' },
   },
   erasureNotice: {
     key: 'CONTACT#contactId / ERASED',

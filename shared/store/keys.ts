@@ -31,6 +31,11 @@ export const responseKey = (waveId: string, contactId: string) => ({
   sk: `RESP#${contactId}`,
 });
 export const appliedKey = (pk: string, sk: string) => ({ pk, sk: `APPLIED#${sk}` });
+/** One alert about one version of a response (or a response's introduction): sent at most once. */
+export const alertKey = (waveId: string, contactId: string, what: string) => ({
+  pk: `ALERT#${waveId}`,
+  sk: `${contactId}#${what}`,
+});
 export const contactKey = (contactId: string) => ({ pk: `CONTACT#${contactId}`, sk: 'META' });
 export const linkRateKey = (waveId: string, contactId: string, epochMinute: number) => ({
   pk: `RATE#${waveId}#${contactId}`,

@@ -3,6 +3,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
 import type { AudienceMember, AudienceRow, SkippedRow } from '#shared/audience/audience.ts';
 import { checkAudience } from '#shared/audience/check.ts';
+import { normaliseEmail } from '#shared/contacts/identity.ts';
 import { withoutErased } from '#shared/contacts/import-guard.ts';
 import { ValidationError } from '#shared/core/errors.ts';
 import type { SurveyKind } from '#shared/core/survey.ts';
@@ -29,6 +30,8 @@ export interface NewWave {
   spreadDays?: number;
   /** The audience column read as each contact's value (`--value-column arr`), not as a segment. */
   valueColumn?: string;
+  /** Where alerts go for contacts the audience names no owner for (`--alert-to`). */
+  alertTo?: string;
 }
 
 export interface CreateWaveResult {
@@ -58,6 +61,11 @@ export const createWave = async (
   if (!wave.name.trim() || wave.name.length > 200) {
     throw new ValidationError('--name must be 1–200 characters', { field: 'name' });
   }
+  const alertTo = wave.alertTo === undefined ? undefined : normaliseEmail(wave.alertTo);
+  if (wave.alertTo !== undefined && !alertTo)
+    throw new ValidationError(`--alert-to "${wave.alertTo.slice(0, 60)}" is not a valid address`, {
+      field: 'alert-to',
+    });
   const { valid, skipped, invalid } = await checkAudience(deps, readValued());
   if (invalid.length > 0 && !options.skipInvalid) {
     const first = invalid[0] as SkippedRow;
@@ -91,6 +99,7 @@ export const createWave = async (
     ...(wave.every ? { every: wave.every } : {}),
     ...(wave.spreadDays ? { spreadDays: wave.spreadDays } : {}),
     ...(valueColumn ? { valueColumn } : {}),
+    ...(alertTo ? { alertTo } : {}),
     status: 'importing',
     recipients: valid,
     skipped: skippedCounts(skipped),

@@ -28,6 +28,8 @@ export interface Wave {
   createdAt: string;
   /** The audience column read as each contact's value (`--value-column`), e.g. annual revenue. */
   valueColumn?: string;
+  /** Where a contact's alerts go when the audience names no owner for them (`--alert-to`). */
+  alertTo?: string;
 }
 
 export type RecipientStatus = 'pending' | 'claimed' | 'sent' | 'failed' | 'skipped';
@@ -49,13 +51,19 @@ export interface Recipient {
   messageId?: string;
   /** The contact's value from the wave's value column; responses carry it into the value counters. */
   value?: number;
+  /** The contact's account manager and the language of their alerts (`owner`, `owner_locale` columns). */
+  owner?: string;
+  ownerLocale?: Locale;
 }
 
 /** A recipient as a wave is created with it: pending, keyed under the wave. */
 export const pendingRecipient = (
   waveId: string,
   kind: SurveyKind,
-  member: Pick<Recipient, 'contactId' | 'email' | 'name' | 'locale' | 'props' | 'value'>,
+  member: Pick<
+    Recipient,
+    'contactId' | 'email' | 'name' | 'locale' | 'props' | 'value' | 'owner' | 'ownerLocale'
+  >,
 ): Recipient => ({
   ...recipientKey(waveId, member.contactId),
   waveId,
@@ -66,5 +74,7 @@ export const pendingRecipient = (
   kind,
   props: member.props,
   ...(member.value !== undefined ? { value: member.value } : {}),
+  ...(member.owner ? { owner: member.owner } : {}),
+  ...(member.ownerLocale ? { ownerLocale: member.ownerLocale } : {}),
   status: 'pending',
 });

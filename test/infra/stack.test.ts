@@ -390,7 +390,8 @@ describe('the triggers, derived from FUNCTIONS', () => {
     const sesTriggered = specs.flatMap(([name, s]) =>
       s.trigger.kind === 'sesEvents' ? [[name, s.trigger] as const] : [],
     );
-    expect(resourcesOfType('AWS::Events::Rule')).toHaveLength(sesTriggered.length);
+    const busTriggered = specs.filter(([, s]) => s.trigger.kind === 'responseEvents');
+    expect(resourcesOfType('AWS::Events::Rule')).toHaveLength(sesTriggered.length + busTriggered.length);
     const [configurationSetId] = resourcesOfType('AWS::SES::ConfigurationSet')[0] as [string, Resource];
     for (const [name, trigger] of sesTriggered) {
       const [fnId] = functionOf(name);
@@ -403,6 +404,28 @@ describe('the triggers, derived from FUNCTIONS', () => {
         Targets: [
           Match.objectLike({
             Arn: { 'Fn::GetAtt': [fnId, 'Arn'] },
+            DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Failures'), 'Arn'] } },
+          }),
+        ],
+      });
+    }
+  });
+
+  it('routes the pipeline’s own events to their functions on the survey bus, retried, then to a dead-letter queue', () => {
+    const busTriggered = specs.flatMap(([name, s]) =>
+      s.trigger.kind === 'responseEvents' ? [[name, s.trigger] as const] : [],
+    );
+    expect(busTriggered.map(([name]) => name)).toEqual(['sendOwnerAlerts']);
+    const [busId] = resourcesOfType('AWS::Events::EventBus')[0] as [string, Resource];
+    for (const [name, trigger] of busTriggered) {
+      const [fnId] = functionOf(name);
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventBusName: { Ref: busId },
+        EventPattern: { source: ['nps.surveys'], 'detail-type': [...trigger.detailTypes] },
+        Targets: [
+          Match.objectLike({
+            Arn: { 'Fn::GetAtt': [fnId, 'Arn'] },
+            RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 21_600 },
             DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Failures'), 'Arn'] } },
           }),
         ],

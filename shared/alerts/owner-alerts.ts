@@ -1,0 +1,164 @@
+/**
+ * Closing the loop: the account manager hears of an answer that needs them. A detractor's or passive's
+ * answers ("why", "what would change it") go to the contact's owner, and a promoter's consent to a referral
+ * becomes an introduction email; without an owner in the audience, the wave's alert address gets them.
+ * Each alert goes out once per response version (once per response for an introduction), however often the
+ * event is delivered: a claim item is written before the email and marked sent after it; a claim whose
+ * sender died is taken over once its lease runs out.
+ * 1. Decide from the event alone. 2. Find who gets it. 3. Claim. 4. Send, then mark sent.
+ */
+
+import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ResponseDetailsData } from '#shared/events/response-events.ts';
+import { isConditionFailed } from '#shared/store/conditions.ts';
+import { alertKey, recipientKey, waveKey } from '#shared/store/keys.ts';
+import type { TableStore } from '#shared/store/table.ts';
+import type { Recipient, Wave } from '#shared/waves/model.ts';
+import { type AlertKind, alertEmail, isLocale, type Locale } from '#templates/index.ts';
+
+export interface AlertDeps extends TableStore {
+  ses: SESv2Client;
+  fromAddress: string;
+  configurationSet: string | undefined;
+  /** The console's address, for the link to the response; absent where the stack has none. */
+  consoleUrl?: string;
+  now?: () => Date;
+}
+
+/** How long a claimed alert waits for its sender before another delivery may send it. */
+export const ALERT_LEASE_SECONDS = 300;
+/** Claims are kept a while so late redeliveries still find them, then expire. */
+const ALERT_KEEP_DAYS = 30;
+
+export type AlertOutcome =
+  | { sent: false; why: 'nothing to act on' | 'no owner' | 'already sent' }
+  | { sent: true; kind: AlertKind; to: string };
+
+/** What one response's details ask of its owner, or nothing. Pure. */
+export const alertKindOf = (details: ResponseDetailsData): AlertKind | undefined => {
+  const answers = details.answers ?? {};
+  if (details.category === 'promoter')
+    return answers.referralConsent && answers.referral?.trim() ? 'introduction' : undefined;
+  if (!answers.reason?.trim() && !answers.improve?.trim()) return undefined;
+  return details.category;
+};
+
+/** The claim's sort key part: each version of a follow-up, one introduction per response. */
+const claimOf = (kind: AlertKind, details: ResponseDetailsData): string =>
+  kind === 'introduction' ? 'introduction' : `v${details.revision}`;
+
+const claim = async (deps: AlertDeps, key: { pk: string; sk: string }, now: Date): Promise<boolean> => {
+  const epoch = Math.floor(now.getTime() / 1000);
+  try {
+    await deps.ddb.send(
+      new PutCommand({
+        TableName: deps.table,
+        Item: {
+          ...key,
+          status: 'sending',
+          leaseUntil: epoch + ALERT_LEASE_SECONDS,
+          expiresAt: epoch + ALERT_KEEP_DAYS * 86_400,
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR (#status = :sending AND leaseUntil < :now)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':sending': 'sending', ':now': epoch },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+};
+
+/** Lets the next delivery send it at once (the email did not go out). */
+const release = (deps: AlertDeps, key: { pk: string; sk: string }) =>
+  deps.ddb.send(
+    new UpdateCommand({
+      TableName: deps.table,
+      Key: key,
+      UpdateExpression: 'SET leaseUntil = :zero',
+      ConditionExpression: '#status = :sending',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':zero': 0, ':sending': 'sending' },
+    }),
+  );
+
+export const sendOwnerAlert = async (
+  deps: AlertDeps,
+  details: ResponseDetailsData,
+): Promise<AlertOutcome> => {
+  // 1.
+  const kind = alertKindOf(details);
+  if (!kind) return { sent: false, why: 'nothing to act on' };
+  // 2.
+  const [recipient, wave] = await Promise.all([
+    deps.ddb.send(
+      new GetCommand({ TableName: deps.table, Key: recipientKey(details.waveId, details.contactId) }),
+    ),
+    deps.ddb.send(new GetCommand({ TableName: deps.table, Key: waveKey(details.waveId) })),
+  ]).then(([r, w]) => [r.Item as Recipient | undefined, w.Item as Wave | undefined] as const);
+  const to = recipient?.owner ?? wave?.alertTo;
+  if (!to || !wave) return { sent: false, why: 'no owner' };
+  const locale: Locale =
+    recipient?.owner && recipient.ownerLocale && isLocale(recipient.ownerLocale)
+      ? recipient.ownerLocale
+      : 'en';
+  // 3.
+  const now = deps.now?.() ?? new Date();
+  const key = alertKey(details.waveId, details.contactId, claimOf(kind, details));
+  if (!(await claim(deps, key, now))) return { sent: false, why: 'already sent' };
+  // 4.
+  const email = alertEmail({
+    locale,
+    kind,
+    survey: details.kind,
+    score: details.score,
+    product: wave.product,
+    waveName: wave.name,
+    contact: {
+      ...(details.email ? { email: details.email } : {}),
+      ...(details.name ? { name: details.name } : {}),
+      locale: details.locale,
+      props: details.props ?? {},
+    },
+    answers: details.answers ?? {},
+    ...(deps.consoleUrl
+      ? { consoleUrl: `${deps.consoleUrl.replace(/\/+$/, '')}/waves/${encodeURIComponent(details.waveId)}` }
+      : {}),
+  });
+  try {
+    await deps.ses.send(
+      new SendEmailCommand({
+        FromEmailAddress: deps.fromAddress,
+        ConfigurationSetName: deps.configurationSet,
+        Destination: { ToAddresses: [to] },
+        ...(details.email ? { ReplyToAddresses: [details.email] } : {}),
+        Content: {
+          Simple: {
+            Subject: { Data: email.subject, Charset: 'UTF-8' },
+            Body: {
+              Html: { Data: email.html, Charset: 'UTF-8' },
+              Text: { Data: email.text, Charset: 'UTF-8' },
+            },
+          },
+        },
+        EmailTags: [{ Name: 'kind', Value: 'alert' }],
+      }),
+    );
+  } catch (error) {
+    await release(deps, key).catch(() => undefined);
+    throw error;
+  }
+  await deps.ddb.send(
+    new UpdateCommand({
+      TableName: deps.table,
+      Key: key,
+      UpdateExpression: 'SET #status = :sent, sentAt = :at',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':sent': 'sent', ':at': now.toISOString() },
+    }),
+  );
+  return { sent: true, kind, to };
+};
