@@ -245,6 +245,20 @@ export const FUNCTIONS = {
     memoryMb: 256,
     timeoutSeconds: 30,
   },
+  deliverWebhooks: {
+    entry: 'functions/deliver-webhooks.ts',
+    description: 'Alert webhooks: each response event POSTed to the matching subscriptions of nps alert add',
+    trigger: { kind: 'responseEvents', detailTypes: ['ResponseDetails'] },
+    // The subscriptions; one claim per delivery, so a retried event posts only what failed.
+    table: {
+      read: { actions: ['Query'], partitions: ['ALERTSUB'] },
+      write: { actions: ['PutItem', 'UpdateItem'], partitions: ['DELIVERY#*'] },
+    },
+    sendsEmail: false,
+    signsLinks: false,
+    memoryMb: 256,
+    timeoutSeconds: 60,
+  },
   consoleHttp: {
     entry: 'functions/console-http.ts',
     description: 'Marketing console: sign-in on the Cognito user pool, pages and actions by role',

@@ -228,5 +228,6 @@ export const ERASERS: Readonly<Record<ItemKind, (scope: ErasureScope) => Promise
   activity: redactActivity,
   appliedMarker: keep,
   alertClaim: keep,
+  webhookDelivery: keep,
   erasureNotice: keep,
 };

@@ -96,6 +96,11 @@ export const userPoolConfig = (): UserPoolConfig => ({
 export const consoleScheme = (): 'https' | 'http' =>
   process.env[ENV.consoleScheme] === 'http' ? 'http' : 'https';
 
+/** Webhook URLs must be https where the stack runs in AWS; against the local stack (a local table) http is fine. */
+export const webhookPolicy = (): { httpsOnly: boolean } => ({
+  httpsOnly: !process.env.AWS_ENDPOINT_URL_DYNAMODB,
+});
+
 /** The console's address for links from emails (alerts, the digest), when the stack has one. */
 export const consoleUrl = (): string | undefined =>
   process.env[ENV.consoleUrl]?.replace(/\/+$/, '') || undefined;

@@ -19,6 +19,7 @@ export type ItemKind =
   | 'activity'
   | 'appliedMarker'
   | 'alertClaim'
+  | 'webhookDelivery'
   | 'erasureNotice';
 
 export interface PersonalDataEntry {
@@ -132,6 +133,13 @@ export const PERSONAL_DATA: Readonly<Record<ItemKind, PersonalDataEntry>> = {
     find: 'not needed: it says only that an alert about this response version went out',
     erasure: 'keep',
     retention: { expires: 'TTL 30 days after the alert' },
+  },
+  webhookDelivery: {
+    key: 'DELIVERY#subscriptionId / ResponseDetails:waveId:contactId:version:trigger',
+    holds: [],
+    find: 'not needed: it says only that a webhook accepted this event (what was posted is the receiver’s)',
+    erasure: 'keep',
+    retention: { expires: 'TTL 30 days after the delivery' },
   },
   erasureNotice: {
     key: 'CONTACT#contactId / ERASED',

@@ -36,6 +36,13 @@ export const alertKey = (waveId: string, contactId: string, what: string) => ({
   pk: `ALERT#${waveId}`,
   sk: `${contactId}#${what}`,
 });
+/** Webhook subscriptions (`nps alert add`), and one delivery of one event to one of them. */
+export const SUBSCRIPTION_PARTITION = 'ALERTSUB';
+export const subscriptionKey = (id: string) => ({ pk: SUBSCRIPTION_PARTITION, sk: `SUB#${id}` });
+export const deliveryKey = (subscriptionId: string, eventId: string) => ({
+  pk: `DELIVERY#${subscriptionId}`,
+  sk: eventId,
+});
 export const contactKey = (contactId: string) => ({ pk: `CONTACT#${contactId}`, sk: 'META' });
 export const linkRateKey = (waveId: string, contactId: string, epochMinute: number) => ({
   pk: `RATE#${waveId}#${contactId}`,

@@ -415,7 +415,7 @@ describe('the triggers, derived from FUNCTIONS', () => {
     const busTriggered = specs.flatMap(([name, s]) =>
       s.trigger.kind === 'responseEvents' ? [[name, s.trigger] as const] : [],
     );
-    expect(busTriggered.map(([name]) => name)).toEqual(['sendOwnerAlerts']);
+    expect(busTriggered.map(([name]) => name)).toEqual(['sendOwnerAlerts', 'deliverWebhooks']);
     const [busId] = resourcesOfType('AWS::Events::EventBus')[0] as [string, Resource];
     for (const [name, trigger] of busTriggered) {
       const [fnId] = functionOf(name);

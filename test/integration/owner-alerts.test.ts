@@ -7,7 +7,6 @@
 import { Readable } from 'node:stream';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { EventBridgeEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { awsClients } from '#functions/commons/runtime.ts';
 import { alertFromEvent } from '#functions/send-owner-alerts.ts';
@@ -15,21 +14,14 @@ import { startEventRules } from '#infra/local/event-rules.ts';
 import type { Handler } from '#infra/local/lambda.ts';
 import { FUNCTIONS } from '#infra/system.ts';
 import { sendOwnerAlert } from '#shared/alerts/owner-alerts.ts';
-import { type Answers, applyCommit, newResponse, type ResponseItem } from '#shared/answering/responses.ts';
 import { readAudience } from '#shared/audience/audience.ts';
 import { contactIdOf } from '#shared/contacts/identity.ts';
-import { surveyPolicy } from '#shared/core/config.ts';
-import { EVENT_SOURCE, EVENT_TYPES } from '#shared/events/catalog.ts';
-import {
-  eventsOfChange,
-  type ResponseDetailsData,
-  type ResponseDetailsEvent,
-  withRespondent,
-} from '#shared/events/response-events.ts';
+import { EVENT_SOURCE } from '#shared/events/catalog.ts';
 import { alertKey, recipientKey } from '#shared/store/keys.ts';
 import { createWave } from '#shared/waves/create.ts';
 import type { Recipient } from '#shared/waves/model.ts';
 import { recordTouches, refusal, type Touch } from '../support/grants.ts';
+import { busEvent, commitAnswer } from '../support/responses.ts';
 import { inbox, useLocalStack } from '../support/stack.ts';
 
 let stack: Awaited<ReturnType<typeof useLocalStack>>;
@@ -51,32 +43,8 @@ const recipientOf = async (address: string): Promise<Recipient> =>
     )
   ).Item as Recipient;
 
-/** The response after a person commits `score` with `answers`, and the ResponseDetails it raises. */
-const commit = (recipient: Recipient, before: ResponseItem | undefined, score: number, answers?: Answers) => {
-  const after = applyCommit(
-    before ?? newResponse(recipient),
-    { score, answers, via: 'submit', day: '2026-11-23' },
-    new Date('2026-11-23T10:00:00Z'),
-    surveyPolicy(),
-  );
-  const details = eventsOfChange(before, after).find(
-    (e): e is ResponseDetailsEvent => e.metadata.type === EVENT_TYPES.responseDetails,
-  );
-  if (!details) throw new Error('no ResponseDetails raised');
-  return { after, details: withRespondent(details, { email: recipient.email, name: recipient.name }) };
-};
-
-const delivered = (details: ResponseDetailsEvent): EventBridgeEvent<string, ResponseDetailsData> => ({
-  version: '0',
-  id: details.metadata.id,
-  'detail-type': details.metadata.type,
-  source: EVENT_SOURCE,
-  account: '000000000000',
-  time: details.metadata.occurredAt,
-  region: 'eu-west-1',
-  resources: [],
-  detail: details.data,
-});
+const commit = commitAnswer;
+const delivered = busEvent;
 
 const mailTo = (address: string) => inbox(stack.sesUrl, [address]);
 

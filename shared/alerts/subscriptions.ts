@@ -1,0 +1,131 @@
+/**
+ * Webhook subscriptions (`nps alert add|list|remove`): a URL that gets a POST for each response of a
+ * category (detractor, passive, promoter) or each referral a promoter consents to, as JSON or as a Slack
+ * message. URLs are checked before they are stored: https only where the stack runs in AWS, and never a
+ * link-local or cloud metadata address (a webhook must not reach the instance's own credentials).
+ */
+import { randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
+import { DeleteCommand, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { NotFoundError, ValidationError } from '#shared/core/errors.ts';
+import { isConditionFailed } from '#shared/store/conditions.ts';
+import { SUBSCRIPTION_PARTITION, subscriptionKey } from '#shared/store/keys.ts';
+import type { TableStore } from '#shared/store/table.ts';
+
+export const ALERT_TRIGGERS = ['detractor', 'passive', 'promoter', 'referral'] as const;
+export type AlertTrigger = (typeof ALERT_TRIGGERS)[number];
+export const WEBHOOK_FORMATS = ['json', 'slack'] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+
+export interface Subscription {
+  id: string;
+  url: string;
+  on: AlertTrigger;
+  format: WebhookFormat;
+  createdAt: string;
+}
+
+const MAX_URL = 2000;
+
+/** Link-local (169.254/16, fe80::/10), the metadata services (169.254.169.254, fd00:ec2::254), and 0.0.0.0. */
+const forbiddenHost = (host: string): boolean => {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (isIP(bare) === 4) return bare.startsWith('169.254.') || bare === '0.0.0.0';
+  if (isIP(bare) === 6)
+    return (
+      /^fe[89ab][0-9a-f]:/.test(bare) ||
+      bare === 'fd00:ec2::254' ||
+      bare === '::' ||
+      bare.startsWith('::ffff:169.254.')
+    );
+  return bare === 'metadata.google.internal' || bare === 'instance-data' || bare.endsWith('.internal.');
+};
+
+/** The URL as it will be called, or a ValidationError naming what is wrong with it. */
+export const checkWebhookUrl = (raw: string, options: { httpsOnly: boolean }): string => {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new ValidationError(`--webhook "${raw.slice(0, 80)}" is not a URL`, { field: 'webhook' });
+  }
+  if (raw.length > MAX_URL) throw new ValidationError(`--webhook is longer than ${MAX_URL} characters`);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && !options.httpsOnly))
+    throw new ValidationError(
+      `--webhook must be an https URL${options.httpsOnly ? '' : ' (or http locally)'}`,
+      {
+        field: 'webhook',
+      },
+    );
+  if (url.username || url.password)
+    throw new ValidationError('--webhook must not carry a user name or password', { field: 'webhook' });
+  if (forbiddenHost(url.hostname))
+    throw new ValidationError(
+      `--webhook must not point at a link-local or metadata address (${url.hostname})`,
+      {
+        field: 'webhook',
+      },
+    );
+  return url.toString();
+};
+
+export const addSubscription = async (
+  store: TableStore,
+  input: { url: string; on: string; format?: string },
+  options: { httpsOnly: boolean; now: Date },
+): Promise<Subscription> => {
+  if (!(ALERT_TRIGGERS as readonly string[]).includes(input.on))
+    throw new ValidationError(`--on must be one of ${ALERT_TRIGGERS.join(', ')}, not "${input.on}"`, {
+      field: 'on',
+    });
+  const format = input.format ?? 'json';
+  if (!(WEBHOOK_FORMATS as readonly string[]).includes(format))
+    throw new ValidationError(`--format must be json or slack, not "${format}"`, { field: 'format' });
+  const subscription: Subscription = {
+    id: randomUUID().slice(0, 8),
+    url: checkWebhookUrl(input.url, options),
+    on: input.on as AlertTrigger,
+    format: format as WebhookFormat,
+    createdAt: options.now.toISOString(),
+  };
+  await store.ddb.send(
+    new PutCommand({
+      TableName: store.table,
+      Item: { ...subscriptionKey(subscription.id), ...subscription },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+  return subscription;
+};
+
+export const listSubscriptions = async (store: TableStore): Promise<Subscription[]> => {
+  const found: Subscription[] = [];
+  for await (const page of paginateQuery(
+    { client: store.ddb },
+    {
+      TableName: store.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': SUBSCRIPTION_PARTITION },
+    },
+  ))
+    for (const item of page.Items ?? []) {
+      const { id, url, on, format, createdAt } = item as Subscription;
+      found.push({ id, url, on, format, createdAt });
+    }
+  return found.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+};
+
+export const removeSubscription = async (store: TableStore, id: string): Promise<void> => {
+  try {
+    await store.ddb.send(
+      new DeleteCommand({
+        TableName: store.table,
+        Key: subscriptionKey(id),
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailed(error)) throw new NotFoundError(`No alert subscription ${id}; see nps alert list`);
+    throw error;
+  }
+};

@@ -1,0 +1,159 @@
+/**
+ * Webhook delivery: each ResponseDetails event goes to every subscription whose trigger it matches, as JSON
+ * or as a Slack message, at least once and, once a URL has accepted it, never again: each delivery is
+ * claimed before the POST and marked delivered after a 2xx, so a retried event (EventBridge, or the local
+ * rules) only repeats the ones that failed. Every payload carries a stable id (the same on every attempt).
+ */
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { SCALES } from '#shared/core/survey.ts';
+import type { ResponseDetailsData, ResponseDetailsEvent } from '#shared/events/response-events.ts';
+import { isConditionFailed } from '#shared/store/conditions.ts';
+import { deliveryKey } from '#shared/store/keys.ts';
+import type { TableStore } from '#shared/store/table.ts';
+import { type AlertTrigger, listSubscriptions, type Subscription } from './subscriptions.ts';
+
+export interface WebhookDeps extends TableStore {
+  fetch: typeof fetch;
+  now?: () => Date;
+  timeoutMs?: number;
+}
+
+const LEASE_SECONDS = 120;
+const KEEP_DAYS = 30;
+const MAX_TEXT = 1500;
+
+/** The triggers one response matches: its category, and `referral` when a promoter consents. Pure. */
+export const triggersOf = (details: ResponseDetailsData): AlertTrigger[] => [
+  details.category,
+  ...(details.answers?.referralConsent ? (['referral'] as const) : []),
+];
+
+const clip = (text: string) => (text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text);
+
+/** What one subscription receives for one event. Pure. */
+export const payloadOf = (subscription: Subscription, event: ResponseDetailsEvent, on: AlertTrigger) => {
+  const d = event.data;
+  const id = `${event.metadata.id}:${subscription.id}`;
+  const comment = [d.answers?.reason, d.answers?.improve].filter(Boolean).join('\n\n');
+  if (subscription.format === 'slack') {
+    const who = d.name || d.email || d.contactId.slice(0, 8);
+    const lines = [
+      `*${on === 'referral' ? 'Referral' : `${d.category[0]?.toUpperCase()}${d.category.slice(1)}`}*: ${who} scored ${d.score} of ${SCALES[d.kind].max} (${d.kind.toUpperCase()}, wave ${d.waveId})`,
+      ...(comment ? [`> ${clip(comment).replace(/\n/g, '\n> ')}`] : []),
+      ...(on === 'referral' && d.answers?.referral
+        ? [`Would introduce us to: ${clip(d.answers.referral)}`]
+        : []),
+    ];
+    return { id, body: { text: lines.join('\n') } };
+  }
+  return {
+    id,
+    body: {
+      id,
+      type: on,
+      occurredAt: event.metadata.occurredAt,
+      survey: d.kind,
+      score: d.score,
+      category: d.category,
+      waveId: d.waveId,
+      contact: {
+        id: d.contactId,
+        email: d.email ?? null,
+        name: d.name ?? null,
+        locale: d.locale,
+        props: d.props,
+      },
+      answers: d.answers ?? {},
+      revision: d.revision,
+    },
+  };
+};
+
+const claim = async (deps: WebhookDeps, key: { pk: string; sk: string }, now: Date): Promise<boolean> => {
+  const epoch = Math.floor(now.getTime() / 1000);
+  try {
+    await deps.ddb.send(
+      new PutCommand({
+        TableName: deps.table,
+        Item: {
+          ...key,
+          status: 'sending',
+          leaseUntil: epoch + LEASE_SECONDS,
+          expiresAt: epoch + KEEP_DAYS * 86_400,
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR (#status = :sending AND leaseUntil < :now)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':sending': 'sending', ':now': epoch },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+};
+
+const settle = (deps: WebhookDeps, key: { pk: string; sk: string }, delivered: boolean, now: Date) =>
+  deps.ddb.send(
+    new UpdateCommand({
+      TableName: deps.table,
+      Key: key,
+      UpdateExpression: delivered
+        ? 'SET #status = :delivered, deliveredAt = :at ADD attempts :one'
+        : 'SET leaseUntil = :zero ADD attempts :one',
+      ExpressionAttributeNames: delivered ? { '#status': 'status' } : undefined,
+      ExpressionAttributeValues: delivered
+        ? { ':delivered': 'delivered', ':at': now.toISOString(), ':one': 1 }
+        : { ':zero': 0, ':one': 1 },
+    }),
+  );
+
+export class WebhookDeliveryError extends Error {
+  override name = 'WebhookDeliveryError';
+}
+
+/**
+ * Posts the event to each matching subscription not yet delivered. Throws when any POST failed, so the event
+ * is delivered again later; those that succeeded are not repeated.
+ */
+export const deliverWebhooks = async (
+  deps: WebhookDeps,
+  event: ResponseDetailsEvent,
+): Promise<{ delivered: string[]; skipped: string[] }> => {
+  const triggers = triggersOf(event.data);
+  const subscriptions = (await listSubscriptions(deps)).filter((s) => triggers.includes(s.on));
+  const delivered: string[] = [];
+  const skipped: string[] = [];
+  const failed: string[] = [];
+  for (const subscription of subscriptions) {
+    const now = deps.now?.() ?? new Date();
+    const key = deliveryKey(subscription.id, `${event.metadata.id}:${subscription.on}`);
+    if (!(await claim(deps, key, now))) {
+      skipped.push(subscription.id);
+      continue;
+    }
+    const { id, body } = payloadOf(subscription, event, subscription.on);
+    let ok = false;
+    try {
+      const response = await deps.fetch(subscription.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-nps-delivery-id': id,
+          'user-agent': 'nps-alerts/1',
+        },
+        body: JSON.stringify(body),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
+      });
+      ok = response.status >= 200 && response.status < 300;
+    } catch {
+      ok = false;
+    }
+    await settle(deps, key, ok, now);
+    (ok ? delivered : failed).push(subscription.id);
+  }
+  if (failed.length > 0)
+    throw new WebhookDeliveryError(`Webhooks ${failed.join(', ')} did not accept event ${event.metadata.id}`);
+  return { delivered, skipped };
+};
