@@ -548,3 +548,16 @@ describe.each(LOCALES)('digest in %s', (locale) => {
     expectCleanOutput(empty.html);
   });
 });
+
+describe('CES in the digest', () => {
+  // The survey's 7 is "very easy": a higher mean is the better result, in every language.
+  it.each([
+    ['en', 'higher is easier'],
+    ['nl', 'hoger is makkelijker'],
+    ['sv', 'högre är enklare'],
+    ['de', 'höher ist einfacher'],
+  ] as const)('says in %s that a higher mean is easier', (locale, words) => {
+    expect(t(locale, 'digest.ces.summary', { mean: '5,1' })).toContain(words);
+    expect(t(locale, 'survey.ces.scaleMax')).not.toBe(t(locale, 'survey.ces.scaleMin'));
+  });
+});
