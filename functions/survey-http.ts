@@ -18,10 +18,17 @@ import {
   resolveUnsubscribeLink,
   unsubscribe,
 } from '#shared/answering/answering.ts';
-import { parseAnswers, ResponseBusyError } from '#shared/answering/responses.ts';
+import {
+  type Answers,
+  MAX_ANSWER_LENGTH,
+  parseAnswers,
+  ResponseBusyError,
+  typedAnswers,
+} from '#shared/answering/responses.ts';
 import { digestTimeZone, surveyPolicy, tableName } from '#shared/core/config.ts';
 import { InvalidLinkError, ValidationError } from '#shared/core/errors.ts';
 import {
+  type AnswerField,
   DWELL_JS,
   donePage,
   type ErrorReason,
@@ -30,6 +37,8 @@ import {
   PAGE_CSS,
   resolveLocale,
   scorePage,
+  type Typed,
+  t,
   unsubscribeConfirmPage,
   unsubscribedPage,
 } from '#templates/index.ts';
@@ -220,26 +229,49 @@ const scoreRoute = async (
     return { statusCode: 204, headers: SECURITY_HEADERS };
   }
   if (form) {
-    await commitScore(d, context, 'submit', parseAnswers(form));
+    let answers: Answers;
+    try {
+      answers = parseAnswers(form);
+    } catch (error) {
+      // An answer too long: the form again, with what they typed, and why, in their language.
+      if (!(error instanceof ValidationError) || !isAnswerField(error.field)) throw error;
+      const typed = typedAnswers(form);
+      const message = t(context.locale, 'page.answer.tooLong', {
+        length: (typed[error.field] ?? '').trim().length,
+        max: MAX_ANSWER_LENGTH,
+      });
+      return page(400, scorePageOf(d, context, token, { values: typed, problem: { field: error.field, message } }));
+    }
+    await commitScore(d, context, 'submit', answers);
     return page(200, donePage({ locale: context.locale }));
   }
   // HEAD and a prefetch only spent a request of the budget; a GET by a person records the click.
   if (method === 'GET' && !isPrefetch(event)) await recordClick(d, context);
-  const formAction = `/r/${token}/${context.score}`;
   if (method === 'HEAD')
     return { statusCode: 200, headers: { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' } };
-  return page(
-    200,
-    scorePage({
-      kind: context.kind,
-      locale: context.locale,
-      score: context.score,
-      category: context.category,
-      formAction,
-      dwellUrl: `${formAction}/dwell`,
-      dwellSeconds: d.policy.dwellSeconds,
-    }),
-  );
+  return page(200, scorePageOf(d, context, token));
+};
+
+const isAnswerField = (field: string | undefined): field is AnswerField =>
+  field === 'reason' || field === 'improve' || field === 'referral';
+
+const scorePageOf = (
+  d: Awaited<ReturnType<typeof deps>>,
+  context: Awaited<ReturnType<typeof resolveScoreLink>>,
+  token: string,
+  typed?: Typed,
+): string => {
+  const formAction = `/r/${token}/${context.score}`;
+  return scorePage({
+    kind: context.kind,
+    locale: context.locale,
+    score: context.score,
+    category: context.category,
+    formAction,
+    dwellUrl: `${formAction}/dwell`,
+    dwellSeconds: d.policy.dwellSeconds,
+    ...(typed ? { typed } : {}),
+  });
 };
 
 /** RFC 8058 senders post `List-Unsubscribe=One-Click` as a form, SHOULD in multipart; any such POST unsubscribes. */

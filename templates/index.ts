@@ -24,6 +24,7 @@ export {
   t,
 } from './messages.ts';
 export {
+  type AnswerField,
   DWELL_JS_PATH,
   donePage,
   ERROR_REASONS,
@@ -34,6 +35,7 @@ export {
   RECOMMEND_FREQUENCIES,
   type ScorePageOptions,
   scorePage,
+  type Typed,
   unsubscribeConfirmPage,
   unsubscribedPage,
 } from './pages.ts';

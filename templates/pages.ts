@@ -62,20 +62,31 @@ const htmlDocument = ({ locale, title, main, bodyAttributes = '', script = false
     .join('\n')
     .concat('\n');
 
-const textarea = (name: string, label: string, hint?: string): string => {
+/** What the person typed, shown again, and why it was not taken (an answer too long). */
+export interface Typed {
+  values?: Partial<Record<AnswerField, string>>;
+  problem?: { field: AnswerField; message: string };
+}
+export type AnswerField = 'reason' | 'improve' | 'referral';
+
+const textarea = (name: AnswerField, label: string, typed: Typed, hint?: string): string => {
   const hintId = `${name}-hint`;
+  const problemId = `${name}-problem`;
+  const problem = typed.problem?.field === name ? typed.problem.message : undefined;
+  const describedBy = [hint ? hintId : '', problem ? problemId : ''].filter(Boolean).join(' ');
   return [
-    '<div class="field">',
+    `<div class="field${problem ? ' invalid' : ''}">`,
     `<label for="${name}">${escapeHtml(label)}</label>`,
     hint ? `<p class="hint" id="${hintId}">${escapeHtml(hint)}</p>` : '',
-    `<textarea id="${name}" name="${name}" rows="4" maxlength="${MAX_ANSWER_LENGTH}"${hint ? ` aria-describedby="${hintId}"` : ''}></textarea>`,
+    problem ? `<p class="problem" id="${problemId}" role="alert">${escapeHtml(problem)}</p>` : '',
+    `<textarea id="${name}" name="${name}" rows="4" maxlength="${MAX_ANSWER_LENGTH}"${describedBy ? ` aria-describedby="${describedBy}"` : ''}${problem ? ' aria-invalid="true"' : ''}>${escapeHtml(typed.values?.[name] ?? '')}</textarea>`,
     '</div>',
   ]
     .filter(Boolean)
     .join('\n');
 };
 
-const promoterFields = (locale: Locale): string =>
+const promoterFields = (locale: Locale, typed: Typed): string =>
   [
     '<fieldset class="field">',
     `<legend>${escapeHtml(t(locale, 'page.nps.promoter.frequency'))}</legend>`,
@@ -89,6 +100,7 @@ const promoterFields = (locale: Locale): string =>
     textarea(
       'referral',
       t(locale, 'page.nps.promoter.referral'),
+      typed,
       t(locale, 'page.nps.promoter.referralHint'),
     ),
     '<div class="field check">',
@@ -98,12 +110,12 @@ const promoterFields = (locale: Locale): string =>
   ].join('\n');
 
 /** The follow-up questions for a category: NPS promoters are asked about referrals, everyone else why. */
-const followUpFields = (kind: SurveyKind, category: Category, locale: Locale): string =>
+const followUpFields = (kind: SurveyKind, category: Category, locale: Locale, typed: Typed): string =>
   kind === 'nps' && category === 'promoter'
-    ? promoterFields(locale)
+    ? promoterFields(locale, typed)
     : [
-        textarea('reason', t(locale, `page.${kind}.${category}.reason`)),
-        textarea('improve', t(locale, `page.${kind}.${category}.improve`)),
+        textarea('reason', t(locale, `page.${kind}.${category}.reason`), typed),
+        textarea('improve', t(locale, `page.${kind}.${category}.improve`), typed),
       ].join('\n');
 
 export interface ScorePageOptions {
@@ -114,6 +126,8 @@ export interface ScorePageOptions {
   formAction: string;
   dwellUrl: string;
   dwellSeconds: number;
+  /** A submit that was refused: the text typed, shown again, and why. */
+  typed?: Typed;
 }
 
 /** Thanks for the score and asks the follow-up; submitting (or dwelling, with JS) counts the score. */
@@ -130,7 +144,7 @@ export const scorePage = (o: ScorePageOptions): string => {
     `<p class="hint">${escapeHtml(t(o.locale, 'page.score.optional'))}</p>`,
     `<form method="post" action="${escapeHtml(o.formAction)}">`,
     `<input type="hidden" name="score" value="${escapeHtml(o.score)}">`,
-    followUpFields(o.kind, o.category, o.locale),
+    followUpFields(o.kind, o.category, o.locale, o.typed ?? {}),
     '<div class="actions">',
     `<button type="submit">${escapeHtml(t(o.locale, 'page.score.submit'))}</button>`,
     // Without JS the dwell timer cannot count the score; this gives a one-tap way to confirm it.

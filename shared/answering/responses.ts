@@ -168,11 +168,24 @@ const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 
 const FREQUENCIES = new Set(['0', '1', '2-5', '6+']);
 
-/** Validates a posted follow-up form. Unknown fields are ignored; over-long text is an error, not a cut. */
+/** The typed text of each answer field as the person wrote it: line breaks as `\n` (browsers post CRLF). */
+export const typedAnswers = (form: URLSearchParams): Partial<Record<'reason' | 'improve' | 'referral', string>> => {
+  const typed: Partial<Record<'reason' | 'improve' | 'referral', string>> = {};
+  for (const field of ['reason', 'improve', 'referral'] as const) {
+    const value = form.get(field);
+    if (value) typed[field] = value.replace(/\r\n?/g, '\n').slice(0, 4 * MAX_ANSWER_LENGTH);
+  }
+  return typed;
+};
+
+/**
+ * Validates a posted follow-up form. Unknown fields are ignored; over-long text is an error, not a cut.
+ * Line breaks count as one character each, as the textarea counted them (browsers post them as CRLF).
+ */
 export const parseAnswers = (form: URLSearchParams): Answers => {
   const answers: Answers = {};
   const text = (field: 'reason' | 'improve' | 'referral') => {
-    const value = (form.get(field) ?? '').replace(CONTROL_CHARACTERS, '').trim();
+    const value = (form.get(field) ?? '').replace(/\r\n?/g, '\n').replace(CONTROL_CHARACTERS, '').trim();
     if (value.length > MAX_ANSWER_LENGTH) {
       throw new ValidationError(`${field} is longer than ${MAX_ANSWER_LENGTH} characters`, { field });
     }

@@ -20,6 +20,7 @@ import { announceChanges } from '#shared/events/publish.ts';
 import type { ResponseDetailsEvent, SurveyEvent } from '#shared/events/response-events.ts';
 import { contactKey, linkRateKey, responseKey } from '#shared/store/keys.ts';
 import { createWave } from '#shared/waves/create.ts';
+import { t } from '#templates/index.ts';
 import { audienceCsv, pollStream, signingKeys, useLocalStack } from '../support/stack.ts';
 
 let stack: Awaited<ReturnType<typeof useLocalStack>>;
@@ -40,7 +41,7 @@ beforeAll(async () => {
   ({ route } = await import('#functions/survey-http.ts'));
   // Events follow from the table's stream, through the publisher function, as `npm start` runs it.
   publisher = await pollStream(stack, 'publishEvents', await loadHandler('publishEvents'));
-  const audience = audienceCsv(24);
+  const audience = audienceCsv(26);
   emails = audience.emails;
   const wave = await createWave(
     stack,
@@ -132,6 +133,34 @@ describe('answering a survey', () => {
       category: 'detractor',
       answers: { reason: 'Too slow', improve: 'Faster support' },
     });
+  });
+
+  it('keeps a 2,000-character answer in paragraphs, its CRLF line breaks counted as the textarea counts them', async () => {
+    const paragraph = 'x'.repeat(399);
+    const typed = Array.from({ length: 5 }, () => paragraph).join('\n'); // 5 × 399 + 4 = 1,999 characters
+    const posted = new URLSearchParams({ score: '6', reason: typed.replaceAll('\n', '\r\n') }).toString();
+    const res = await request('POST', `/r/${token(24)}/6`, posted);
+    expect(res.statusCode).toBe(200);
+    expect((await response(24))?.answers).toEqual({ reason: typed });
+  });
+
+  it('shows an over-long answer again, in the recipient’s language, with what they typed, and counts nothing', async () => {
+    const typed = `Eerste alinea.\r\n\r\n${'y'.repeat(2100)}`;
+    const posted = new URLSearchParams({
+      score: '5',
+      reason: typed,
+      improve: 'Sneller & <beter>',
+    }).toString();
+    const res = await request('POST', `/r/${token(25)}/5`, posted, { 'accept-language': 'de-DE' });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('<html lang="nl"');
+    expect(res.body).toContain(
+      t('nl', 'page.answer.tooLong', { length: 2116, max: 2000 }).replaceAll("'", '&#39;'),
+    );
+    expect(res.body).toContain(`>Eerste alinea.\n\n${'y'.repeat(2100)}</textarea>`);
+    expect(res.body).toContain('>Sneller &amp; &lt;beter&gt;</textarea>');
+    expect(res.body).toMatch(/<textarea id="reason"[^>]*aria-invalid="true"/);
+    expect(await response(25)).toBeUndefined();
   });
 
   it('counts the score after a dwell beacon, and a later click replaces it keeping history', async () => {

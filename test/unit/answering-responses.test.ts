@@ -430,12 +430,17 @@ describe('parseAnswers: the posted follow-up form', () => {
     expect(parseAnswers(new URLSearchParams())).toEqual({});
   });
 
-  it('removes control characters but keeps tabs and line breaks as typed (CRLF stays CRLF)', () => {
-    const body = 'reason=a%00b%07c%1Fd%7Fe%0Bf%0Cg&improve=line+one%0D%0Aline+two%0Athree';
+  it('removes control characters, keeps tabs, and keeps line breaks as one \\n each (browsers post CRLF)', () => {
+    const body = 'reason=a%00b%07c%1Fd%7Fe%0Bf%0Cg&improve=line+one%0D%0Aline+two%0Athree%0Dfour';
     expect(parseAnswers(new URLSearchParams(body))).toEqual({
       reason: 'abcdefg',
-      improve: 'line one\r\nline two\nthree',
+      improve: 'line one\nline two\nthree\nfour',
     });
+  });
+
+  it('counts a CRLF line break as one character, as the textarea did', () => {
+    const typed = `${'a'.repeat(999)}\r\n${'b'.repeat(1000)}`; // 2,000 characters in the textarea
+    expect(parseAnswers(form({ reason: typed })).reason).toBe(`${'a'.repeat(999)}\n${'b'.repeat(1000)}`);
   });
 
   it('drops an answer made only of control characters', () => {
@@ -460,10 +465,10 @@ describe('parseAnswers: the posted follow-up form', () => {
     );
   });
 
-  it('counts a CRLF as two characters, and measures after trimming and removing control characters', () => {
-    // 1997 + CRLF + 1 = 2000 characters: accepted; 1998 + CRLF + 1 = 2001: refused.
-    expect(parseAnswers(form({ reason: `${'x'.repeat(1997)}\r\ny` })).reason).toHaveLength(2000);
-    expect(() => parseAnswers(form({ reason: `${'x'.repeat(1998)}\r\ny` }))).toThrow(ValidationError);
+  it('counts a CRLF as one character, and measures after trimming and removing control characters', () => {
+    // 1998 + line break + 1 = 2000 characters in the textarea: accepted; 1999 + line break + 1 = 2001: refused.
+    expect(parseAnswers(form({ reason: `${'x'.repeat(1998)}\r\ny` })).reason).toHaveLength(2000);
+    expect(() => parseAnswers(form({ reason: `${'x'.repeat(1999)}\r\ny` }))).toThrow(ValidationError);
     expect(parseAnswers(form({ reason: `  ${'x'.repeat(2000)}\u0000\u0007  ` })).reason).toHaveLength(2000);
   });
 
