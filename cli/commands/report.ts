@@ -4,7 +4,7 @@ import { isoWeekRange } from '#shared/reporting/period.ts';
 import { buildReport } from '#shared/reporting/report.ts';
 import { getWave } from '#shared/waves/repository.ts';
 import { command, group, UsageError } from '../command.ts';
-import { signed } from '../format.ts';
+import { headline } from '../format.ts';
 import { insightsReport, wantsInsights } from '../insights.ts';
 
 /** A day as YYYY-MM-DD, or a UsageError naming the option. */
@@ -60,11 +60,9 @@ const report = command({
       ...(o.segment ? { segment: o.segment } : {}),
       ...(since ? { range: { since, ...(until ? { until } : {}) } } : {}),
     });
-    const lines = [
-      `${result.responses} responses, NPS ${signed(result.nps)} ±${result.marginOfError ?? 'n/a'}`,
-    ];
+    const lines = [`${result.responses} responses, ${headline(kind, result)}`];
     for (const s of result.segments ?? [])
-      lines.push(`  ${s.column}=${s.value}: ${s.responses} responses, NPS ${signed(s.nps)}`);
+      lines.push(`  ${s.column}=${s.value}: ${s.responses} responses, ${headline(kind, s)}`);
     return { data: result, text: lines.join('\n') };
   },
 });

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { readAudience } from '#shared/audience/audience.ts';
 import { defaultProduct } from '#shared/core/config.ts';
 import { ValidationError } from '#shared/core/errors.ts';
+import { summarize } from '#shared/core/stats.ts';
 import { SURVEY_KINDS } from '#shared/core/survey.ts';
 import { parseDurationDays } from '#shared/core/time.ts';
 import { createWave } from '#shared/waves/create.ts';
@@ -11,7 +12,7 @@ import { waveStatus } from '#shared/waves/status.ts';
 import { waveTiming } from '#shared/waves/timing.ts';
 import { LOCALES } from '#templates/index.ts';
 import { command, group, UsageError } from '../command.ts';
-import { signed } from '../format.ts';
+import { headline, signed } from '../format.ts';
 import { trackedFile } from '../progress.ts';
 
 const WAVE_ID = [{ name: 'ID', what: 'a wave ID' }] as const;
@@ -144,7 +145,7 @@ const status = command({
     const s = await waveStatus(store, await getWave(store.ddb, store.table, args.ID));
     return {
       data: s,
-      text: `${s.id} ${s.name}: ${s.status}; ${s.sent}/${s.recipients} sent, ${s.responses} responses, NPS ${signed(s.nps)}, ${s.quarantined} quarantined`,
+      text: `${s.id} ${s.name}: ${s.status}; ${s.sent}/${s.recipients} sent, ${s.responses} responses, ${headline(s.survey, summarize(s.survey, s.histogram))}, ${s.quarantined} quarantined`,
     };
   },
 });

@@ -169,7 +169,9 @@ const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 const FREQUENCIES = new Set(['0', '1', '2-5', '6+']);
 
 /** The typed text of each answer field as the person wrote it: line breaks as `\n` (browsers post CRLF). */
-export const typedAnswers = (form: URLSearchParams): Partial<Record<'reason' | 'improve' | 'referral', string>> => {
+export const typedAnswers = (
+  form: URLSearchParams,
+): Partial<Record<'reason' | 'improve' | 'referral', string>> => {
   const typed: Partial<Record<'reason' | 'improve' | 'referral', string>> = {};
   for (const field of ['reason', 'improve', 'referral'] as const) {
     const value = form.get(field);

@@ -67,16 +67,7 @@ export const createWave = async (
       field: 'alert-to',
     });
   const { valid, skipped, invalid } = await checkAudience(deps, readValued());
-  if (invalid.length > 0 && !options.skipInvalid) {
-    const first = invalid[0] as SkippedRow;
-    const more = invalid.length > 1 ? ` (and ${invalid.length - 1} more invalid rows)` : '';
-    throw new ValidationError(
-      `${options.file}, line ${first.line}: ${first.reason}${more}; nothing was created`,
-      {
-        field: 'audience',
-      },
-    );
-  }
+  if (invalid.length > 0 && !options.skipInvalid) throw invalidRowsError(options.file, invalid);
   if (valid === 0) throw new ValidationError(`${options.file}: no valid recipients; nothing was created`);
   if (valueColumn && valued.rowsWithValue === 0)
     throw new ValidationError(
@@ -120,6 +111,19 @@ export const createWave = async (
     throw new Error(`Creating wave ${id} failed; what was written has been removed`, { cause });
   }
   return { id, recipients: valid, skipped, sendAt };
+};
+
+/** Invalid rows listed in an error's one line; a file with more says how many it left out. */
+const MAX_ROWS_IN_ERROR = 200;
+
+/** Every invalid row as `line N: reason`, in one line after the file's name, and that nothing was created. */
+const invalidRowsError = (file: string, invalid: readonly SkippedRow[]): ValidationError => {
+  const listed = invalid.slice(0, MAX_ROWS_IN_ERROR).map((r) => `line ${r.line}: ${r.reason}`);
+  const more = invalid.length - listed.length;
+  return new ValidationError(
+    `${file}, ${listed.join('; ')}${more > 0 ? `; and ${more} more invalid rows` : ''}; nothing was created`,
+    { field: 'audience' },
+  );
 };
 
 /** Skipped rows counted by kind: duplicates and erased contacts apart from everything invalid. */

@@ -65,6 +65,16 @@ describe('creating a wave from an audience file', () => {
     expect(await itemCount()).toBe(before);
   });
 
+  it('lists every invalid row as line N: reason in one line, and creates nothing', async () => {
+    const before = await itemCount();
+    const csv = 'email,name,locale\nok@example.com,Ok,en\nbad@,Bad,en\nfr@example.com,Fr,fr\nalso-bad,X,en\n';
+    const error = await create(csv).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      'klanten.csv, line 3: email is not a valid address; line 4: locale "fr" is not supported; line 5: email is not a valid address; nothing was created',
+    );
+    expect(await itemCount()).toBe(before);
+  });
+
   it('with --skip-invalid, creates the wave and reports each skipped row', async () => {
     const csv = `email,name,locale\nok@example.com,Ok,en\nbad@,Bad,en\nfr@example.com,Fr,fr\nlong@example.com,${'x'.repeat(201)},en\n`;
     const result = await create(csv, true);
