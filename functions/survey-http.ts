@@ -240,7 +240,10 @@ const scoreRoute = async (
         length: (typed[error.field] ?? '').trim().length,
         max: MAX_ANSWER_LENGTH,
       });
-      return page(400, scorePageOf(d, context, token, { values: typed, problem: { field: error.field, message } }));
+      return page(
+        400,
+        scorePageOf(d, context, token, { values: typed, problem: { field: error.field, message } }),
+      );
     }
     await commitScore(d, context, 'submit', answers);
     return page(200, donePage({ locale: context.locale }));

@@ -12,7 +12,7 @@ import { waveStatus } from '#shared/waves/status.ts';
 import { waveTiming } from '#shared/waves/timing.ts';
 import { LOCALES } from '#templates/index.ts';
 import { command, group, UsageError } from '../command.ts';
-import { headline, signed } from '../format.ts';
+import { headline } from '../format.ts';
 import { trackedFile } from '../progress.ts';
 
 const WAVE_ID = [{ name: 'ID', what: 'a wave ID' }] as const;
