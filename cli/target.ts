@@ -27,6 +27,8 @@ export const stackEnvironment = (name: string, outputs: Record<string, string>):
     [ENV.fromAddress]: output('fromAddress'),
     [ENV.configurationSet]: output('configurationSet'),
     [ENV.digestTimeZone]: output('digestTimeZone'),
+    // A stack may name the product surveys ask about; without it every wave names its own.
+    ...(outputs[STACK.outputs.product] ? { [ENV.product]: outputs[STACK.outputs.product] as string } : {}),
     // Only `nps user …` needs the pool; a stack deployed before the console has none.
     ...(outputs[STACK.outputs.userPoolId]
       ? { [ENV.userPoolId]: outputs[STACK.outputs.userPoolId] as string }

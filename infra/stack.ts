@@ -67,6 +67,12 @@ export class NpsStack extends Stack {
       value: this.consoleUsers.consoleUrl,
     });
     new CfnOutput(this, outputs.userPoolId, { value: this.consoleUsers.userPool.userPoolId });
+    // The product surveys ask about unless a wave names its own: the console's default, and the CLI's.
+    const product = this.optionalContext('nps:product');
+    if (product) {
+      this.surveyFunctions.functions.consoleHttp.lambda.addEnvironment(ENV.product, product);
+      new CfnOutput(this, outputs.product, { value: product });
+    }
   }
 
   private optionalContext(key: string): string | undefined {

@@ -320,6 +320,8 @@ export const STACK = {
     /** The console's address (its Function URL and /console), and the user pool `nps user …` manages. */
     consoleUrl: 'ConsoleUrl',
     userPoolId: 'UserPoolId',
+    /** What surveys ask about when a wave names nothing else (`-c nps:product=NAME`); absent without it. */
+    product: 'Product',
   },
 } as const;
 

@@ -100,6 +100,11 @@ const create = command({
     if (o.at && (Number.isNaN(sendAt.getTime()) || !/\d{4}-\d{2}-\d{2}T/.test(o.at)))
       throw new UsageError(`--at must be an ISO-8601 time like 2026-12-01T09:00:00+01:00, not "${o.at}"`);
     if (!o.at && !o.now) throw new UsageError('wave create needs --at ISO-8601 or --now');
+    const product = o.product ?? defaultProduct();
+    if (!product)
+      throw new UsageError(
+        'wave create needs --product NAME, what the survey asks about ("How likely are you to recommend NAME…"), or NPS_PRODUCT set for the stack',
+      );
     const timing = timingOf(sendAt, o);
     // Two passes over the file (validate, then write), each with its own bar on a terminal.
     let rows = 0;
@@ -111,7 +116,7 @@ const create = command({
         name: o.name,
         kind: o.survey ?? 'nps',
         locale: o.locale ?? 'en',
-        product: o.product ?? defaultProduct(),
+        product,
         ...timing,
         ...(o['value-column'] ? { valueColumn: o['value-column'] } : {}),
         ...(o['alert-to'] !== undefined ? { alertTo: o['alert-to'] } : {}),

@@ -19,7 +19,9 @@ const main = async () => {
       `  Listening on every interface (HOST=${settings.host}): anyone on the network can read the inbox.`,
     );
   }
-  console.log('  Try: npx nps wave create --name "First wave" --audience examples/audience.csv --now');
+  console.log(
+    '  Try: npx nps wave create --name "First wave" --audience examples/audience.csv --product "Acme Cloud" --now',
+  );
   console.log('Press Ctrl-C to stop.');
   let stopping = false;
   const stop = async () => {

@@ -112,13 +112,14 @@ export const uploadBucketConfig = (): { bucket: string; pathStyle: boolean } | u
 };
 
 /** What a survey asks about when a wave names nothing else (`--product`, the console's Product field). */
-export const defaultProduct = (): string => process.env.NPS_PRODUCT || 'Acme';
+export const defaultProduct = (): string | undefined => process.env[ENV.product]?.trim() || undefined;
 
 /** How the digest reads and titles its figures, wherever it is sent from (schedule, CLI, console). */
 export const digestSettings = (): { timeZone: string; minSegmentResponses: number; title: string } => ({
   timeZone: digestTimeZone(),
   minSegmentResponses: surveyPolicy().minSegmentResponses,
-  title: process.env.DIGEST_TITLE || 'NPS',
+  // Named after the product where the stack names one: "NPS digest for Acme Cloud", not "… for NPS".
+  title: process.env.DIGEST_TITLE || defaultProduct() || 'NPS',
 });
 
 /** The send rate to assume when SES cannot tell its own (locally the emulator has no account): SES's default, 14/s. */

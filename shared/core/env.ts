@@ -20,6 +20,8 @@ export const ENV = {
   userPoolIssuer: 'USER_POOL_ISSUER',
   /** `http` where the console is served without TLS (the local runtime); `https`, the default, elsewhere. */
   consoleScheme: 'CONSOLE_SCHEME',
+  /** What surveys ask about when a wave names nothing else (`--product`); unset: every wave must name it. */
+  product: 'NPS_PRODUCT',
   /** The console's address (https://…/console), for links to it from emails; unset where there is none. */
   consoleUrl: 'CONSOLE_URL',
   /** The bucket the console's browsers upload audience files to (presigned PUTs); unset: uploads go in the request. */

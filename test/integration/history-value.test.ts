@@ -94,6 +94,32 @@ describe('value of the accounts that answered', () => {
     expect(segments.segments).toEqual([]);
   });
 
+  it('refuses a wave that names no product where the stack names none, and creates nothing', async () => {
+    const file = join(dir, 'plain.csv');
+    writeFileSync(file, 'email\nz@example.com\n');
+    const before = (await listWaves(stack.ddb, stack.table)).length;
+    const configured = process.env.NPS_PRODUCT;
+    delete process.env.NPS_PRODUCT;
+    try {
+      await expect(
+        run(['wave', 'create'], { name: 'No product', audience: file, now: true }, {}),
+      ).rejects.toThrow(/wave create needs --product NAME/);
+      expect(await listWaves(stack.ddb, stack.table)).toHaveLength(before);
+      const named = await run(
+        ['wave', 'create'],
+        { name: 'Named', audience: file, now: true, product: 'Northwind Cloud' },
+        {},
+      );
+      expect(
+        (await listWaves(stack.ddb, stack.table)).find((w) => w.id === (named.data as { id: string }).id),
+      ).toMatchObject({
+        product: 'Northwind Cloud',
+      });
+    } finally {
+      process.env.NPS_PRODUCT = configured;
+    }
+  });
+
   it('refuses a value that is not a number, naming its line, and creates nothing', async () => {
     const file = join(dir, 'bad.csv');
     writeFileSync(

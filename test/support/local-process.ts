@@ -36,6 +36,8 @@ export const startStackProcess = async (extraEnv: Record<string, string> = {}): 
     S3_PORT: String(s3),
     NPS_STATE_DIR: mkdtempSync(join(tmpdir(), 'nps-e2e-')),
     LOCAL_RATE_SECONDS: '1',
+    // The stack's configured product, as a deployment would set it (a wave may still name its own).
+    NPS_PRODUCT: 'Acme',
     ...extraEnv,
   };
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'infra/local/start.ts')], {

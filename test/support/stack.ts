@@ -33,6 +33,8 @@ export const useLocalStack = async () => {
     [ENV.publicBaseUrl]: 'https://survey.example.com',
     [ENV.linkSigningKeys]: SIGNING_KEYS_JSON,
     [ENV.digestTimeZone]: 'Europe/Amsterdam',
+    // The stack's configured product: what a wave created without --product asks about.
+    [ENV.product]: 'Acme',
     POWERTOOLS_LOG_LEVEL: 'ERROR',
   });
   await ensureTable(new DynamoDBClient({}), table);

@@ -30,6 +30,11 @@ describe('where the CLI works', () => {
       [ENV.configurationSet]: 'nps-config',
       [ENV.digestTimeZone]: 'Europe/Stockholm',
     });
+    expect(
+      stackEnvironment('NpsSurveys-prod', { ...outputs, [STACK.outputs.product]: 'Acme Cloud' }),
+    ).toMatchObject({
+      [ENV.product]: 'Acme Cloud',
+    });
     const { [STACK.outputs.tableName]: _, ...older } = outputs;
     expect(() => stackEnvironment('NpsSurveys-prod', older)).toThrow(
       'stack NpsSurveys-prod has no output TableName; deploy this version of the stack (npx cdk deploy)',

@@ -48,7 +48,7 @@ const zones = (): readonly string[] => {
 const defaults = (ctx: RouteContext): WaveFormValues => ({
   name: '',
   kind: 'nps',
-  product: defaultProduct(),
+  product: defaultProduct() ?? '',
   locale: ctx.locale,
   start: 'now',
   at: '',
