@@ -7,7 +7,8 @@ import { digestSettings, emailConfig, tableName } from '#shared/core/config.ts';
 import { type DigestSent, sendDigest } from '#shared/reporting/send.ts';
 import { awsClients, logger, tracer } from './commons/runtime.ts';
 
-export const sendScheduledDigest = async (): Promise<DigestSent> => {
+/** The scheduled run at `now`: the last complete week's digest to every reader, once each. */
+export const scheduledDigest = async (now: Date): Promise<DigestSent> => {
   const { ddb, ses } = awsClients();
   const email = emailConfig();
   const sent = await sendDigest(
@@ -19,7 +20,8 @@ export const sendScheduledDigest = async (): Promise<DigestSent> => {
       configurationSet: email.configurationSet,
       ...digestSettings(),
     },
-    { now: new Date(), days: 7, oncePerPeriod: true },
+    // The last complete week, Monday to Sunday: consecutive runs cover consecutive weeks.
+    { now, days: 7, completeWeek: true, oncePerPeriod: true },
   );
   logger.info('Sent the digest', {
     period: sent.period,
@@ -28,6 +30,8 @@ export const sendScheduledDigest = async (): Promise<DigestSent> => {
   });
   return sent;
 };
+
+export const sendScheduledDigest = (): Promise<DigestSent> => scheduledDigest(new Date());
 
 export const handler = middy<ScheduledEvent | Record<string, never>, DigestSent>()
   .use(injectLambdaContext(logger))

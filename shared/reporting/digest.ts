@@ -14,7 +14,7 @@ import { readDigestInsights } from '#shared/insights/digest.ts';
 import { ALL_SCOPE, feedbackPartition } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import type { DigestView, Locale, OtherSurvey } from '#templates/index.ts';
-import { type DayRange, digestPeriods } from './period.ts';
+import { type DayRange, type DigestWindow, digestPeriods } from './period.ts';
 import { figuresOf, segmentFigures } from './report.ts';
 
 /** Where the digest's figures come from and how they are shown, whatever the reader's language. */
@@ -32,10 +32,10 @@ const MAX_COMMENTS = 20;
 /** Reads the digest of the `days` days that end today (in the digest's time zone). */
 export const readDigestFigures = async (
   source: DigestSource,
-  options: { now: Date; days: number },
+  options: { now: Date } & DigestWindow,
 ): Promise<DigestFigures> => {
   const kind = 'nps' as const;
-  const { current, previous } = digestPeriods(options.now, source.timeZone, options.days);
+  const { current, previous } = digestPeriods(options.now, source.timeZone, options);
   const [now, before, segments, feedback, otherSurveys] = await Promise.all([
     readCounts(source, kind, ALL_SCOPE, current),
     readCounts(source, kind, ALL_SCOPE, previous),
@@ -91,7 +91,7 @@ export const digestViewIn = (figures: DigestFigures, locale: Locale): DigestView
 /** Reads the period's figures and puts them in one language (a preview; `sendDigest` reads once for all). */
 export const buildDigestView = async (
   source: DigestSource,
-  options: { now: Date; days: number; locale: Locale },
+  options: { now: Date; locale: Locale } & DigestWindow,
 ): Promise<DigestView> => digestViewIn(await readDigestFigures(source, options), options.locale);
 
 /** CSAT (share satisfied) and CES (mean effort) of the period, with their margins and changes. */

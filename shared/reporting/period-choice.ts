@@ -76,6 +76,6 @@ export const choosePeriod = (
     if (daysOf(current) > MAX_CUSTOM_DAYS) return { problem: 'length' };
     return { period: chosen(choice, current, previousRange(current)) };
   }
-  const { current, previous } = digestPeriods(now, timeZone, Number.parseInt(choice, 10));
+  const { current, previous } = digestPeriods(now, timeZone, { days: Number.parseInt(choice, 10) });
   return { period: chosen(choice, current, previous) };
 };

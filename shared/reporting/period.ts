@@ -42,13 +42,28 @@ export const isoWeekOf = (day: string): string => {
   return `${year}-W${String(week).padStart(2, '0')}`;
 };
 
-/** The period of `days` days that ends with today (in the digest's time zone), and the one before it. */
+/** Which days a digest covers: the last `days` days up to today, or the last complete week. */
+export interface DigestWindow {
+  days: number;
+  /**
+   * The last complete week, Monday to Sunday, in the digest's time zone (the schedule): consecutive
+   * digests then cover consecutive weeks, and an answer given any day is in exactly one of them.
+   */
+  completeWeek?: boolean;
+}
+
+/** The digest's period (in the digest's time zone) and the one of equal length before it. */
 export const digestPeriods = (
   now: Date,
   timeZone: string,
-  days: number,
+  window: DigestWindow,
 ): { current: Required<DayRange>; previous: Required<DayRange> } => {
-  const until = addDays(dayIn(timeZone, now), 1);
+  const today = dayIn(timeZone, now);
+  const days = window.completeWeek ? 7 : window.days;
+  // A complete week ends on this week's Monday (exclusive); otherwise the period ends with today.
+  const until = window.completeWeek
+    ? addDays(today, -((new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7))
+    : addDays(today, 1);
   const since = addDays(until, -days);
   return { current: { since, until }, previous: { since: addDays(since, -days), until: since } };
 };

@@ -6,7 +6,7 @@ import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { type DigestView, digestEmail, type EmailContent, type Locale } from '#templates/index.ts';
 import { type DigestSource, digestViewIn, readDigestFigures } from './digest.ts';
 import { periodLedger } from './ledger.ts';
-import { type DayRange, digestPeriods } from './period.ts';
+import { type DayRange, type DigestWindow, digestPeriods } from './period.ts';
 import { listReaders, type Reader, readerAddress } from './readers.ts';
 
 export interface DigestDeps extends DigestSource {
@@ -25,15 +25,15 @@ export interface DigestSent {
 }
 
 /**
- * Sends the digest of the `days` days that end today. Without readers nothing is read or sent.
+ * Sends the digest of the `days` days that end today, or of the last complete week (`completeWeek`). Without readers nothing is read or sent.
  * `oncePerPeriod` (the schedule) sends each reader a period's digest at most once, however often the run is
  * retried; `nps digest send` leaves it off and sends when asked.
  */
 export const sendDigest = async (
   deps: DigestDeps,
-  options: { now: Date; days: number; to?: Reader[]; oncePerPeriod?: boolean },
+  options: { now: Date; to?: Reader[]; oncePerPeriod?: boolean } & DigestWindow,
 ): Promise<DigestSent> => {
-  const period = digestPeriods(options.now, deps.timeZone, options.days).current;
+  const period = digestPeriods(options.now, deps.timeZone, options).current;
   const byLocale = new Map<Locale, string[]>();
   for (const r of options.to ?? (await listReaders(deps)))
     byLocale.set(r.locale, [...(byLocale.get(r.locale) ?? []), readerAddress(r.address)]);

@@ -5,8 +5,10 @@
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { scheduledDigest } from '#functions/send-digest.ts';
 import { applyChanges } from '#shared/aggregation/apply.ts';
 import { buildDigestView } from '#shared/reporting/digest.ts';
+import { subscribeReader, unsubscribeReader } from '#shared/reporting/readers.ts';
 import type { Report } from '#shared/reporting/report.ts';
 import { type DigestDeps, sendDigest } from '#shared/reporting/send.ts';
 import type { ItemChange } from '#shared/store/item-change.ts';
@@ -228,6 +230,26 @@ describe('the digest agrees with nps report', () => {
     expect(html).toContain(t('nl', 'digest.change.significant'));
     expect(html).toContain('<html lang="nl"');
     expect(html).not.toMatch(/<svg|<img/);
+  });
+
+  it('gives consecutive scheduled digests consecutive complete weeks, so a Monday afternoon answer is in one', async () => {
+    // An answer on Monday 23 November after the 08:00 run: the next Monday's digest (23–29 November) has it.
+    const reportOf = async (since: string, until: string) =>
+      (await run(['report'], { since, until }, {})).data as Report;
+    const before = (await reportOf('2026-11-23', '2026-11-30')).responses;
+    await add(9000, 0, '2026-11-23', 'EU');
+    expect((await applyChanges(stack, changes.splice(-2))).failed).toEqual([]);
+    await subscribeReader(stack, 'weekly@digest-report.example.com', 'en');
+    const thisMonday = await scheduledDigest(new Date('2026-11-23T07:00:00Z'));
+    const nextMonday = await scheduledDigest(new Date('2026-11-30T07:00:00Z'));
+    expect(thisMonday.period).toEqual({ since: '2026-11-16', until: '2026-11-23' });
+    expect(nextMonday.period).toEqual({ since: '2026-11-23', until: '2026-11-30' });
+    const english = (sent: typeof thisMonday) => sent.views.find((v) => v.locale === 'en');
+    expect(english(nextMonday)?.responses).toBe(before + 1);
+    expect(english(nextMonday)?.responses).toBe((await reportOf('2026-11-23', '2026-11-30')).responses);
+    const week = await reportOf('2026-11-16', '2026-11-23');
+    expect(english(thisMonday)).toMatchObject({ responses: week.responses, nps: week.nps });
+    await unsubscribeReader(stack, 'weekly@digest-report.example.com');
   });
 
   it('sends the scheduled digest of a period once per reader, however often a failed run is retried', async () => {

@@ -99,9 +99,67 @@ describe('digestPeriods', () => {
   ];
   for (const c of cases)
     it(c.name, () =>
-      expect(digestPeriods(new Date(c.now), c.timeZone, c.days)).toEqual({
+      expect(digestPeriods(new Date(c.now), c.timeZone, { days: c.days })).toEqual({
         current: c.current,
         previous: c.previous,
       }),
     );
+});
+
+describe('the scheduled digest’s complete weeks', () => {
+  const week = (now: string, timeZone = 'Europe/Amsterdam') =>
+    digestPeriods(new Date(now), timeZone, { days: 7, completeWeek: true });
+
+  it('covers last Monday to Sunday when it runs on Monday 08:00, and the week before as the comparison', () => {
+    // Monday 23 November 2026, 08:00 in Amsterdam (07:00 UTC).
+    expect(week('2026-11-23T07:00:00Z')).toEqual({
+      current: { since: '2026-11-16', until: '2026-11-23' },
+      previous: { since: '2026-11-09', until: '2026-11-16' },
+    });
+  });
+
+  it('gives runs on consecutive Mondays consecutive weeks, with no day left out or counted twice', () => {
+    const mondays = [
+      '2026-11-02T07:00:00Z',
+      '2026-11-09T07:00:00Z',
+      '2026-11-16T07:00:00Z',
+      '2026-11-23T07:00:00Z',
+    ];
+    const periods = mondays.map((m) => week(m).current);
+    for (let i = 1; i < periods.length; i++) expect(periods[i]?.since).toBe(periods[i - 1]?.until);
+  });
+
+  it('keeps the weeks joined across the change to and from summer time', () => {
+    // Europe/Amsterdam: summer time starts Sunday 29 March 2026 and ends Sunday 25 October 2026.
+    // Monday 08:00 local is 07:00 UTC in winter and 06:00 UTC in summer.
+    const spring = ['2026-03-23T07:00:00Z', '2026-03-30T06:00:00Z', '2026-04-06T06:00:00Z'].map(
+      (m) => week(m).current,
+    );
+    expect(spring).toEqual([
+      { since: '2026-03-16', until: '2026-03-23' },
+      { since: '2026-03-23', until: '2026-03-30' },
+      { since: '2026-03-30', until: '2026-04-06' },
+    ]);
+    const autumn = ['2026-10-19T06:00:00Z', '2026-10-26T07:00:00Z', '2026-11-02T07:00:00Z'].map(
+      (m) => week(m).current,
+    );
+    expect(autumn).toEqual([
+      { since: '2026-10-12', until: '2026-10-19' },
+      { since: '2026-10-19', until: '2026-10-26' },
+      { since: '2026-10-26', until: '2026-11-02' },
+    ]);
+  });
+
+  it('reads the week in the digest’s time zone: Sunday 23:30 in Stockholm is still the week that ends then', () => {
+    // Sunday 22 November 2026, 23:30 in Stockholm (22:30 UTC): the last complete week is 9–15 November.
+    expect(week('2026-11-22T22:30:00Z', 'Europe/Stockholm').current).toEqual({
+      since: '2026-11-09',
+      until: '2026-11-16',
+    });
+    // Half an hour later it is Monday there: 16–22 November is complete.
+    expect(week('2026-11-22T23:30:00Z', 'Europe/Stockholm').current).toEqual({
+      since: '2026-11-16',
+      until: '2026-11-23',
+    });
+  });
 });
