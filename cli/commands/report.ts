@@ -20,7 +20,11 @@ const report = command({
   summary: 'responses, NPS with its margin of error and the 0–10 histogram; one line per segment value',
   options: {
     wave: { type: 'string', value: 'ID', help: 'one wave only (its survey kind unless --survey)' },
-    segment: { type: 'string', value: 'COLUMN', help: 'per value of this audience column, across all waves' },
+    segment: {
+      type: 'string',
+      value: 'COLUMN',
+      help: 'per value of this audience column, across all waves or within --wave',
+    },
     since: { type: 'string', value: 'YYYY-MM-DD', help: 'responses from this day on' },
     until: { type: 'string', value: 'YYYY-MM-DD', help: 'and before this day (needs --since)' },
     week: { type: 'string', value: '2026-W47', help: 'one ISO week, instead of --since/--until' },
@@ -46,10 +50,6 @@ const report = command({
     const since = weekRange?.since ?? dayOf('since', o.since);
     const until = weekRange?.until ?? dayOf('until', o.until);
     if (until && !since) throw new UsageError('--until needs --since');
-    if (o.wave && o.segment)
-      throw new UsageError(
-        '--segment cannot be combined with --wave: segment counters are kept across all waves of a survey kind',
-      );
     const kind =
       o.wave && !o.survey ? (await getWave(store.ddb, store.table, o.wave)).kind : (o.survey ?? 'nps');
     const range = since ? { since, ...(until ? { until } : {}) } : undefined;

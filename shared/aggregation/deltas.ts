@@ -15,6 +15,7 @@ import {
   segmentScope,
   segmentValueOfScope,
   waveScope,
+  waveSegmentScope,
 } from '#shared/store/keys.ts';
 
 /** counter key (pk|sk) → attribute → delta */
@@ -50,12 +51,15 @@ export const VALUE_COUNTERS: Readonly<Record<Category, string>> = {
 };
 export const VALUED_COUNTER = 'valued';
 
-/** The scopes an item counts in: everything of its kind, its wave, its locale, each segment value. */
+/** The scopes an item counts in: everything of its kind, its wave, its locale, each segment value, alone and within the wave. */
 export const scopesOf = (image: Record<string, unknown>): string[] => {
   const scopes = [ALL_SCOPE, waveScope(image.waveId as string)];
   if (typeof image.locale === 'string') scopes.push(localeScope(image.locale));
   const props = (image.props ?? {}) as Record<string, string>;
   for (const [column, value] of Object.entries(props)) scopes.push(segmentScope(column, value));
+  // Each segment value within the wave too, so a wave's segments are exact counters as well.
+  for (const [column, value] of Object.entries(props))
+    scopes.push(waveSegmentScope(image.waveId as string, column, value));
   return scopes;
 };
 

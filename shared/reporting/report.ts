@@ -4,7 +4,7 @@ import { type Summary, summarize } from '#shared/core/stats.ts';
 import type { SurveyKind } from '#shared/core/survey.ts';
 import { type BenchmarkGap, benchmarkGaps, listBenchmarks } from '#shared/insights/benchmarks.ts';
 import { readValue, type ValueFigures } from '#shared/insights/value.ts';
-import { ALL_SCOPE, segmentScope, waveScope } from '#shared/store/keys.ts';
+import { ALL_SCOPE, segmentScope, waveScope, waveSegmentScope } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import type { DayRange } from './period.ts';
 
@@ -63,23 +63,28 @@ export const buildReport = async (store: TableStore, query: ReportQuery): Promis
   }
   if (benchmarks.length > 0)
     report.benchmarks = benchmarkGaps(overall.nps, overall.marginOfError, benchmarks);
-  if (query.segment) report.segments = await segmentFigures(store, query.kind, query.segment, query.range);
+  if (query.segment)
+    report.segments = await segmentFigures(store, query.kind, query.segment, query.range, query.waveId);
   return report;
 };
 
-/** The figures of each value of one segment column (or of every column). */
+/**
+ * The figures of each value of one segment column (or of every column), across all waves or within one
+ * (its own counters); a value the wave has no response for is left out.
+ */
 export const segmentFigures = async (
   store: TableStore,
   kind: SurveyKind,
   column: string | undefined,
   range: DayRange | undefined,
+  waveId?: string,
 ): Promise<SegmentFigures[]> => {
   const values = await segmentValues(store, kind, column);
-  return Promise.all(
-    values.map(async ({ column: c, value }) => ({
-      column: c,
-      value,
-      ...figuresOf(kind, await readCounts(store, kind, segmentScope(c, value), range)),
-    })),
+  const figures = await Promise.all(
+    values.map(async ({ column: c, value }) => {
+      const scope = waveId ? waveSegmentScope(waveId, c, value) : segmentScope(c, value);
+      return { column: c, value, ...figuresOf(kind, await readCounts(store, kind, scope, range)) };
+    }),
   );
+  return waveId ? figures.filter((f) => f.responses > 0 || f.quarantined > 0) : figures;
 };

@@ -89,6 +89,9 @@ export const SEGMENTS_PERIOD = 'SEGMENTS';
 export const ALL_SCOPE = 'all';
 export const waveScope = (waveId: string) => `wave#${waveId}`;
 export const localeScope = (locale: string) => `locale#${locale}`;
+/** One segment value within one wave (`nps report --wave ID --segment COLUMN`). */
+export const waveSegmentScope = (waveId: string, column: string, value: string) =>
+  `waveseg#${waveId}#${column}#${value}`;
 /** A segment value as the catalogue (`SEGMENTS_PERIOD`) keeps it. */
 export const segmentValue = (column: string, value: string) => `${column}#${value}`;
 const SEGMENT_SCOPE_PREFIX = 'seg#';

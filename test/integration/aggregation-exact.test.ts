@@ -144,6 +144,8 @@ const recount = (items: Iterable<Image>): Map<string, Record<string, number>> =>
         `locale#${item.locale}`,
         `seg#region#${props.region}`,
         `seg#plan#${props.plan}`,
+        `waveseg#${item.waveId}#region#${props.region}`,
+        `waveseg#${item.waveId}#plan#${props.plan}`,
       ];
       for (const scope of scopes) {
         for (const period of item.day ? ['ALL', `DAY#${item.day}`] : ['ALL']) {

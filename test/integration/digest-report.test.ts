@@ -232,6 +232,47 @@ describe('the digest agrees with nps report', () => {
     expect(html).not.toMatch(/<svg|<img/);
   });
 
+  it('reports one wave per segment value from its own exact counters', async () => {
+    // A second wave with three EU answers: the first wave's segments must not count them.
+    const other: ItemChange[] = [];
+    for (let k = 0; k < 3; k++) {
+      const item = {
+        pk: 'WAVE#d2',
+        sk: `RESP#o${k}`,
+        waveId: 'd2',
+        contactId: `o${k}`,
+        kind: 'nps',
+        locale: 'en',
+        props: { region: 'EU' },
+        status: 'committed',
+        score: 10,
+        category: 'promoter',
+        day: '2026-11-20',
+        version: 1,
+      };
+      await stack.ddb.send(new PutCommand({ TableName: stack.table, Item: item }));
+      other.push(inserted(item, 9100 + k));
+    }
+    expect((await applyChanges(stack, other)).failed).toEqual([]);
+    const bySegment = async (options: Record<string, string>) =>
+      Object.fromEntries(
+        (
+          ((await run(['report'], { segment: 'region', survey: 'nps', ...options }, {})).data as Report)
+            .segments ?? []
+        ).map((s) => [s.value, s]),
+      );
+    const everywhere = await bySegment({});
+    const inWave = await bySegment({ wave: 'd1' });
+    const wave = (await run(['report'], { wave: 'd1', survey: 'nps' }, {})).data as Report;
+    expect(inWave.EU?.responses).toBe((everywhere.EU?.responses ?? 0) - 3);
+    expect(inWave.US?.responses).toBe(everywhere.US?.responses);
+    expect((inWave.EU?.responses ?? 0) + (inWave.US?.responses ?? 0)).toBe(wave.responses);
+    expect(inWave.EU?.promoters).toBe((everywhere.EU?.promoters ?? 0) - 3);
+    const onlyOther = await bySegment({ wave: 'd2' });
+    expect(Object.keys(onlyOther)).toEqual(['EU']);
+    expect(onlyOther.EU).toMatchObject({ responses: 3, promoters: 3, nps: 100 });
+  });
+
   it('gives consecutive scheduled digests consecutive complete weeks, so a Monday afternoon answer is in one', async () => {
     // An answer on Monday 23 November after the 08:00 run: the next Monday's digest (23–29 November) has it.
     const reportOf = async (since: string, until: string) =>

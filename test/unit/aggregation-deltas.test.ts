@@ -45,13 +45,15 @@ const recipient = (over: Record<string, unknown>) => ({
   ...over,
 });
 
-/** The five scopes of `response({})`, by hand. */
+/** The seven scopes of `response({})`, by hand. */
 const RESPONSE_PKS = [
   'AGG#nps#all',
   'AGG#nps#wave#w1',
   'AGG#nps#locale#nl',
   'AGG#nps#seg#region#EU',
   'AGG#nps#seg#plan#team',
+  'AGG#nps#waveseg#w1#region#EU',
+  'AGG#nps#waveseg#w1#plan#team',
 ];
 /** The same counters in all time and on the response's day. */
 const everywhere = (counters: Record<string, number>, pks = RESPONSE_PKS, day = '2026-11-23') =>
@@ -65,14 +67,22 @@ const everywhere = (counters: Record<string, number>, pks = RESPONSE_PKS, day = 
 describe('scopesOf', () => {
   const cases: { name: string; image: Record<string, unknown>; scopes: string[] }[] = [
     {
-      name: 'counts a response in everything, its wave, its locale and each segment value',
+      name: 'counts a response in everything, its wave, its locale and each segment value, alone and in its wave',
       image: response({}),
-      scopes: ['all', 'wave#w1', 'locale#nl', 'seg#region#EU', 'seg#plan#team'],
+      scopes: [
+        'all',
+        'wave#w1',
+        'locale#nl',
+        'seg#region#EU',
+        'seg#plan#team',
+        'waveseg#w1#region#EU',
+        'waveseg#w1#plan#team',
+      ],
     },
     {
       name: 'leaves out the locale scope when the item has none',
       image: { waveId: 'w2', props: { region: 'US' } },
-      scopes: ['all', 'wave#w2', 'seg#region#US'],
+      scopes: ['all', 'wave#w2', 'seg#region#US', 'waveseg#w2#region#US'],
     },
     {
       name: 'counts an item without segment properties in everything and its wave only',
@@ -82,7 +92,7 @@ describe('scopesOf', () => {
     {
       name: 'keeps a # inside a segment value',
       image: { waveId: 'w1', props: { team: 'R#D' } },
-      scopes: ['all', 'wave#w1', 'seg#team#R#D'],
+      scopes: ['all', 'wave#w1', 'seg#team#R#D', 'waveseg#w1#team#R#D'],
     },
   ];
   for (const c of cases) it(c.name, () => expect(scopesOf(c.image)).toEqual(c.scopes));
