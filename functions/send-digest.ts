@@ -16,8 +16,7 @@ export const scheduledDigest = async (now: Date): Promise<DigestSent> => {
       ddb,
       ses,
       table: tableName(),
-      fromAddress: email.fromAddress,
-      configurationSet: email.configurationSet,
+      ...email,
       ...digestSettings(),
     },
     // The last complete week, Monday to Sunday: consecutive runs cover consecutive weeks.

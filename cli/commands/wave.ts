@@ -86,6 +86,12 @@ const create = command({
       value: 'COLUMN',
       help: "an audience column holding each contact's value (e.g. arr): reports show value held and at risk",
     },
+    'from-name': {
+      type: 'string',
+      value: 'NAME',
+      help: "the sender's name in the inbox (SES_FROM_NAME, else the product)",
+    },
+    'reply-to': { type: 'string', value: 'ADDR', help: 'where replies go (SES_REPLY_TO unless given)' },
     'alert-to': {
       type: 'string',
       value: 'ADDR',
@@ -120,6 +126,8 @@ const create = command({
         ...timing,
         ...(o['value-column'] ? { valueColumn: o['value-column'] } : {}),
         ...(o['alert-to'] !== undefined ? { alertTo: o['alert-to'] } : {}),
+        ...(o['from-name'] !== undefined ? { fromName: o['from-name'] } : {}),
+        ...(o['reply-to'] !== undefined ? { replyTo: o['reply-to'] } : {}),
       },
       () => {
         pass++;

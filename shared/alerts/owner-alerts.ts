@@ -10,6 +10,7 @@
 
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mailbox } from '#shared/core/mailbox.ts';
 import type { ResponseDetailsData } from '#shared/events/response-events.ts';
 import { isConditionFailed } from '#shared/store/conditions.ts';
 import { alertKey, recipientKey, waveKey } from '#shared/store/keys.ts';
@@ -21,6 +22,7 @@ export interface AlertDeps extends TableStore {
   ses: SESv2Client;
   fromAddress: string;
   configurationSet: string | undefined;
+  fromName?: string;
   /** The console's address, for the link to the response; absent where the stack has none. */
   consoleUrl?: string;
   now?: () => Date;
@@ -131,7 +133,7 @@ export const sendOwnerAlert = async (
   try {
     await deps.ses.send(
       new SendEmailCommand({
-        FromEmailAddress: deps.fromAddress,
+        FromEmailAddress: mailbox(deps.fromAddress, deps.fromName ?? wave.product),
         ConfigurationSetName: deps.configurationSet,
         Destination: { ToAddresses: [to] },
         ...(details.email ? { ReplyToAddresses: [details.email] } : {}),

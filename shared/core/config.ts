@@ -28,12 +28,21 @@ export interface EmailConfig {
   fromAddress: string;
   /** Absent locally: the SES emulator has no configuration sets. */
   configurationSet: string | undefined;
+  /** The sender's display name and the Reply-To address, when the stack names them. */
+  fromName?: string;
+  replyTo?: string;
 }
 
-export const emailConfig = (): EmailConfig => ({
-  fromAddress: requireEnv(ENV.fromAddress),
-  configurationSet: process.env[ENV.configurationSet] || undefined,
-});
+export const emailConfig = (): EmailConfig => {
+  const fromName = process.env[ENV.fromName]?.trim();
+  const replyTo = process.env[ENV.replyTo]?.trim();
+  return {
+    fromAddress: requireEnv(ENV.fromAddress),
+    configurationSet: process.env[ENV.configurationSet] || undefined,
+    ...(fromName ? { fromName } : {}),
+    ...(replyTo ? { replyTo } : {}),
+  };
+};
 
 /** Where the survey pages live, without a trailing slash. */
 export const publicBaseUrl = (): string => requireEnv(ENV.publicBaseUrl).replace(/\/+$/, '');

@@ -5,6 +5,10 @@
 export const ENV = {
   tableName: 'TABLE_NAME',
   fromAddress: 'SES_FROM_ADDRESS',
+  /** The display name of the sender (`"Acme Cloud" <surveys@…>`); a wave's `--from-name` wins, else its product. */
+  fromName: 'SES_FROM_NAME',
+  /** Where replies go (Reply-To); a wave's `--reply-to` wins. Unset: no Reply-To. */
+  replyTo: 'SES_REPLY_TO',
   configurationSet: 'SES_CONFIGURATION_SET',
   publicBaseUrl: 'PUBLIC_BASE_URL',
   linkSecretArn: 'LINK_SECRET_ARN',

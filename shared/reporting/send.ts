@@ -3,6 +3,7 @@
  * language and email every reader of it, through the period's ledger when the schedule sends.
  */
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { mailbox } from '#shared/core/mailbox.ts';
 import { type DigestView, digestEmail, type EmailContent, type Locale } from '#templates/index.ts';
 import { type DigestSource, digestViewIn, readDigestFigures } from './digest.ts';
 import { periodLedger } from './ledger.ts';
@@ -13,6 +14,9 @@ export interface DigestDeps extends DigestSource {
   ses: SESv2Client;
   fromAddress: string;
   configurationSet: string | undefined;
+  /** The sender's display name (else the digest's title) and Reply-To, when the stack names them. */
+  fromName?: string;
+  replyTo?: string;
 }
 
 export interface DigestSent {
@@ -66,7 +70,8 @@ export const sendDigest = async (
 const emailReader = async (deps: DigestDeps, address: string, email: EmailContent) => {
   await deps.ses.send(
     new SendEmailCommand({
-      FromEmailAddress: deps.fromAddress,
+      FromEmailAddress: mailbox(deps.fromAddress, deps.fromName ?? deps.title),
+      ...(deps.replyTo ? { ReplyToAddresses: [deps.replyTo] } : {}),
       ConfigurationSetName: deps.configurationSet,
       Destination: { ToAddresses: [address] },
       Content: {

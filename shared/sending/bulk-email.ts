@@ -5,6 +5,7 @@
 import type { BulkEmailEntry, SendBulkEmailCommandInput } from '@aws-sdk/client-sesv2';
 import type { EmailConfig, SurveyPolicy } from '#shared/core/config.ts';
 import { type SigningKeys, signLink } from '#shared/core/links.ts';
+import { mailbox } from '#shared/core/mailbox.ts';
 import type { Recipient } from '#shared/waves/model.ts';
 import { type EmailContent, surveyTemplateData } from '#templates/index.ts';
 
@@ -41,6 +42,13 @@ export const bulkEntries = (
   });
 };
 
+/** Who a wave's emails come from and where replies go: the wave's own, else the stack's, else its product. */
+export interface WaveSender {
+  fromName?: string;
+  replyTo?: string;
+  product?: string;
+}
+
 /** The whole call for one group of one wave, in one language. */
 export const bulkEmailInput = (
   deps: Parameters<typeof bulkEntries>[0] & { email: EmailConfig },
@@ -48,8 +56,12 @@ export const bulkEmailInput = (
   template: EmailContent,
   group: readonly Pick<Recipient, 'contactId' | 'email' | 'name'>[],
   now: Date,
+  sender: WaveSender = {},
 ): SendBulkEmailCommandInput => ({
-  FromEmailAddress: deps.email.fromAddress,
+  FromEmailAddress: mailbox(deps.email.fromAddress, sender.fromName ?? deps.email.fromName ?? sender.product),
+  ...((sender.replyTo ?? deps.email.replyTo)
+    ? { ReplyToAddresses: [sender.replyTo ?? deps.email.replyTo ?? ''] }
+    : {}),
   ConfigurationSetName: deps.email.configurationSet,
   DefaultContent: {
     Template: {

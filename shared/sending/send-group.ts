@@ -29,7 +29,13 @@ export const sendGroup = async (
     let results: BulkEmailEntryResult[];
     try {
       const out = await deps.ses.send(
-        new SendBulkEmailCommand(bulkEmailInput(deps, run.wave.id, template, remaining, deps.now())),
+        new SendBulkEmailCommand(
+          bulkEmailInput(deps, run.wave.id, template, remaining, deps.now(), {
+            ...(run.wave.fromName ? { fromName: run.wave.fromName } : {}),
+            ...(run.wave.replyTo ? { replyTo: run.wave.replyTo } : {}),
+            product: run.wave.product,
+          }),
+        ),
       );
       results = out.BulkEmailEntryResults ?? [];
     } catch (error) {

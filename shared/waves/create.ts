@@ -32,6 +32,9 @@ export interface NewWave {
   valueColumn?: string;
   /** Where alerts go for contacts the audience names no owner for (`--alert-to`). */
   alertTo?: string;
+  /** The sender's display name and Reply-To of this wave's emails (else the stack's, else the product). */
+  fromName?: string;
+  replyTo?: string;
 }
 
 export interface CreateWaveResult {
@@ -61,6 +64,19 @@ export const createWave = async (
   if (!wave.name.trim() || wave.name.length > 200) {
     throw new ValidationError('--name must be 1–200 characters', { field: 'name' });
   }
+  const fromName = wave.fromName?.trim();
+  if (
+    fromName !== undefined &&
+    (fromName === '' || fromName.length > 64 || /[\u0000-\u001f<>"]/.test(fromName))
+  )
+    throw new ValidationError('--from-name must be 1–64 characters without quotes or angle brackets', {
+      field: 'from-name',
+    });
+  const replyTo = wave.replyTo === undefined ? undefined : normaliseEmail(wave.replyTo);
+  if (wave.replyTo !== undefined && !replyTo)
+    throw new ValidationError(`--reply-to "${wave.replyTo.slice(0, 60)}" is not a valid address`, {
+      field: 'reply-to',
+    });
   const alertTo = wave.alertTo === undefined ? undefined : normaliseEmail(wave.alertTo);
   if (wave.alertTo !== undefined && !alertTo)
     throw new ValidationError(`--alert-to "${wave.alertTo.slice(0, 60)}" is not a valid address`, {
@@ -91,6 +107,8 @@ export const createWave = async (
     ...(wave.spreadDays ? { spreadDays: wave.spreadDays } : {}),
     ...(valueColumn ? { valueColumn } : {}),
     ...(alertTo ? { alertTo } : {}),
+    ...(fromName ? { fromName } : {}),
+    ...(replyTo ? { replyTo } : {}),
     status: 'importing',
     recipients: valid,
     skipped: skippedCounts(skipped),

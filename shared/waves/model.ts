@@ -30,6 +30,9 @@ export interface Wave {
   valueColumn?: string;
   /** Where a contact's alerts go when the audience names no owner for them (`--alert-to`). */
   alertTo?: string;
+  /** The sender's display name and Reply-To of this wave's emails (`--from-name`, `--reply-to`). */
+  fromName?: string;
+  replyTo?: string;
 }
 
 export type RecipientStatus = 'pending' | 'claimed' | 'sent' | 'failed' | 'skipped';

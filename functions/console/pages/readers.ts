@@ -30,8 +30,7 @@ const digestDeps = (ctx: RouteContext): DigestDeps => {
   return {
     ...ctx.store,
     ses: ctx.clients.ses,
-    fromAddress: email.fromAddress,
-    configurationSet: email.configurationSet,
+    ...email,
     ...digestSettings(),
   };
 };
