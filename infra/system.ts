@@ -134,7 +134,8 @@ export const FUNCTIONS = {
     description: 'Sends the survey emails of every wave that is due',
     trigger: { kind: 'schedule', schedule: { kind: 'rate', minutes: 1 } },
     // Due waves from gsi1, recipients and their contacts; claims and sent marks (transactions of updates),
-    // the account-wide send-rate counter, and a recurring wave's next occurrence (put and batch-written).
+    // the account-wide send-rate counter, and a recurring wave's next occurrence (put and batch-written);
+    // reminders: due waves from gsi1, whether recipients answered (their responses), reminder claims.
     table: {
       read: { actions: ['GetItem', 'BatchGetItem', 'Query'], partitions: ['WAVE#*', 'CONTACT#*'] },
       write: {

@@ -27,6 +27,7 @@ const status = (o: Partial<WaveStatus> & Pick<WaveStatus, 'id' | 'name'>): WaveS
   skipped: { duplicate: 9, invalid: 0, fatigue: 21, unsubscribed: 4, bounced: 1 },
   responses: 0,
   quarantined: 0,
+  reminded: 0,
   nps: null,
   marginOfError: null,
   histogram: Array.from({ length: 11 }, () => 0),

@@ -92,6 +92,11 @@ const create = command({
       help: "the sender's name in the inbox (SES_FROM_NAME, else the product)",
     },
     'reply-to': { type: 'string', value: 'ADDR', help: 'where replies go (SES_REPLY_TO unless given)' },
+    'remind-after': {
+      type: 'string',
+      value: '3d',
+      help: 'one reminder to those who have not answered, this long after the wave is sent (30m to 30d)',
+    },
     'alert-to': {
       type: 'string',
       value: 'ADDR',
@@ -112,6 +117,7 @@ const create = command({
         'wave create needs --product NAME, what the survey asks about ("How likely are you to recommend NAME…"), or NPS_PRODUCT set for the stack',
       );
     const timing = timingOf(sendAt, o);
+    const remindAfter = days('remind-after', o['remind-after'], 'a duration like 3d, 12h or 30m');
     // Two passes over the file (validate, then write), each with its own bar on a terminal.
     let rows = 0;
     let pass = 0;
@@ -128,6 +134,7 @@ const create = command({
         ...(o['alert-to'] !== undefined ? { alertTo: o['alert-to'] } : {}),
         ...(o['from-name'] !== undefined ? { fromName: o['from-name'] } : {}),
         ...(o['reply-to'] !== undefined ? { replyTo: o['reply-to'] } : {}),
+        ...(remindAfter !== undefined ? { remindAfterSeconds: Math.round(remindAfter * 86_400) } : {}),
       },
       () => {
         pass++;
@@ -158,7 +165,7 @@ const status = command({
     const s = await waveStatus(store, await getWave(store.ddb, store.table, args.ID));
     return {
       data: s,
-      text: `${s.id} ${s.name}: ${s.status}; ${s.sent}/${s.recipients} sent, ${s.responses} responses, ${headline(s.survey, summarize(s.survey, s.histogram))}, ${s.quarantined} quarantined`,
+      text: `${s.id} ${s.name}: ${s.status}; ${s.sent}/${s.recipients} sent, ${s.responses} responses, ${headline(s.survey, summarize(s.survey, s.histogram))}, ${s.quarantined} quarantined${s.reminded > 0 ? `, ${s.reminded} reminded` : ''}`,
     };
   },
 });

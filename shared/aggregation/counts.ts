@@ -16,6 +16,8 @@ export interface Counts {
   n: number;
   quarantined: number;
   sent: number;
+  /** Reminders sent (kept per wave). */
+  reminded: number;
   /** Of `n`, the answers imported from another tool (`nps import responses`): none of them was sent from here. */
   imported: number;
   /** Recipients skipped at send time, by reason (kept per wave). */
@@ -30,6 +32,7 @@ const emptyCounts = (kind: SurveyKind): Counts => ({
   quarantined: 0,
   sent: 0,
   imported: 0,
+  reminded: 0,
   skipped: {},
   failed: 0,
 });
@@ -42,6 +45,7 @@ const addCounts = (kind: SurveyKind, into: Counts, item: Record<string, unknown>
   into.quarantined += Number(item.quarantined ?? 0);
   into.sent += Number(item.sent ?? 0);
   into.imported += Number(item.imported ?? 0);
+  into.reminded += Number(item.reminded ?? 0);
   for (const [attribute, value] of Object.entries(item)) {
     const count = Number(value);
     if (attribute.startsWith('skipped_') && count > 0) {

@@ -111,5 +111,14 @@ export const contribute = (
       add(deltas, pk, ALL_TIME, 'sent', sign);
       if (day) add(deltas, pk, dayPeriod(day), 'sent', sign);
     }
+    // A reminder that went out, per wave (`nps wave status`).
+    if (image.reminder === 'sent')
+      add(
+        deltas,
+        aggregateKey(kind, waveScope(image.waveId as string), ALL_TIME).pk,
+        ALL_TIME,
+        'reminded',
+        sign,
+      );
   }
 };

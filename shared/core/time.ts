@@ -26,16 +26,17 @@ export const daysBetween = (start: string, end: string): string[] => {
   return days;
 };
 
-const DURATION = /^(?:(\d+)w|(\d+)d|(\d+)h|P(?:(\d+)W|(\d+)D))$/i;
+const DURATION = /^(?:(\d+)w|(\d+)d|(\d+)h|(\d+)m|P(?:(\d+)W|(\d+)D))$/i;
 
-/** Parses `7d`, `2w`, `12h`, `P90D`, `P2W` into days (hours as fractions). */
+/** Parses `7d`, `2w`, `12h`, `30m` (minutes), `P90D`, `P2W` into days (hours and minutes as fractions). */
 export const parseDurationDays = (text: string): number | undefined => {
   const m = DURATION.exec(text.trim());
   if (!m) return undefined;
-  const [, w, d, h, pw, pd] = m;
+  const [, w, d, h, min, pw, pd] = m;
   if (w ?? pw) return Number(w ?? pw) * 7;
   if (d ?? pd) return Number(d ?? pd);
   if (h) return Number(h) / 24;
+  if (min) return Number(min) / 1440;
   return undefined;
 };
 

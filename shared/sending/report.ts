@@ -1,5 +1,7 @@
 /** What a send run reports. Each chunk worker counts its own outcomes; the counts are added after awaiting. */
 
+import type { ReminderTally } from './reminders.ts';
+
 export interface SendReport {
   waves: string[];
   sent: number;
@@ -9,6 +11,8 @@ export interface SendReport {
   deferred: number;
   /** Next occurrences of recurring waves scheduled by this run. */
   scheduled: string[];
+  /** Reminders of waves whose reminder time had come (`--remind-after`); absent when none was due. */
+  reminders?: ReminderTally;
 }
 
 /** The outcomes of some recipients. `open`: left pending for a later run (quota, deadline, deferred). */

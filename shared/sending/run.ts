@@ -8,6 +8,7 @@
 import { pastDeadline, type SenderDeps } from './context.ts';
 import { dueWaves } from './due-waves.ts';
 import { maxSendRate, SharedRateLimiter } from './rate-limiter.ts';
+import { hasDueReminders, sendDueReminders } from './reminders.ts';
 import { emptyReport, type SendReport, withWave } from './report.ts';
 import { sendWave } from './send-wave.ts';
 import { startSending } from './wave-state.ts';
@@ -15,14 +16,22 @@ import { startSending } from './wave-state.ts';
 export const sendDueWaves = async (deps: SenderDeps): Promise<SendReport> => {
   let report = emptyReport();
   const due = await dueWaves(deps, deps.now());
-  if (due.length === 0) return report;
+  const reminding = await hasDueReminders(deps, deps.now());
+  if (due.length === 0 && !reminding) return report;
   const limiter = new SharedRateLimiter(deps.ddb, deps.table, await maxSendRate(deps.ses));
+  let stopped = false;
   for (const wave of due) {
     if (pastDeadline(deps)) break;
     if (!(await startSending(deps, wave.id, deps.now()))) continue; // cancelled meanwhile
     const { outcome, tally, scheduled } = await sendWave(deps, wave, limiter);
     report = withWave(report, wave.id, tally, scheduled);
-    if (outcome === 'stop') break;
+    if (outcome === 'stop') {
+      stopped = true;
+      break;
+    }
   }
+  // First emails first: reminders take what is left of the run.
+  if (reminding && !stopped && !pastDeadline(deps))
+    report = { ...report, reminders: await sendDueReminders(deps, limiter) };
   return report;
 };

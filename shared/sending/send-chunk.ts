@@ -1,7 +1,7 @@
 /**
  * Sending one chunk of a wave's pending recipients: skip those who may not be surveyed, take a spread
- * wave's quota, then per language claim the group right before its bulk call, so a crash leaves as few
- * recipients as possible in doubt.
+ * wave's quota, then per language take the rate budget and claim the group right before its bulk call, so a
+ * crash leaves as few recipients as possible in doubt.
  */
 import { getContacts } from '#shared/contacts/contacts.ts';
 import type { Recipient } from '#shared/waves/model.ts';
@@ -39,15 +39,18 @@ export const sendChunk = async (deps: SenderDeps, run: WaveRun, chunk: Recipient
       if (wave.spreadDays) await returnSpreadQuota(deps, wave.id, candidates.length);
       continue;
     }
+    // The rate limiter may wait: take the budget first, so a claim is held only for the SES call itself and
+    // a sender that dies while waiting has claimed nobody.
+    await run.limiter.take(candidates.length);
     const claimed = await transitionAll(
       deps,
-      candidates.map((r) => claim(r, now, run.senderId)),
+      candidates.map((r) => claim(r, deps.now(), run.senderId)),
     );
     const group = candidates.filter((_, i) => claimed[i]);
     if (wave.spreadDays && group.length < candidates.length)
       await returnSpreadQuota(deps, wave.id, candidates.length - group.length);
     if (group.length === 0) continue;
-    tallies.push(await sendGroup(deps, run, templateFor(deps, run, locale), group));
+    tallies.push(await sendGroup(deps, run, templateFor(deps, run, locale), group, { granted: true }));
   }
   return addTallies(...tallies);
 };

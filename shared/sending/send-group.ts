@@ -20,12 +20,14 @@ export const sendGroup = async (
   run: WaveRun,
   template: EmailContent,
   group: Recipient[],
+  /** The caller took the first attempt's rate budget before claiming the group. */
+  options: { granted?: boolean } = {},
 ): Promise<Tally> => {
   const tally = emptyTally();
   let remaining = group;
   for (let attempt = 0; remaining.length > 0 && attempt < MAX_ATTEMPTS && !run.signal.stop; attempt++) {
     if (attempt > 0) await sleep(backoffMs(attempt, Math.random()));
-    await run.limiter.take(remaining.length);
+    if (attempt > 0 || !options.granted) await run.limiter.take(remaining.length);
     let results: BulkEmailEntryResult[];
     try {
       const out = await deps.ses.send(

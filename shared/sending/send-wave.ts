@@ -59,7 +59,7 @@ export const sendWave = async (
     if (!next) return { outcome: 'open', tally }; // copying the audience ran out of time; the next run continues
     if (next.created) scheduled = next.id;
   }
-  await finishWave(deps, wave.id, deps.now());
+  await finishWave(deps, wave.id, deps.now(), wave.remindAfterSeconds);
   return { outcome: 'done', tally, ...(scheduled ? { scheduled } : {}) };
 };
 

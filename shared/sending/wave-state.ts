@@ -1,7 +1,7 @@
 /** A wave's status while it sends: scheduled → sending → sent, each step conditional so a cancel wins. */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '#shared/store/conditions.ts';
-import { waveKey } from '#shared/store/keys.ts';
+import { dueSortKey, REMIND_PARTITION, waveKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 
 /** Marks a due wave as sending; false when it was cancelled meanwhile. Another sender may hold it too. */
@@ -28,17 +28,38 @@ export const startSending = async (store: TableStore, waveId: string, now: Date)
   }
 };
 
-/** Every recipient has an outcome: the wave is sent and leaves the due index. A second finisher is a no-op. */
-export const finishWave = async (store: TableStore, waveId: string, now: Date): Promise<void> => {
+/**
+ * Every recipient has an outcome: the wave is sent and leaves the due index, for the reminder index when it
+ * reminds (`--remind-after`). A second finisher is a no-op.
+ */
+export const finishWave = async (
+  store: TableStore,
+  waveId: string,
+  now: Date,
+  remindAfterSeconds?: number,
+): Promise<void> => {
+  const remindAt =
+    remindAfterSeconds === undefined
+      ? undefined
+      : new Date(now.getTime() + remindAfterSeconds * 1000).toISOString();
   try {
     await store.ddb.send(
       new UpdateCommand({
         TableName: store.table,
         Key: waveKey(waveId),
-        UpdateExpression: 'SET #s = :sent, finishedAt = :now REMOVE gsi1pk, gsi1sk',
+        UpdateExpression: remindAt
+          ? 'SET #s = :sent, finishedAt = :now, remindAt = :remindAt, gsi1pk = :remind, gsi1sk = :due'
+          : 'SET #s = :sent, finishedAt = :now REMOVE gsi1pk, gsi1sk',
         ConditionExpression: '#s = :sending',
         ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':sent': 'sent', ':sending': 'sending', ':now': now.toISOString() },
+        ExpressionAttributeValues: {
+          ':sent': 'sent',
+          ':sending': 'sending',
+          ':now': now.toISOString(),
+          ...(remindAt
+            ? { ':remindAt': remindAt, ':remind': REMIND_PARTITION, ':due': dueSortKey(remindAt, waveId) }
+            : {}),
+        },
       }),
     );
   } catch (error) {

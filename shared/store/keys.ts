@@ -74,6 +74,8 @@ export const RECIPIENT_PREFIX = 'RCPT#';
 export const RESPONSE_PREFIX = 'RESP#';
 export const READER_PREFIX = 'READER#';
 export const DUE_PARTITION = 'DUE';
+/** Waves whose reminders are due, in gsi1 by their time (`dueSortKey(remindAt, waveId)`). */
+export const REMIND_PARTITION = 'REMIND';
 export const dueSortKey = (sendAt: string, waveId: string) => `${sendAt}#${waveId}`;
 export const feedbackPartition = (day: string) => `FEEDBACK#${day}`;
 

@@ -35,6 +35,8 @@ export interface NewWave {
   /** The sender's display name and Reply-To of this wave's emails (else the stack's, else the product). */
   fromName?: string;
   replyTo?: string;
+  /** Seconds after the wave is sent to remind those who have not answered (`--remind-after 3d`). */
+  remindAfterSeconds?: number;
 }
 
 export interface CreateWaveResult {
@@ -74,6 +76,9 @@ export const createWave = async (
     throw new ValidationError(`--reply-to "${wave.replyTo.slice(0, 60)}" is not a valid address`, {
       field: 'reply-to',
     });
+  const remind = wave.remindAfterSeconds;
+  if (remind !== undefined && !(Number.isInteger(remind) && remind >= 60 && remind <= 30 * 86_400))
+    throw new ValidationError('--remind-after must be from 1m to 30d', { field: 'remind-after' });
   const alertTo = wave.alertTo === undefined ? undefined : normaliseEmail(wave.alertTo);
   if (wave.alertTo !== undefined && !alertTo)
     throw new ValidationError(`--alert-to "${wave.alertTo.slice(0, 60)}" is not a valid address`, {
@@ -106,6 +111,7 @@ export const createWave = async (
     ...(alertTo ? { alertTo } : {}),
     ...(fromName ? { fromName } : {}),
     ...(replyTo ? { replyTo } : {}),
+    ...(remind !== undefined ? { remindAfterSeconds: remind } : {}),
     status: 'importing',
     recipients: valid,
     skipped: skippedCounts(skipped),

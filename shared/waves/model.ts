@@ -33,6 +33,11 @@ export interface Wave {
   /** The sender's display name and Reply-To of this wave's emails (`--from-name`, `--reply-to`). */
   fromName?: string;
   replyTo?: string;
+  /** One reminder to those who have not answered, this long after the wave is sent (`--remind-after`). */
+  remindAfterSeconds?: number;
+  /** When the reminders are due (set when the wave is sent), and when they were all done. */
+  remindAt?: string;
+  remindedAt?: string;
 }
 
 export type RecipientStatus = 'pending' | 'claimed' | 'sent' | 'failed' | 'skipped';
@@ -57,6 +62,12 @@ export interface Recipient {
   /** The contact's account manager and the language of their alerts (`owner`, `owner_locale` columns). */
   owner?: string;
   ownerLocale?: Locale;
+  /**
+   * The reminder's state, apart from the first email's: claimed → sent | failed, or why none went out
+   * (answered, skipped:<reason>, or unknown when its sender died after claiming it — never sent twice).
+   */
+  reminder?: string;
+  reminderClaimedAt?: string;
 }
 
 /** A recipient as a wave is created with it: pending, keyed under the wave. */

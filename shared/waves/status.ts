@@ -37,6 +37,8 @@ export interface WaveStatus {
   skipped: Record<string, number>;
   responses: number;
   quarantined: number;
+  /** Reminders sent (`--remind-after`). */
+  reminded: number;
   nps: number | null;
   marginOfError: number | null;
   histogram: number[];
@@ -61,6 +63,7 @@ export const waveStatus = async (store: TableStore, wave: Wave): Promise<WaveSta
     skipped: { ...wave.skipped, ...counts.skipped },
     responses: summary.responses,
     quarantined: counts.quarantined,
+    reminded: counts.reminded,
     nps: summary.nps,
     marginOfError: summary.marginOfError,
     histogram: summary.histogram,

@@ -162,6 +162,7 @@ describe('figuresOf', () => {
     quarantined: 2,
     sent,
     imported,
+    reminded: 0,
     skipped: {},
     failed: 0,
   });
