@@ -9,11 +9,11 @@
  */
 
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mailbox } from '#shared/core/mailbox.ts';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { simpleEmailInput } from '#shared/core/simple-email.ts';
 import type { ResponseDetailsData } from '#shared/events/response-events.ts';
-import { isConditionFailed } from '#shared/store/conditions.ts';
 import { alertKey, recipientKey, waveKey } from '#shared/store/keys.ts';
+import { claimOnce, settleClaim } from '#shared/store/lease-claim.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import type { Recipient, Wave } from '#shared/waves/model.ts';
 import { type AlertKind, alertEmail, isLocale, type Locale } from '#templates/index.ts';
@@ -50,43 +50,6 @@ export const alertKindOf = (details: ResponseDetailsData): AlertKind | undefined
 const claimOf = (kind: AlertKind, details: ResponseDetailsData): string =>
   kind === 'introduction' ? 'introduction' : `v${details.revision}`;
 
-const claim = async (deps: AlertDeps, key: { pk: string; sk: string }, now: Date): Promise<boolean> => {
-  const epoch = Math.floor(now.getTime() / 1000);
-  try {
-    await deps.ddb.send(
-      new PutCommand({
-        TableName: deps.table,
-        Item: {
-          ...key,
-          status: 'sending',
-          leaseUntil: epoch + ALERT_LEASE_SECONDS,
-          expiresAt: epoch + ALERT_KEEP_DAYS * 86_400,
-        },
-        ConditionExpression: 'attribute_not_exists(pk) OR (#status = :sending AND leaseUntil < :now)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':sending': 'sending', ':now': epoch },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
-};
-
-/** Lets the next delivery send it at once (the email did not go out). */
-const release = (deps: AlertDeps, key: { pk: string; sk: string }) =>
-  deps.ddb.send(
-    new UpdateCommand({
-      TableName: deps.table,
-      Key: key,
-      UpdateExpression: 'SET leaseUntil = :zero',
-      ConditionExpression: '#status = :sending',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':zero': 0, ':sending': 'sending' },
-    }),
-  );
-
 export const sendOwnerAlert = async (
   deps: AlertDeps,
   details: ResponseDetailsData,
@@ -110,7 +73,8 @@ export const sendOwnerAlert = async (
   // 3.
   const now = deps.now?.() ?? new Date();
   const key = alertKey(details.waveId, details.contactId, claimOf(kind, details));
-  if (!(await claim(deps, key, now))) return { sent: false, why: 'already sent' };
+  if (!(await claimOnce(deps, key, { now, leaseSeconds: ALERT_LEASE_SECONDS, keepDays: ALERT_KEEP_DAYS })))
+    return { sent: false, why: 'already sent' };
   // 4.
   const email = alertEmail({
     locale,
@@ -132,35 +96,22 @@ export const sendOwnerAlert = async (
   });
   try {
     await deps.ses.send(
-      new SendEmailCommand({
-        FromEmailAddress: mailbox(deps.fromAddress, deps.fromName ?? wave.product),
-        ConfigurationSetName: deps.configurationSet,
-        Destination: { ToAddresses: [to] },
-        ...(details.email ? { ReplyToAddresses: [details.email] } : {}),
-        Content: {
-          Simple: {
-            Subject: { Data: email.subject, Charset: 'UTF-8' },
-            Body: {
-              Html: { Data: email.html, Charset: 'UTF-8' },
-              Text: { Data: email.text, Charset: 'UTF-8' },
-            },
-          },
-        },
-        EmailTags: [{ Name: 'kind', Value: 'alert' }],
-      }),
+      new SendEmailCommand(
+        simpleEmailInput({
+          ...deps,
+          fromName: deps.fromName ?? wave.product,
+          // Replies reach the contact, not a no-reply box.
+          replyTo: details.email,
+          to,
+          email,
+          tags: [{ Name: 'kind', Value: 'alert' }],
+        }),
+      ),
     );
   } catch (error) {
-    await release(deps, key).catch(() => undefined);
+    await settleClaim(deps, key, { done: false }).catch(() => undefined);
     throw error;
   }
-  await deps.ddb.send(
-    new UpdateCommand({
-      TableName: deps.table,
-      Key: key,
-      UpdateExpression: 'SET #status = :sent, sentAt = :at',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':sent': 'sent', ':at': now.toISOString() },
-    }),
-  );
+  await settleClaim(deps, key, { done: true, doneStatus: 'sent', now });
   return { sent: true, kind, to };
 };

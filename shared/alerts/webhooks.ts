@@ -4,11 +4,10 @@
  * claimed before the POST and marked delivered after a 2xx, so a retried event (EventBridge, or the local
  * rules) only repeats the ones that failed. Every payload carries a stable id (the same on every attempt).
  */
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SCALES } from '#shared/core/survey.ts';
 import type { ResponseDetailsData, ResponseDetailsEvent } from '#shared/events/response-events.ts';
-import { isConditionFailed } from '#shared/store/conditions.ts';
 import { deliveryKey } from '#shared/store/keys.ts';
+import { claimOnce, settleClaim } from '#shared/store/lease-claim.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import { type AlertTrigger, listSubscriptions, type Subscription } from './subscriptions.ts';
 
@@ -69,45 +68,6 @@ export const payloadOf = (subscription: Subscription, event: ResponseDetailsEven
   };
 };
 
-const claim = async (deps: WebhookDeps, key: { pk: string; sk: string }, now: Date): Promise<boolean> => {
-  const epoch = Math.floor(now.getTime() / 1000);
-  try {
-    await deps.ddb.send(
-      new PutCommand({
-        TableName: deps.table,
-        Item: {
-          ...key,
-          status: 'sending',
-          leaseUntil: epoch + LEASE_SECONDS,
-          expiresAt: epoch + KEEP_DAYS * 86_400,
-        },
-        ConditionExpression: 'attribute_not_exists(pk) OR (#status = :sending AND leaseUntil < :now)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':sending': 'sending', ':now': epoch },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
-};
-
-const settle = (deps: WebhookDeps, key: { pk: string; sk: string }, delivered: boolean, now: Date) =>
-  deps.ddb.send(
-    new UpdateCommand({
-      TableName: deps.table,
-      Key: key,
-      UpdateExpression: delivered
-        ? 'SET #status = :delivered, deliveredAt = :at ADD attempts :one'
-        : 'SET leaseUntil = :zero ADD attempts :one',
-      ExpressionAttributeNames: delivered ? { '#status': 'status' } : undefined,
-      ExpressionAttributeValues: delivered
-        ? { ':delivered': 'delivered', ':at': now.toISOString(), ':one': 1 }
-        : { ':zero': 0, ':one': 1 },
-    }),
-  );
-
 export class WebhookDeliveryError extends Error {
   override name = 'WebhookDeliveryError';
 }
@@ -128,7 +88,7 @@ export const deliverWebhooks = async (
   for (const subscription of subscriptions) {
     const now = deps.now?.() ?? new Date();
     const key = deliveryKey(subscription.id, `${event.metadata.id}:${subscription.on}`);
-    if (!(await claim(deps, key, now))) {
+    if (!(await claimOnce(deps, key, { now, leaseSeconds: LEASE_SECONDS, keepDays: KEEP_DAYS }))) {
       skipped.push(subscription.id);
       continue;
     }
@@ -150,7 +110,7 @@ export const deliverWebhooks = async (
     } catch {
       ok = false;
     }
-    await settle(deps, key, ok, now);
+    await settleClaim(deps, key, ok ? { done: true, doneStatus: 'delivered', now } : { done: false });
     (ok ? delivered : failed).push(subscription.id);
   }
   if (failed.length > 0)

@@ -3,7 +3,7 @@
  * language and email every reader of it, through the period's ledger when the schedule sends.
  */
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { mailbox } from '#shared/core/mailbox.ts';
+import { simpleEmailInput } from '#shared/core/simple-email.ts';
 import { type DigestView, digestEmail, type EmailContent, type Locale } from '#templates/index.ts';
 import { type DigestSource, digestViewIn, readDigestFigures } from './digest.ts';
 import { periodLedger } from './ledger.ts';
@@ -69,20 +69,8 @@ export const sendDigest = async (
 
 const emailReader = async (deps: DigestDeps, address: string, email: EmailContent) => {
   await deps.ses.send(
-    new SendEmailCommand({
-      FromEmailAddress: mailbox(deps.fromAddress, deps.fromName ?? deps.title),
-      ...(deps.replyTo ? { ReplyToAddresses: [deps.replyTo] } : {}),
-      ConfigurationSetName: deps.configurationSet,
-      Destination: { ToAddresses: [address] },
-      Content: {
-        Simple: {
-          Subject: { Data: email.subject, Charset: 'UTF-8' },
-          Body: {
-            Html: { Data: email.html, Charset: 'UTF-8' },
-            Text: { Data: email.text, Charset: 'UTF-8' },
-          },
-        },
-      },
-    }),
+    new SendEmailCommand(
+      simpleEmailInput({ ...deps, fromName: deps.fromName ?? deps.title, to: address, email }),
+    ),
   );
 };
