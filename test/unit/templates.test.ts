@@ -1,6 +1,7 @@
 import { compileTemplate } from 'aws-ses-v2-local/dist/v2/renderTemplate.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Category, SURVEY_KINDS, type SurveyKind, scalePoints } from '#shared/core/survey.ts';
+import { segmentRows } from '#templates/digest.ts';
 import {
   type DigestView,
   DWELL_JS,
@@ -23,7 +24,7 @@ import {
   unsubscribeConfirmPage,
   unsubscribedPage,
 } from '#templates/index.ts';
-import { CATALOGS } from '#templates/messages.ts';
+import { CATALOGS, tPlural } from '#templates/messages.ts';
 import { renderCompiled } from '#templates/render.ts';
 
 const BASE = 'https://survey.example.com';
@@ -560,4 +561,63 @@ describe('CES in the digest', () => {
     expect(t(locale, 'digest.ces.summary', { mean: '5,1' })).toContain(words);
     expect(t(locale, 'survey.ces.scaleMax')).not.toBe(t(locale, 'survey.ces.scaleMin'));
   });
+});
+
+describe('the digest’s segments', () => {
+  const segments = [
+    { column: 'plan', value: 'Pro', responses: 40, nps: 30 },
+    { column: 'plan', value: 'Free', responses: 3, nps: null },
+    { column: 'plan', value: 'Trial', responses: 2, nps: null },
+    { column: 'plan', value: 'Legacy', responses: 0, nps: null },
+    { column: 'region', value: 'EU', responses: 45, nps: 20 },
+    { column: 'region', value: 'US', responses: 4, nps: null },
+  ];
+
+  it('shows each value with an NPS, folds those with too few into one line per column, and drops empty ones', () => {
+    expect(segmentRows(segments)).toEqual([
+      { column: 'plan', value: 'Pro', responses: 40, nps: 30 },
+      { column: 'plan', value: '', responses: 5, nps: null, collapsed: 2 },
+      { column: 'region', value: 'EU', responses: 45, nps: 20 },
+      { column: 'region', value: 'US', responses: 4, nps: null },
+    ]);
+  });
+
+  it.each(LOCALES)(
+    'is a data table with column and group headers, and says how many were folded, in %s',
+    (locale) => {
+      const view = (segs: typeof segments) =>
+        digestEmail({
+          locale,
+          title: 'Acme',
+          periodStart: '2026-11-16',
+          periodEnd: '2026-11-23',
+          responses: 94,
+          nps: 25,
+          marginOfError: 9,
+          change: null,
+          histogram: [1, 1, 1, 1, 1, 1, 1, 20, 20, 20, 27],
+          responseRate: 0.3,
+          segments: segs,
+          minSegmentResponses: 30,
+          detractorComments: [],
+          promoterReferrals: [],
+          quarantined: 0,
+          otherSurveys: [],
+        });
+      const { html, text } = view(segments);
+      const table = html.slice(html.indexOf(escapeHtml(t(locale, 'digest.segments'))));
+      const segmentsTable = table.slice(table.indexOf('<table'), table.indexOf('</table>'));
+      expect(segmentsTable).not.toContain('role="presentation"');
+      expect(segmentsTable).toContain('<th scope="col"');
+      expect(segmentsTable).toContain('<th scope="rowgroup"');
+      const folded = tPlural(locale, 'digest.segments.fewer', 2);
+      expect(html).toContain(escapeHtml(folded));
+      expect(text).toContain(folded);
+      for (const gone of ['Free', 'Trial', 'Legacy']) {
+        expect(html).not.toContain(`>${gone}<`);
+        expect(text).not.toContain(`= ${gone}:`);
+      }
+      expect(text).toContain('= US:');
+    },
+  );
 });
