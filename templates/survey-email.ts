@@ -1,6 +1,8 @@
 /** The survey email of a wave, as an SES v2 template: wave-level values filled, per-recipient `{{…}}` left in. */
 import { type SurveyKind, scalePoints } from '../shared/core/survey.ts';
+import { buttonColours, type EmailBrand, logoHtml } from './brand.ts';
 import { compiledEmail } from './compiled.ts';
+import { firstNameOf } from './first-name.ts';
 import { type Locale, t } from './messages.ts';
 import { defuseHandlebars, escapeEmailHtml, escapeHtml, renderCompiled } from './render.ts';
 
@@ -10,6 +12,8 @@ export interface SurveyEmailOptions {
   /** Origin (and optional path) of the public survey endpoints, e.g. `https://survey.example.com`. */
   baseUrl: string;
   product: string;
+  /** The stack's logo and brand colour, when it names them. */
+  brand?: EmailBrand;
 }
 
 export interface EmailContent {
@@ -20,7 +24,7 @@ export interface EmailContent {
 
 /**
  * SES template placeholders each recipient's TemplateData fills (SES substitutes them raw): `name` is the
- * name HTML-escaped for the HTML part, `plainName` the same name as plain text for the text part.
+ * recipient's first name HTML-escaped for the HTML part, `plainName` the same as plain text for the text part.
  */
 export const SURVEY_TEMPLATE_FIELDS = ['token', 'unsubscribeToken', 'name', 'plainName'] as const;
 
@@ -29,14 +33,16 @@ export const surveyTemplateData = (recipient: {
   token: string;
   unsubscribeToken: string;
   name: string | undefined;
-}): Record<(typeof SURVEY_TEMPLATE_FIELDS)[number], string> => ({
-  token: recipient.token,
-  unsubscribeToken: recipient.unsubscribeToken,
-  name: escapeHtml(recipient.name ?? ''),
-  plainName: Array.from((recipient.name ?? '').replace(/\s+/g, ' ').trim())
-    .slice(0, 200)
-    .join(''),
-});
+}): Record<(typeof SURVEY_TEMPLATE_FIELDS)[number], string> => {
+  // Greetings use the first name in every language ("Hallo Anna," in German, not the full name).
+  const first = firstNameOf(recipient.name);
+  return {
+    token: recipient.token,
+    unsubscribeToken: recipient.unsubscribeToken,
+    name: escapeHtml(first),
+    plainName: first,
+  };
+};
 
 /** Where a score link points; `{{token}}` is left for SES. */
 export const scoreLink = (baseUrl: string, score: number | 'trap'): string =>
@@ -51,27 +57,41 @@ const plain = (value: string, max = 200): string =>
 
 /**
  * One row of equal-width buttons: it fits a 320 px screen without wrapping (so the end labels stay under
- * their ends of the scale), each cell a tap target of at least 24 × 44 px. Neutral colours, so the buttons
- * do not suggest an answer.
+ * their ends of the scale), each cell a tap target of at least 24 × 44 px. One colour for every button, so
+ * none suggests an answer. Bulletproof: colour and padding sit on the cell (`bgcolor` for Outlook on
+ * Windows, which ignores padding and background on an `<a>`); the link fills the cell's width.
+ * Each link's text is the bare number; the two ends also say what they mean to a screen reader
+ * (`aria-label="0 – Not at all likely"`), so the legend under the row is not the only place that says it.
  * `ses:no-track`: SES must never rewrite a score link through its click tracker, whatever the
  * configuration set says (the link is the answer, and the token must reach our endpoint untouched).
  */
-const scaleHtml = (kind: SurveyKind, baseUrl: string, minLabel: string, maxLabel: string): string => {
-  const cells = scalePoints(kind)
-    .map(
-      (score) =>
-        `<td align="center" style="padding:0 1px;"><a ses:no-track href="${escapeEmailHtml(trimSlash(baseUrl))}/r/{{token}}/${score}" style="display:block;padding:12px 0;background-color:#1d4ed8;border-radius:6px;color:#ffffff;font-size:16px;font-weight:700;line-height:20px;text-align:center;text-decoration:none;">${score}</a></td>`,
-    )
+const scaleHtml = (
+  kind: SurveyKind,
+  baseUrl: string,
+  labels: { min: string; max: string },
+  brand: EmailBrand | undefined,
+): string => {
+  const points = scalePoints(kind);
+  const colours = buttonColours(brand);
+  const cells = points
+    .map((score, i) => {
+      const meaning = i === 0 ? labels.min : i === points.length - 1 ? labels.max : undefined;
+      const label = meaning ? ` aria-label="${escapeEmailHtml(`${score} – ${meaning}`)}"` : '';
+      return (
+        `<td align="center" bgcolor="${colours.background}" style="padding:10px 0;background-color:${colours.background};border-radius:6px;">` +
+        `<a ses:no-track href="${escapeEmailHtml(trimSlash(baseUrl))}/r/{{token}}/${score}"${label} style="display:block;color:${colours.text};font-size:16px;font-weight:700;line-height:24px;text-align:center;text-decoration:none;">${score}</a></td>`
+      );
+    })
     .join('');
-  const label = (text: string, align: 'left' | 'right') =>
+  const legend = (text: string, align: 'left' | 'right') =>
     `<td align="${align}" valign="top" style="padding:6px 2px 0;font-size:13px;line-height:18px;color:#4b5563;text-align:${align};">${escapeEmailHtml(text)}</td>`;
   return (
-    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;table-layout:fixed;border-collapse:collapse;"><tr>${cells}</tr></table>` +
-    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;border-collapse:collapse;"><tr>${label(minLabel, 'left')}${label(maxLabel, 'right')}</tr></table>`
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;table-layout:fixed;border-collapse:separate;border-spacing:2px 0;"><tr>${cells}</tr></table>` +
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" class="muted" style="width:100%;border-collapse:collapse;"><tr>${legend(labels.min, 'left')}${legend(labels.max, 'right')}</tr></table>`
   );
 };
 
-export const surveyEmail = ({ kind, locale, baseUrl, product }: SurveyEmailOptions): EmailContent => {
+export const surveyEmail = ({ kind, locale, baseUrl, product, brand }: SurveyEmailOptions): EmailContent => {
   const productLine = Array.from(product.replace(/\s+/g, ' ').trim()).slice(0, 200).join('');
   const points = scalePoints(kind);
   const min = points[0] ?? 0;
@@ -91,7 +111,11 @@ export const surveyEmail = ({ kind, locale, baseUrl, product }: SurveyEmailOptio
       preheader: msg(`survey.${kind}.preheader`),
       question: msg(`survey.${kind}.question`),
     },
-    html: { name: '{{name}}', scale: scaleHtml(kind, baseUrl, minLabel, maxLabel) },
+    html: {
+      name: '{{name}}',
+      logo: logoHtml(brand ?? {}, productLine),
+      scale: scaleHtml(kind, baseUrl, { min: minLabel, max: maxLabel }, brand),
+    },
   });
 
   const text = [

@@ -31,16 +31,38 @@ export interface EmailConfig {
   /** The sender's display name and the Reply-To address, when the stack names them. */
   fromName?: string;
   replyTo?: string;
+  /** The survey email's logo and button colour, when the stack names them. */
+  brand?: EmailBrand;
 }
+
+export interface EmailBrand {
+  /** An https URL of the logo, shown 120 px wide above the greeting. */
+  logoUrl?: string;
+  /** `#rrggbb`: the score buttons' colour. */
+  colour?: string;
+}
+
+/** The stack's logo (an https URL) and brand colour (`#rrggbb`); a malformed one fails fast. */
+export const emailBrand = (): EmailBrand => {
+  const logoUrl = process.env[ENV.logoUrl]?.trim();
+  const colour = process.env[ENV.brandColour]?.trim();
+  if (logoUrl && !/^https:\/\/[^\s"'<>]+$/.test(logoUrl))
+    throw new ConfigError(`Environment variable ${ENV.logoUrl} must be an https URL`);
+  if (colour && !/^#[0-9a-fA-F]{6}$/.test(colour))
+    throw new ConfigError(`Environment variable ${ENV.brandColour} must be a colour like #1d4ed8`);
+  return { ...(logoUrl ? { logoUrl } : {}), ...(colour ? { colour: colour.toLowerCase() } : {}) };
+};
 
 export const emailConfig = (): EmailConfig => {
   const fromName = process.env[ENV.fromName]?.trim();
   const replyTo = process.env[ENV.replyTo]?.trim();
+  const brand = emailBrand();
   return {
     fromAddress: requireEnv(ENV.fromAddress),
     configurationSet: process.env[ENV.configurationSet] || undefined,
     ...(fromName ? { fromName } : {}),
     ...(replyTo ? { replyTo } : {}),
+    ...(brand.logoUrl || brand.colour ? { brand } : {}),
   };
 };
 
@@ -124,7 +146,16 @@ export const uploadBucketConfig = (): { bucket: string; pathStyle: boolean } | u
 export const defaultProduct = (): string | undefined => process.env[ENV.product]?.trim() || undefined;
 
 /** How the digest reads and titles its figures, wherever it is sent from (schedule, CLI, console). */
-export const digestSettings = (): { timeZone: string; minSegmentResponses: number; title: string } => ({
+export const digestSettings = (): {
+  timeZone: string;
+  minSegmentResponses: number;
+  title: string;
+  baseUrl?: string;
+  consoleUrl?: string;
+} => ({
+  // Readers' one-click unsubscribe links (on the survey endpoint) and the console link, where known.
+  ...(process.env[ENV.publicBaseUrl] ? { baseUrl: publicBaseUrl() } : {}),
+  ...(consoleUrl() ? { consoleUrl: consoleUrl() } : {}),
   timeZone: digestTimeZone(),
   minSegmentResponses: surveyPolicy().minSegmentResponses,
   // Named after the product where the stack names one: "NPS digest for Acme Cloud", not "… for NPS".

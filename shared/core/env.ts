@@ -10,6 +10,10 @@ export const ENV = {
   /** Where replies go (Reply-To); a wave's `--reply-to` wins. Unset: no Reply-To. */
   replyTo: 'SES_REPLY_TO',
   configurationSet: 'SES_CONFIGURATION_SET',
+  /** An https URL of the logo the survey email shows above the greeting; unset: no logo. */
+  logoUrl: 'EMAIL_LOGO_URL',
+  /** `#rrggbb`: the survey email's button colour (its digits white or dark, whichever reads better). */
+  brandColour: 'EMAIL_BRAND_COLOR',
   publicBaseUrl: 'PUBLIC_BASE_URL',
   linkSecretArn: 'LINK_SECRET_ARN',
   linkSigningKeys: 'LINK_SIGNING_KEYS',

@@ -6,8 +6,8 @@ import type { BulkEmailEntry, SendBulkEmailCommandInput } from '@aws-sdk/client-
 import type { EmailConfig, SurveyPolicy } from '#shared/core/config.ts';
 import { type SigningKeys, signLink } from '#shared/core/links.ts';
 import { mailbox } from '#shared/core/mailbox.ts';
-import type { Recipient } from '#shared/waves/model.ts';
-import { type EmailContent, surveyTemplateData } from '#templates/index.ts';
+import type { Recipient, Wave } from '#shared/waves/model.ts';
+import { type EmailContent, type Locale, surveyEmail, surveyTemplateData } from '#templates/index.ts';
 
 /** SES v2 accepts at most 50 destinations per SendBulkEmail call. */
 export const BULK_LIMIT = 50;
@@ -41,6 +41,20 @@ export const bulkEntries = (
     };
   });
 };
+
+/** A wave's survey email in one language, with the stack's logo and brand colour when it names them. */
+export const waveEmail = (
+  deps: { baseUrl: string; email: EmailConfig },
+  wave: Pick<Wave, 'kind' | 'product'>,
+  locale: Locale,
+): EmailContent =>
+  surveyEmail({
+    kind: wave.kind,
+    locale,
+    baseUrl: deps.baseUrl,
+    product: wave.product,
+    ...(deps.email.brand ? { brand: deps.email.brand } : {}),
+  });
 
 /** Who a wave's emails come from and where replies go: the wave's own, else the stack's, else its product. */
 export interface WaveSender {

@@ -22,8 +22,8 @@ import {
   waveKey,
 } from '#shared/store/keys.ts';
 import type { Recipient, Wave } from '#shared/waves/model.ts';
-import { type EmailContent, type Locale, surveyEmail, t } from '#templates/index.ts';
-import { bulkEmailInput } from './bulk-email.ts';
+import { type EmailContent, type Locale, t } from '#templates/index.ts';
+import { bulkEmailInput, waveEmail } from './bulk-email.ts';
 import { pastDeadline, type SenderDeps } from './context.ts';
 import { groupByLocale } from './eligibility.ts';
 import type { SharedRateLimiter } from './rate-limiter.ts';
@@ -106,7 +106,7 @@ const mark = async (
 };
 
 const reminderTemplate = (deps: SenderDeps, wave: Wave, locale: Locale): EmailContent => {
-  const first = surveyEmail({ kind: wave.kind, locale, baseUrl: deps.baseUrl, product: wave.product });
+  const first = waveEmail(deps, wave, locale);
   return { ...first, subject: t(locale, 'survey.reminder.subject', { subject: first.subject }) };
 };
 

@@ -5,7 +5,8 @@
  */
 import { getContacts } from '#shared/contacts/contacts.ts';
 import type { Recipient } from '#shared/waves/model.ts';
-import { type EmailContent, type Locale, surveyEmail } from '#templates/index.ts';
+import type { EmailContent, Locale } from '#templates/index.ts';
+import { waveEmail } from './bulk-email.ts';
 import type { SenderDeps, WaveRun } from './context.ts';
 import { groupByLocale, screen } from './eligibility.ts';
 import { transitionAll } from './recipient-states.ts';
@@ -59,8 +60,7 @@ export const sendChunk = async (deps: SenderDeps, run: WaveRun, chunk: Recipient
 const templateFor = (deps: SenderDeps, run: WaveRun, locale: Locale): EmailContent => {
   let template = run.templates.get(locale);
   if (!template) {
-    const { kind, product } = run.wave;
-    template = surveyEmail({ kind, locale, baseUrl: deps.baseUrl, product });
+    template = waveEmail(deps, run.wave, locale);
     run.templates.set(locale, template);
   }
   return template;

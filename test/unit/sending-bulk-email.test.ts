@@ -18,7 +18,7 @@ const RESPONSE_EXPIRY = 1_805_184_000;
 const UNSUBSCRIBE_EXPIRY = 1_863_072_000;
 
 const group = [
-  { contactId: 'c1', email: 'ann@example.com', name: 'Zoë <b>&' },
+  { contactId: 'c1', email: 'ann@example.com', name: 'Zoë<b>&amp; Smith' },
   { contactId: 'c2', email: 'bo@example.nl', name: '' },
 ];
 
@@ -59,8 +59,8 @@ describe('the entries of a bulk call', () => {
     expect(data(entries[0]).token).not.toBe(data(entries[1]).token);
   });
 
-  it("escapes the recipient's name for the HTML part and keeps it plain for the text part", () => {
-    expect(data(entries[0])).toMatchObject({ name: 'Zoë &lt;b&gt;&amp;', plainName: 'Zoë <b>&' });
+  it('greets by the first name, escaped for the HTML part and plain for the text part', () => {
+    expect(data(entries[0])).toMatchObject({ name: 'Zoë&lt;b&gt;&amp;amp;', plainName: 'Zoë<b>&amp;' });
     expect(data(entries[1])).toMatchObject({ name: '', plainName: '' });
   });
 
