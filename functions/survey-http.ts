@@ -27,9 +27,12 @@ import {
 } from '#shared/answering/responses.ts';
 import { digestTimeZone, surveyPolicy, tableName } from '#shared/core/config.ts';
 import { InvalidLinkError, ValidationError } from '#shared/core/errors.ts';
+import { optOutReader, readerOfOptOut } from '#shared/reporting/readers.ts';
 import {
   type AnswerField,
   DWELL_JS,
+  digestUnsubscribeConfirmPage,
+  digestUnsubscribedPage,
   donePage,
   type ErrorReason,
   errorPage,
@@ -139,6 +142,8 @@ const health = async (): Promise<LambdaFunctionURLResult> => {
 
 const SCORE = /^\/r\/([A-Za-z0-9._-]{1,400})\/([0-9]{1,2}|trap)(\/dwell)?$/;
 const UNSUBSCRIBE = /^\/u\/([A-Za-z0-9._-]{1,400})$/;
+/** A digest reader's one-click unsubscribe (`readers.ts`): 22 URL-safe characters. */
+const DIGEST_UNSUBSCRIBE = /^\/d\/([A-Za-z0-9_-]{22})$/;
 
 /** The language of the pages of this request: the browser's, until the link's recipient is known. */
 interface Reader {
@@ -175,6 +180,8 @@ export const route = async (event: LambdaFunctionURLEvent): Promise<LambdaFuncti
       );
     const unsub = UNSUBSCRIBE.exec(path);
     if (unsub) return await unsubscribeRoute(event, method, reader, unsub[1] as string);
+    const digestUnsub = DIGEST_UNSUBSCRIBE.exec(path);
+    if (digestUnsub) return await digestUnsubscribeRoute(event, method, reader, digestUnsub[1] as string);
     return page(404, errorPage({ locale: reader.locale, reason: 'notFound' }));
   } catch (error) {
     if (error instanceof RateLimitedError) return tooBusy(error.locale);
@@ -297,6 +304,32 @@ const unsubscribeRoute = async (
     return page(200, unsubscribedPage({ locale: recipient.locale }));
   }
   return page(200, unsubscribeConfirmPage({ locale: recipient.locale, formAction: `/u/${token}` }));
+};
+
+/**
+ * A digest reader's unsubscribe: GET asks, POST (the mailbox's one-click button, or the page's) removes the
+ * reader. An unknown token gets the same answers, so the page tells a stranger nothing about who reads.
+ */
+const digestUnsubscribeRoute = async (
+  event: LambdaFunctionURLEvent,
+  method: string,
+  reader: Reader,
+  token: string,
+): Promise<LambdaFunctionURLResult> => {
+  const allowed = ['GET', 'HEAD', 'POST'];
+  if (!allowed.includes(method)) return notAllowed(reader, allowed);
+  if (method === 'POST') formOf(event, ONE_CLICK_TYPES);
+  const d = await deps();
+  if (method === 'POST') {
+    const removed = await optOutReader(d, token);
+    if (removed) logger.info('A digest reader unsubscribed');
+    return page(200, digestUnsubscribedPage({ locale: removed?.locale ?? reader.locale }));
+  }
+  const named = await readerOfOptOut(d, token);
+  return page(
+    200,
+    digestUnsubscribeConfirmPage({ locale: named?.locale ?? reader.locale, formAction: `/d/${token}` }),
+  );
 };
 
 export const handler = middy<LambdaFunctionURLEvent, LambdaFunctionURLResult>()

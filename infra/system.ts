@@ -46,6 +46,8 @@ export type ItemWrite = 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteIte
 export interface TableAccess {
   read?: { actions: readonly ItemRead[]; partitions: readonly string[] };
   write?: { actions: readonly ItemWrite[]; partitions: readonly string[] };
+  /** Deletes allowed in other partitions than its writes (e.g. only a digest reader's items). */
+  remove?: { actions: readonly 'DeleteItem'[]; partitions: readonly string[] };
   /** Indexes it queries (Query only). */
   indexes?: readonly IndexName[];
   /** dynamodb:DescribeTable, for a health check that asks whether the table answers. */
@@ -115,10 +117,13 @@ export const FUNCTIONS = {
     description: 'Public survey pages: score links, follow-up answers, dwell commits, unsubscribe',
     trigger: { kind: 'http' },
     // Reads a link's recipient and response; writes the response, the link's request budget and an
-    // unsubscribe. Never deletes, batch-writes or scans; /health asks DynamoDB to describe the table.
+    // unsubscribe. A digest reader's one-click opt-out reads their token's item and deletes it and the reader
+    // (by key, in the DIGEST partition only). Never batch-writes or scans; /health asks DynamoDB to describe
+    // the table.
     table: {
-      read: { actions: ['GetItem', 'BatchGetItem'], partitions: ['WAVE#*'] },
+      read: { actions: ['GetItem', 'BatchGetItem'], partitions: ['WAVE#*', 'DIGEST'] },
       write: { actions: ['PutItem', 'UpdateItem'], partitions: ['WAVE#*', 'RATE#*', 'CONTACT#*'] },
+      remove: { actions: ['DeleteItem'], partitions: ['DIGEST'] },
       describe: true,
     },
     // Caps what anonymous callers can run at once, and keeps the rest of the account's concurrency for the
@@ -193,14 +198,17 @@ export const FUNCTIONS = {
     description: 'Emails the leadership digest',
     trigger: { kind: 'schedule', schedule: { kind: 'weekly', weekDay: 'MON', hour: 8, minute: 0 } },
     // Counters, readers and benchmarks; the day-indexed feedback from gsi1. Writes only its period ledger
-    // (DIGEST#…), so it cannot change who reads the digest (the DIGEST partition).
+    // (DIGEST#…), so it cannot change who reads the digest (the DIGEST partition). The names of the waves the
+    // comments came from are read by key.
     table: {
-      read: { actions: ['Query'], partitions: ['AGG#*', 'DIGEST', 'BENCHMARK'] },
+      read: { actions: ['Query', 'BatchGetItem'], partitions: ['AGG#*', 'DIGEST', 'BENCHMARK', 'WAVE#*'] },
       write: { actions: ['PutItem', 'UpdateItem', 'DeleteItem'], partitions: ['DIGEST#*'] },
       indexes: ['gsi1'],
     },
     sendsEmail: true,
     signsLinks: false,
+    linksToSurvey: true,
+    linksToConsole: true,
     memoryMb: 512,
     timeoutSeconds: 120,
   },

@@ -1,66 +1,27 @@
 /**
  * `npm run shots`: renders the leadership digest and the survey email to PNG in headless Chromium, at
  * desktop (1024 px) and phone (375 px) widths, into shots/ (git-ignored), so anyone can look at them.
- * The sample digest carries the hard cases: long segment names, long and hostile comments, hidden segments.
+ * The survey email is shown as a recipient gets it (SES's template data filled in), in every language;
+ * the sample digest carries the hard cases: long segment names, long and hostile comments, hidden segments.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { type DigestView, digestEmail, type Locale } from '#templates/index.ts';
-import { surveyEmail } from '#templates/survey-email.ts';
+import { digestEmail, LOCALES, type Locale } from '#templates/index.ts';
 import { launchBrowser } from '../test/support/browser.ts';
 import { renderConsoleShots } from './console-shots.ts';
-import { sampleDigestInsights } from './digest-insights-sample.ts';
+import { sampleDigestView, surveyHtml } from './email-samples.ts';
+
+export { sampleDigestView, surveyHtml } from './email-samples.ts';
 
 export const WIDTHS = { desktop: 1024, phone: 375 } as const;
 /** The console's own widths: a laptop and a phone. */
 export const CONSOLE_WIDTHS = { desktop: 1280, phone: 375 } as const;
 
-export const sampleDigestView = (locale: Locale = 'en'): DigestView => ({
-  locale,
-  title: 'Acme Cloud — EMEA customers',
-  periodStart: '2026-11-17',
-  periodEnd: '2026-11-24',
-  responses: 412,
-  nps: 24,
-  marginOfError: 8,
-  change: { delta: 11, significant: true },
-  histogram: [9, 4, 6, 8, 11, 17, 25, 48, 71, 97, 116],
-  responseRate: 0.273,
-  segments: [
-    { column: 'plan', value: 'Enterprise', responses: 188, nps: 31 },
-    { column: 'plan', value: 'Team', responses: 201, nps: 19 },
-    { column: 'plan', value: 'Free', responses: 23, nps: null },
-    {
-      column: 'region',
-      value: 'Nordics and Benelux, including partner-managed accounts',
-      responses: 97,
-      nps: 28,
-    },
-    { column: 'region', value: 'DACH', responses: 12, nps: null },
-  ],
-  minSegmentResponses: 30,
-  detractorComments: [
-    { score: 2, text: 'Exports time out on anything over 50k rows. We lost a day to it.' },
-    {
-      score: 4,
-      text: `<b>Support</b> took four days to answer. ${'Very long comment without spaces '.repeat(3)}${'x'.repeat(120)}`,
-    },
-  ],
-  promoterReferrals: [
-    { score: 10, text: 'Told our sister company in Utrecht about it; they signed up last week.' },
-  ],
-  quarantined: 7,
-  otherSurveys: [
-    { kind: 'csat', responses: 268, value: 0.86, margin: 4.2, change: { delta: 3, significant: false } },
-    { kind: 'ces', responses: 143, value: 2.4, margin: 0.21, change: { delta: -0.3, significant: true } },
-  ],
-  ...sampleDigestInsights,
-});
-
 export const digestHtml = (locale: Locale = 'en') => digestEmail(sampleDigestView(locale)).html;
-export const surveyHtml = (locale: Locale = 'en') =>
-  surveyEmail({ kind: 'nps', locale, baseUrl: 'https://survey.example.com', product: 'Acme Cloud' }).html;
+
+/** `survey-phone.png` for English, `survey-de-phone.png` for German, and so on. */
+const shotName = (what: string, locale: Locale) => (locale === 'en' ? what : `${what}-${locale}`);
 
 /** Horizontal overflow of an HTML document at a width, in CSS pixels (≤ 0 means it fits). */
 export const overflowAt = async (browser: Browser, html: string, width: number): Promise<number> => {
@@ -76,11 +37,11 @@ export const overflowAt = async (browser: Browser, html: string, width: number):
 export const renderShots = async (browser: Browser, dir: string): Promise<string[]> => {
   mkdirSync(dir, { recursive: true });
   const files: string[] = [];
-  for (const [name, html] of [
-    ['digest', digestHtml('en')],
-    ['digest-nl', digestHtml('nl')],
-    ['survey', surveyHtml('en')],
-  ] as const) {
+  const emails = [
+    ...LOCALES.map((locale) => [shotName('survey', locale), surveyHtml(locale)] as const),
+    ...LOCALES.map((locale) => [shotName('digest', locale), digestHtml(locale)] as const),
+  ];
+  for (const [name, html] of emails) {
     for (const [device, width] of Object.entries(WIDTHS)) {
       const page = await browser.newPage({ viewport: { width, height: 900 } });
       await page.setContent(html);

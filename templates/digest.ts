@@ -29,11 +29,29 @@ export interface DigestView extends DigestInsights {
   /** nps null = hidden, below minSegmentResponses. */
   segments: { column: string; value: string; responses: number; nps: number | null }[];
   minSegmentResponses: number;
-  detractorComments: { score: number; text: string }[];
-  promoterReferrals: { score: number; text: string }[];
+  detractorComments: DigestComment[];
+  promoterReferrals: DigestComment[];
   quarantined: number;
   /** CSAT and CES in the same period, for each kind that had responses. */
   otherSurveys: OtherSurvey[];
+  /** The reader's one-click unsubscribe address (also in List-Unsubscribe); absent for a one-off `--to`. */
+  unsubscribeUrl?: string;
+  /** The console, when the stack has one to link to. */
+  consoleUrl?: string;
+}
+
+/** One comment or referral, with where it came from; untrusted text. */
+export interface DigestComment {
+  score: number;
+  text: string;
+  /** The language it was written in (the recipient's survey language). */
+  locale?: Locale;
+  /** The wave's name. */
+  wave?: string;
+  /** The respondent's segment properties, as `column: value`. */
+  segment?: string[];
+  /** A referral: whether the promoter agreed to be contacted about it. */
+  consent?: boolean;
 }
 
 export interface OtherSurvey {
@@ -266,25 +284,66 @@ const commentText = (text: string): string =>
     ),
   ).replace(/\n/g, '<br>');
 
+/** "German · Spring wave · plan: Enterprise": where a comment came from, in the reader's language. Pure. */
+export const commentContext = (locale: Locale, c: DigestComment): string =>
+  [
+    c.locale ? languageName(locale, c.locale) : '',
+    c.wave ? oneLine(c.wave, 80) : '',
+    ...(c.segment ?? []).slice(0, 4).map((s) => oneLine(s, 60)),
+  ]
+    .filter(Boolean)
+    .join(' · ');
+
+const languageName = (reader: Locale, of: Locale): string => {
+  try {
+    return new Intl.DisplayNames([reader], { type: 'language' }).of(of) ?? of;
+  } catch {
+    return of;
+  }
+};
+
+const consentLine = (locale: Locale, c: DigestComment): string =>
+  c.consent === undefined
+    ? ''
+    : t(locale, c.consent ? 'digest.referral.consent' : 'digest.referral.noConsent');
+
 const commentListHtml = (
   locale: Locale,
   titleKey: string,
-  items: readonly { score: number; text: string }[],
+  items: readonly DigestComment[],
   colour: string,
 ): string => {
   if (items.length === 0) return '';
-  const shown = items
-    .slice(0, MAX_COMMENTS_SHOWN)
-    .map(
-      ({ score, text }) =>
-        `<div style="margin:0 0 10px;padding:8px 12px;border-left:3px solid ${colour};background-color:#f9fafb;word-break:break-word;">` +
-        `<div style="font-size:12px;line-height:16px;color:${MUTED};">${esc(t(locale, 'digest.score', { score }))}</div>` +
-        `<div style="font-size:14px;line-height:20px;color:#111827;">${commentText(text)}</div></div>`,
+  const shown = items.slice(0, MAX_COMMENTS_SHOWN).map((c) => {
+    const about = [t(locale, 'digest.score', { score: c.score }), commentContext(locale, c)].filter(Boolean);
+    const consent = consentLine(locale, c);
+    return (
+      `<div style="margin:0 0 10px;padding:8px 12px;border-left:3px solid ${colour};background-color:#f9fafb;word-break:break-word;">` +
+      `<div style="font-size:12px;line-height:16px;color:${MUTED};">${esc(about.join(' · '))}</div>` +
+      // In the language it was written in, so a screen reader reads a Swedish comment as Swedish.
+      `<div${c.locale ? ` lang="${esc(c.locale)}"` : ''} style="font-size:14px;line-height:20px;color:#111827;">${commentText(c.text)}</div>` +
+      (consent ? `<div style="font-size:12px;line-height:16px;color:${MUTED};">${esc(consent)}</div>` : '') +
+      '</div>'
     );
+  });
   const hidden = items.length - MAX_COMMENTS_SHOWN;
   const more =
     hidden > 0 ? paragraph(esc(tPlural(locale, 'digest.comments.more', hidden)), `color:${MUTED};`) : '';
   return heading(t(locale, titleKey)) + shown.join('') + more;
+};
+
+/** Why the reader gets this, how to stop it, and the console: the footer's links. */
+const footerLinksHtml = (view: DigestView, title: string): string => {
+  const { locale } = view;
+  const link = (href: string, text: string) =>
+    `<a href="${esc(href)}" style="color:#1d4ed8;text-decoration:underline;">${esc(text)}</a>`;
+  const links = [
+    view.consoleUrl ? link(view.consoleUrl, t(locale, 'digest.openConsole')) : '',
+    view.unsubscribeUrl ? link(view.unsubscribeUrl, t(locale, 'digest.unsubscribe')) : '',
+  ].filter(Boolean);
+  return [view.unsubscribeUrl ? esc(t(locale, 'digest.why', { title })) : '', links.join(' · ')]
+    .filter(Boolean)
+    .join('<br>');
 };
 
 /** One line per other survey kind: its figure, margin, n and change, all in the reader's language. */
@@ -359,11 +418,16 @@ const textPart = (view: DigestView, title: string, period: string): string => {
       }
     }
   }
-  const list = (key: string, items: readonly { score: number; text: string }[]) => {
+  const list = (key: string, items: readonly DigestComment[]) => {
     if (items.length === 0) return;
     lines.push('', t(locale, key));
-    for (const { score, text } of items.slice(0, MAX_COMMENTS_SHOWN)) {
-      lines.push(`- [${t(locale, 'digest.score', { score })}] ${oneLine(text, MAX_COMMENT_CHARS)}`);
+    for (const c of items.slice(0, MAX_COMMENTS_SHOWN)) {
+      const about = [t(locale, 'digest.score', { score: c.score }), commentContext(locale, c)].filter(
+        Boolean,
+      );
+      lines.push(`- [${about.join(' · ')}] ${oneLine(c.text, MAX_COMMENT_CHARS)}`);
+      const consent = consentLine(locale, c);
+      if (consent) lines.push(`  ${consent}`);
     }
     if (items.length > MAX_COMMENTS_SHOWN) {
       lines.push(tPlural(locale, 'digest.comments.more', items.length - MAX_COMMENTS_SHOWN));
@@ -375,7 +439,11 @@ const textPart = (view: DigestView, title: string, period: string): string => {
   list('digest.detractorComments', view.detractorComments);
   list('digest.promoterReferrals', view.promoterReferrals);
   if (view.quarantined > 0) lines.push('', tPlural(locale, 'digest.quarantined', view.quarantined));
-  lines.push('', '--', t(locale, 'digest.footer'), '');
+  lines.push('', '--', t(locale, 'digest.footer'));
+  if (view.unsubscribeUrl) lines.push(t(locale, 'digest.why', { title }));
+  if (view.consoleUrl) lines.push(`${t(locale, 'digest.openConsole')}: ${view.consoleUrl}`);
+  if (view.unsubscribeUrl) lines.push(`${t(locale, 'digest.unsubscribe')}: ${view.unsubscribeUrl}`);
+  lines.push('');
   return defuseHandlebars(lines.join('\n'));
 };
 
@@ -387,9 +455,15 @@ export const digestEmail = (view: DigestView): EmailContent => {
     isEmpty(view) || view.nps === null
       ? t(locale, 'digest.subjectEmpty', { title, period })
       : t(locale, 'digest.subject', { title, period, nps: formatSigned(view.nps) });
-  const preheader = isEmpty(view)
-    ? t(locale, 'digest.noResponses')
-    : `${tPlural(locale, 'digest.responses', view.responses)} · ${changeText(view)}`;
+  // The headline figure first: the inbox line says how the period went before the email is opened.
+  const preheader =
+    isEmpty(view) || view.nps === null
+      ? t(locale, 'digest.noResponses')
+      : t(locale, 'digest.preheader', {
+          nps: formatSigned(view.nps),
+          responses: tPlural(locale, 'digest.responses', view.responses),
+          change: changeText(view),
+        });
   const html = renderCompiled(compiledEmail('digest'), {
     locale,
     vars: { lang: locale, subject, preheader, title, period },
@@ -403,6 +477,7 @@ export const digestEmail = (view: DigestView): EmailContent => {
         commentListHtml(locale, 'digest.detractorComments', view.detractorComments, COLOURS.detractor) +
         commentListHtml(locale, 'digest.promoterReferrals', view.promoterReferrals, COLOURS.promoter),
       quarantined: quarantinedHtml(view),
+      links: footerLinksHtml(view, title),
     },
   });
   return { subject: defuseHandlebars(subject), html, text: textPart(view, title, period) };

@@ -5,6 +5,7 @@
 export { type AlertKind, type AlertView, alertEmail } from './alert-email.ts';
 export { DWELL_JS, PAGE_CSS, UnknownTemplateError } from './compiled.ts';
 export {
+  type DigestComment,
   type DigestView,
   digestEmail,
   formatMargin,
@@ -26,6 +27,8 @@ export {
 export {
   type AnswerField,
   DWELL_JS_PATH,
+  digestUnsubscribeConfirmPage,
+  digestUnsubscribedPage,
   donePage,
   ERROR_REASONS,
   type ErrorReason,

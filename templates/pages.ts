@@ -174,6 +174,14 @@ export const donePage = ({ locale }: { locale: Locale }): string =>
 export const errorPage = ({ locale, reason }: { locale: Locale; reason: ErrorReason }): string =>
   messagePage(locale, `page.error.${reason}.title`, `page.error.${reason}.body`);
 
+const oneClickForm = (locale: Locale, formAction: string, buttonKey: string): string =>
+  [
+    `<form method="post" action="${escapeHtml(formAction)}">`,
+    '<input type="hidden" name="List-Unsubscribe" value="One-Click">',
+    `<div class="actions"><button type="submit">${escapeHtml(t(locale, buttonKey))}</button></div>`,
+    '</form>',
+  ].join('\n');
+
 /** GET of the visible unsubscribe link only asks; the button POSTs the RFC 8058 body. */
 export const unsubscribeConfirmPage = ({
   locale,
@@ -186,13 +194,26 @@ export const unsubscribeConfirmPage = ({
     locale,
     'page.unsubscribe.title',
     'page.unsubscribe.body',
-    [
-      `<form method="post" action="${escapeHtml(formAction)}">`,
-      '<input type="hidden" name="List-Unsubscribe" value="One-Click">',
-      `<div class="actions"><button type="submit">${escapeHtml(t(locale, 'page.unsubscribe.button'))}</button></div>`,
-      '</form>',
-    ].join('\n'),
+    oneClickForm(locale, formAction, 'page.unsubscribe.button'),
   );
+
+/** The digest's visible unsubscribe link: asks, then POSTs the RFC 8058 body like the mailbox's button. */
+export const digestUnsubscribeConfirmPage = ({
+  locale,
+  formAction,
+}: {
+  locale: Locale;
+  formAction: string;
+}): string =>
+  messagePage(
+    locale,
+    'page.digestUnsubscribe.title',
+    'page.digestUnsubscribe.body',
+    oneClickForm(locale, formAction, 'page.digestUnsubscribe.button'),
+  );
+
+export const digestUnsubscribedPage = ({ locale }: { locale: Locale }): string =>
+  messagePage(locale, 'page.digestUnsubscribed.title', 'page.digestUnsubscribed.body');
 
 export const unsubscribedPage = ({ locale }: { locale: Locale }): string =>
   messagePage(locale, 'page.unsubscribed.title', 'page.unsubscribed.body');

@@ -91,7 +91,7 @@ export class SurveyFunction extends Construct {
   bindTable(table: ITable, access: TableAccess | undefined): void {
     if (!access) return;
     this.lambda.addEnvironment(ENV.tableName, table.tableName);
-    for (const grant of [access.read, access.write]) {
+    for (const grant of [access.read, access.write, access.remove]) {
       if (!grant || grant.actions.length === 0) continue;
       this.role.addToPrincipalPolicy(
         new PolicyStatement({

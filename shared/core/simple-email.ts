@@ -10,6 +10,8 @@ export const simpleEmailInput = (o: {
   to: string;
   email: { subject: string; html: string; text: string };
   tags?: { Name: string; Value: string }[];
+  /** Extra headers (List-Unsubscribe). */
+  headers?: { Name: string; Value: string }[];
 }): SendEmailCommandInput => ({
   FromEmailAddress: mailbox(o.fromAddress, o.fromName),
   ...(o.replyTo ? { ReplyToAddresses: [o.replyTo] } : {}),
@@ -22,6 +24,7 @@ export const simpleEmailInput = (o: {
         Html: { Data: o.email.html, Charset: 'UTF-8' },
         Text: { Data: o.email.text, Charset: 'UTF-8' },
       },
+      ...(o.headers ? { Headers: o.headers } : {}),
     },
   },
   ...(o.tags ? { EmailTags: o.tags } : {}),

@@ -100,9 +100,10 @@ export const PERSONAL_DATA: Readonly<Record<ItemKind, PersonalDataEntry>> = {
     retention: { expires: 'TTL two minutes after its minute' },
   },
   reader: {
-    key: 'DIGEST / READER#address',
-    holds: ['address', 'locale'],
-    find: 'by key: the normalised address',
+    // With its opt-out item (DIGEST / OPTOUT#token: address, locale), written and deleted with it.
+    key: 'DIGEST / READER#address (+ DIGEST / OPTOUT#token)',
+    holds: ['address', 'locale', 'optOut'],
+    find: "by key: the normalised address; the reader's optOut names its opt-out item",
     erasure: 'delete',
     retention: { kept: 'while they are subscribed to the digest; unsubscribing deletes it' },
   },

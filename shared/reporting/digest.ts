@@ -11,9 +11,10 @@ import { compareMeans, compareNps, compareShares, meanMargin, shareMargin } from
 import type { SurveyKind } from '#shared/core/survey.ts';
 import { daysBetween } from '#shared/core/time.ts';
 import { readDigestInsights } from '#shared/insights/digest.ts';
-import { ALL_SCOPE, feedbackPartition } from '#shared/store/keys.ts';
+import { batchGetAll } from '#shared/store/dynamo.ts';
+import { ALL_SCOPE, feedbackPartition, waveKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
-import type { DigestView, Locale, OtherSurvey } from '#templates/index.ts';
+import type { DigestComment, DigestView, Locale, OtherSurvey } from '#templates/index.ts';
 import { type DayRange, type DigestWindow, digestPeriods } from './period.ts';
 import { figuresOf, segmentFigures } from './report.ts';
 
@@ -45,6 +46,9 @@ export const readDigestFigures = async (
   ]);
   const figures = figuresOf(kind, now);
   const change = compareNps(figures, figuresOf(kind, before));
+  const detractors = feedback.filter(isDetractorComment).slice(0, MAX_COMMENTS);
+  const referrals = feedback.filter(isReferral).slice(0, MAX_COMMENTS);
+  const waveNames = await readWaveNames(source, [...detractors, ...referrals]);
   const insights = await readDigestInsights(source, {
     period: current,
     overall: now,
@@ -68,17 +72,15 @@ export const readDigestFigures = async (
       nps: s.responses >= source.minSegmentResponses ? s.nps : null,
     })),
     minSegmentResponses: source.minSegmentResponses,
-    detractorComments: feedback
-      .filter(isDetractorComment)
-      .slice(0, MAX_COMMENTS)
-      .map((r) => ({
-        score: r.score ?? 0,
-        text: [r.answers?.reason, r.answers?.improve].filter(Boolean).join(' — '),
-      })),
-    promoterReferrals: feedback
-      .filter(isReferral)
-      .slice(0, MAX_COMMENTS)
-      .map((r) => ({ score: r.score ?? 0, text: r.answers?.referral ?? '' })),
+    detractorComments: detractors.map((r) => ({
+      ...commentOrigin(r, waveNames),
+      text: [r.answers?.reason, r.answers?.improve].filter(Boolean).join(' — '),
+    })),
+    promoterReferrals: referrals.map((r) => ({
+      ...commentOrigin(r, waveNames),
+      text: r.answers?.referral ?? '',
+      consent: r.answers?.referralConsent === true,
+    })),
     quarantined: now.quarantined,
     otherSurveys,
     ...insights,
@@ -122,6 +124,43 @@ export const otherSurveysOf = async (
     }),
   );
   return found.filter((o): o is OtherSurvey => o !== undefined);
+};
+
+/** Where a comment came from: its score, language, wave and segment properties. Pure. */
+const commentOrigin = (
+  r: ResponseItem,
+  waveNames: ReadonlyMap<string, string>,
+): Omit<DigestComment, 'text'> => {
+  const wave = waveNames.get(r.waveId);
+  const segment = Object.entries(r.props ?? {})
+    .filter(([, value]) => value !== '')
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([column, value]) => `${column}: ${value}`);
+  return {
+    score: r.score ?? 0,
+    locale: r.locale,
+    ...(wave ? { wave } : {}),
+    ...(segment.length > 0 ? { segment } : {}),
+  };
+};
+
+/** The names of the waves the shown comments came from: one batch read. */
+const readWaveNames = async (
+  store: TableStore,
+  responses: readonly ResponseItem[],
+): Promise<Map<string, string>> => {
+  const ids = [...new Set(responses.map((r) => r.waveId))];
+  if (ids.length === 0) return new Map();
+  const items = await batchGetAll(
+    store.ddb,
+    store.table,
+    ids.map((id) => waveKey(id)),
+  );
+  return new Map(
+    items
+      .filter((i) => typeof i.id === 'string' && typeof i.name === 'string')
+      .map((i) => [i.id as string, i.name as string]),
+  );
 };
 
 const isDetractorComment = (r: ResponseItem) =>

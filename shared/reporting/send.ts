@@ -17,7 +17,14 @@ export interface DigestDeps extends DigestSource {
   /** The sender's display name (else the digest's title) and Reply-To, when the stack names them. */
   fromName?: string;
   replyTo?: string;
+  /** The public survey endpoint: each reader's one-click unsubscribe link lives there (`/d/<token>`). */
+  baseUrl?: string;
+  /** The console, linked from the digest's footer. */
+  consoleUrl?: string;
 }
+
+/** Where a reader's own unsubscribe address goes in a digest rendered once per language. */
+const UNSUBSCRIBE_PLACEHOLDER = 'https://unsubscribe.invalid/nps-digest-reader';
 
 export interface DigestSent {
   period: Required<DayRange>;
@@ -38,24 +45,33 @@ export const sendDigest = async (
   options: { now: Date; to?: Reader[]; oncePerPeriod?: boolean } & DigestWindow,
 ): Promise<DigestSent> => {
   const period = digestPeriods(options.now, deps.timeZone, options).current;
-  const byLocale = new Map<Locale, string[]>();
+  const byLocale = new Map<Locale, Reader[]>();
   for (const r of options.to ?? (await listReaders(deps)))
-    byLocale.set(r.locale, [...(byLocale.get(r.locale) ?? []), readerAddress(r.address)]);
+    byLocale.set(r.locale, [...(byLocale.get(r.locale) ?? []), { ...r, address: readerAddress(r.address) }]);
   const sent: DigestSent = { period, recipients: [], alreadySent: [], views: [] };
   if (byLocale.size === 0) return sent;
   const figures = await readDigestFigures(deps, options);
   const ledger = options.oncePerPeriod ? periodLedger(deps, period, options.now) : undefined;
-  for (const [locale, addresses] of byLocale) {
+  for (const [locale, readers] of byLocale) {
     const view = digestViewIn(figures, locale);
     sent.views.push(view);
-    const email = digestEmail(view);
-    for (const address of addresses) {
+    const links = { ...(deps.consoleUrl ? { consoleUrl: deps.consoleUrl } : {}) };
+    const plain = digestEmail({ ...view, ...links });
+    const personal = deps.baseUrl
+      ? digestEmail({ ...view, ...links, unsubscribeUrl: UNSUBSCRIBE_PLACEHOLDER })
+      : plain;
+    for (const reader of readers) {
+      const { address } = reader;
+      // A reader of the digest can stop it in one click; an address it is sent to once (`--to`) is no reader.
+      const optOut = deps.baseUrl && !options.to ? reader.optOut : undefined;
+      const unsubscribeUrl = optOut ? `${trimSlash(deps.baseUrl ?? '')}/d/${optOut}` : undefined;
+      const email = unsubscribeUrl ? personalised(personal, unsubscribeUrl) : plain;
       if (ledger && !(await ledger.claim(address))) {
         sent.alreadySent.push(address);
         continue;
       }
       try {
-        await emailReader(deps, address, email);
+        await emailReader(deps, address, email, unsubscribeUrl);
       } catch (error) {
         await ledger?.release(address);
         throw error;
@@ -67,10 +83,38 @@ export const sendDigest = async (
   return sent;
 };
 
-const emailReader = async (deps: DigestDeps, address: string, email: EmailContent) => {
+const trimSlash = (url: string) => url.replace(/\/+$/, '');
+
+/** The language's digest with one reader's unsubscribe address in it. */
+const personalised = (email: EmailContent, unsubscribeUrl: string): EmailContent => ({
+  subject: email.subject,
+  html: email.html.split(UNSUBSCRIBE_PLACEHOLDER).join(unsubscribeUrl),
+  text: email.text.split(UNSUBSCRIBE_PLACEHOLDER).join(unsubscribeUrl),
+});
+
+const emailReader = async (
+  deps: DigestDeps,
+  address: string,
+  email: EmailContent,
+  unsubscribeUrl?: string,
+) => {
   await deps.ses.send(
     new SendEmailCommand(
-      simpleEmailInput({ ...deps, fromName: deps.fromName ?? deps.title, to: address, email }),
+      simpleEmailInput({
+        ...deps,
+        fromName: deps.fromName ?? deps.title,
+        to: address,
+        email,
+        // RFC 8058: mailbox providers show their own unsubscribe button and POST to it in one click.
+        ...(unsubscribeUrl
+          ? {
+              headers: [
+                { Name: 'List-Unsubscribe', Value: `<${unsubscribeUrl}>` },
+                { Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' },
+              ],
+            }
+          : {}),
+      }),
     ),
   );
 };

@@ -10,6 +10,7 @@
  *   Erasure notice CONTACT#id ERASED  (the stream's outbox for ContactErased: the contact id only, TTL)
  *   Aggregate  AGG#kind#scope ALL | DAY#yyyy-mm-dd
  *   Reader     DIGEST         READER#address
+ *   Opt-out    DIGEST         OPTOUT#token  (the reader's unguessable one-click unsubscribe token → address)
  *   Digest sent DIGEST#since#until  READER#readerId  (the period's scheduled digest went to a reader, TTL; the
  *              id is the address's one-way hash, so the ledger holds no address)
  *   Rate       RATE#wave#contact  MIN#epochMinute  (per-link request counter, TTL)
@@ -55,6 +56,7 @@ export const unsubscribeRateKey = (waveId: string, contactId: string, epochMinut
 });
 export const sendRateKey = (epochSecond: number) => ({ pk: 'SENDRATE#ses', sk: `SEC#${epochSecond}` });
 export const readerKey = (address: string) => ({ pk: 'DIGEST', sk: `READER#${address}` });
+export const readerOptOutKey = (token: string) => ({ pk: 'DIGEST', sk: `OPTOUT#${token}` });
 export const digestSentKey = (since: string, until: string, address: string) => ({
   pk: `DIGEST#${since}#${until}`,
   sk: `READER#${contactIdOf(address)}`,

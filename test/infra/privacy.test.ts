@@ -73,14 +73,15 @@ const indexQuery = (index: string) => ({
 });
 
 describe('least privilege on the table', () => {
-  it('lets the public survey function get, put and update only wave, link-budget and contact items, describe the table, and nothing else', () => {
+  it('lets the public survey function get, put and update only wave, link-budget and contact items, delete only a digest reader who opts out, describe the table, and nothing else', () => {
     expect(tableStatements('surveyHttp')).toEqual([
-      items(['dynamodb:GetItem', 'dynamodb:BatchGetItem'], ['WAVE#*']),
+      items(['dynamodb:GetItem', 'dynamodb:BatchGetItem'], ['WAVE#*', 'DIGEST']),
       items(['dynamodb:PutItem', 'dynamodb:UpdateItem'], ['WAVE#*', 'RATE#*', 'CONTACT#*']),
+      items('dynamodb:DeleteItem', ['DIGEST']),
       { Effect: 'Allow', Action: 'dynamodb:DescribeTable', Resource: tableArn() },
     ]);
     const granted = actions(tableStatements('surveyHttp'));
-    for (const never of ['dynamodb:Scan', 'dynamodb:Query', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'])
+    for (const never of ['dynamodb:Scan', 'dynamodb:Query', 'dynamodb:BatchWriteItem'])
       expect(granted).not.toContain(never);
   });
 
@@ -104,7 +105,7 @@ describe('least privilege on the table', () => {
     [
       'sendDigest',
       () => [
-        items('dynamodb:Query', ['AGG#*', 'DIGEST', 'BENCHMARK']),
+        items(['dynamodb:Query', 'dynamodb:BatchGetItem'], ['AGG#*', 'DIGEST', 'BENCHMARK', 'WAVE#*']),
         items(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], ['DIGEST#*']),
         indexQuery('gsi1'),
       ],
@@ -123,10 +124,11 @@ describe('least privilege on the table', () => {
     expect(tableStatements(name)).toEqual(statements());
   });
 
-  it('lets no pipeline function scan, and only the digest delete (its own ledger entries)', () => {
+  it('lets no pipeline function scan, and only the digest (its own ledger entries) and the survey pages (a reader who opts out) delete', () => {
     for (const name of ['surveyHttp', ...expected.map(([n]) => n)] as FunctionName[]) {
       expect(actions(tableStatements(name))).not.toContain('dynamodb:Scan');
-      if (name !== 'sendDigest') expect(actions(tableStatements(name))).not.toContain('dynamodb:DeleteItem');
+      if (name !== 'sendDigest' && name !== 'surveyHttp')
+        expect(actions(tableStatements(name))).not.toContain('dynamodb:DeleteItem');
     }
   });
 

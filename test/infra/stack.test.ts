@@ -14,6 +14,7 @@ import {
   type Schedule,
   STACK,
   TABLE,
+  type TableAccess,
 } from '../../infra/system.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: synthesized CloudFormation is untyped JSON; the assertions check its shape
@@ -255,7 +256,8 @@ describe('least privilege', () => {
           !actionsOf([s]).some((a) => streamActions.includes(a)),
       );
       const expected: Record<string, unknown>[] = [];
-      for (const grant of [spec.table?.read, spec.table?.write]) {
+      const table = spec.table as TableAccess | undefined;
+      for (const grant of [table?.read, table?.write, table?.remove]) {
         if (!grant) continue;
         expected.push({
           Effect: 'Allow',

@@ -3,16 +3,17 @@
  * which the real aggregator filled in DynamoDB Local. The digest that reaches the SES emulator shows them,
  * in the reader's language, and an empty week says so instead of showing zero.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scheduledDigest } from '#functions/send-digest.ts';
 import { applyChanges } from '#shared/aggregation/apply.ts';
 import { buildDigestView } from '#shared/reporting/digest.ts';
-import { subscribeReader, unsubscribeReader } from '#shared/reporting/readers.ts';
+import { listReaders, subscribeReader, unsubscribeReader } from '#shared/reporting/readers.ts';
 import type { Report } from '#shared/reporting/report.ts';
 import { type DigestDeps, sendDigest } from '#shared/reporting/send.ts';
 import type { ItemChange } from '#shared/store/item-change.ts';
-import { digestSentKey, feedbackPartition } from '#shared/store/keys.ts';
+import { digestSentKey, feedbackPartition, readerOptOutKey } from '#shared/store/keys.ts';
 import { formatSigned, t } from '#templates/index.ts';
 import { run } from '../../cli/commands.ts';
 import { inbox, useLocalStack } from '../support/stack.ts';
@@ -368,5 +369,62 @@ describe('the digest agrees with nps report', () => {
     expect(email?.subject).toContain(
       t('de', 'digest.subjectEmpty', { title: 'Acme', period: '' }).split('(')[0]?.trim() ?? '',
     );
+  });
+
+  it('lets a reader stop the digest in one click from their mailbox, and keeps nothing of them', async () => {
+    const address = 'cmo.leaving@digest-report.example.com';
+    await subscribeReader(stack, address, 'sv');
+    const withLinks = {
+      ...deps,
+      baseUrl: 'https://survey.example.com/',
+      consoleUrl: 'https://console.example.com/console',
+    };
+    await sendDigest(withLinks, { now: NOW, days: 7 });
+    const [email] = await inbox(stack.sesUrl, [address]);
+    const header = (name: string) =>
+      email?.headers?.find((h) => h.name.toLowerCase() === name.toLowerCase())?.value;
+    const url = /^<(https:\/\/survey\.example\.com\/d\/[A-Za-z0-9_-]{22})>$/.exec(
+      header('List-Unsubscribe') ?? '',
+    )?.[1];
+    expect(url).toBeDefined();
+    expect(header('List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+    // The same address as a visible link, in the reader's language, and the console beside it.
+    expect(email?.body.html).toContain(`href="${url}"`);
+    expect(email?.body.html).toContain(t('sv', 'digest.unsubscribe'));
+    expect(email?.body.html).toContain('href="https://console.example.com/console"');
+    expect(email?.body.text).toContain(url);
+
+    const { route } = await import('#functions/survey-http.ts');
+    const path = new URL(url ?? '').pathname;
+    const call = (method: string, headers: Record<string, string> = {}, body?: string) =>
+      route({
+        version: '2.0',
+        rawPath: path,
+        rawQueryString: '',
+        headers: { host: 'survey.example.com', ...headers },
+        requestContext: {
+          http: { method, path, protocol: 'HTTP/1.1', sourceIp: '198.51.100.7', userAgent: 't' },
+        },
+        ...(body !== undefined ? { body } : {}),
+        isBase64Encoded: false,
+      } as unknown as LambdaFunctionURLEvent) as Promise<Exclude<LambdaFunctionURLResult, string>>;
+    // Opening the visible link only asks, in Swedish.
+    const asked = await call('GET', { 'accept-language': 'de' });
+    expect(asked.statusCode).toBe(200);
+    expect(asked.body).toContain('<html lang="sv"');
+    expect((await listReaders(stack)).map((r) => r.address)).toContain(address);
+    // The mailbox's one-click POST (RFC 8058) removes the reader and their token, with no redirect.
+    const oneClick = { 'content-type': 'application/x-www-form-urlencoded' };
+    const done = await call('POST', oneClick, 'List-Unsubscribe=One-Click');
+    expect(done.statusCode).toBe(200);
+    expect(done.body).toContain(t('sv', 'page.digestUnsubscribed.title'));
+    expect((await listReaders(stack)).map((r) => r.address)).not.toContain(address);
+    const left = await stack.ddb.send(
+      new GetCommand({ TableName: stack.table, Key: readerOptOutKey(url?.split('/d/')[1] ?? '') }),
+    );
+    expect(left.Item).toBeUndefined();
+    // Clicking again says the same, and a made-up token is told nothing different.
+    expect((await call('POST', oneClick, 'List-Unsubscribe=One-Click')).statusCode).toBe(200);
+    expect((await call('PUT')).statusCode).toBe(405);
   });
 });

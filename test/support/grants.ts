@@ -86,7 +86,9 @@ export const refusal = (access: TableAccess | undefined, touch: Touch): string |
   if (touch.action === 'DescribeTable') return access.describe ? undefined : what;
   if (touch.index)
     return touch.action === 'Query' && access.indexes?.includes(touch.index as never) ? undefined : what;
-  const grants = [access.read, access.write].filter((g) => g?.actions.includes(touch.action as never));
+  const grants = [access.read, access.write, access.remove].filter((g) =>
+    g?.actions.includes(touch.action as never),
+  );
   const allowed = touch.partitions.every((pk) => grants.some((g) => g?.partitions.some((p) => like(p, pk))));
   return grants.length > 0 && allowed ? undefined : what;
 };

@@ -23,15 +23,36 @@ describe('digest readers', () => {
       address: 'cfo@example.com',
       locale: 'nl',
     });
-    expect(commands).toEqual([
-      {
-        name: 'PutCommand',
-        input: {
-          TableName: 'nps',
-          Item: { pk: 'DIGEST', sk: 'READER#cfo@example.com', address: 'cfo@example.com', locale: 'nl' },
-        },
-      },
-    ]);
+    expect(commands.map((c) => c.name)).toEqual(['GetCommand', 'TransactWriteCommand']);
+    const [reader, optOut] = (commands[1]?.input.TransactItems ?? []) as {
+      Put: { Item: Record<string, string> };
+    }[];
+    const token = reader?.Put.Item.optOut ?? '';
+    expect(token).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(reader?.Put.Item).toEqual({
+      pk: 'DIGEST',
+      sk: 'READER#cfo@example.com',
+      address: 'cfo@example.com',
+      locale: 'nl',
+      optOut: token,
+    });
+    expect(optOut?.Put.Item).toEqual({
+      pk: 'DIGEST',
+      sk: `OPTOUT#${token}`,
+      address: 'cfo@example.com',
+      locale: 'nl',
+    });
+  });
+
+  it("keeps a reader's opt-out token when their language changes, so old digests' links still work", async () => {
+    const { store, commands } = stubTable((name) =>
+      name === 'GetCommand'
+        ? { Item: { address: 'cfo@example.com', locale: 'nl', optOut: 'A'.repeat(22) } }
+        : {},
+    );
+    await subscribeReader(store, 'cfo@example.com', 'de');
+    const [reader] = (commands[1]?.input.TransactItems ?? []) as { Put: { Item: Record<string, string> } }[];
+    expect(reader?.Put.Item).toMatchObject({ locale: 'de', optOut: 'A'.repeat(22) });
   });
 
   it('says whether an unsubscribed reader was subscribed', async () => {
