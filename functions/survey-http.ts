@@ -17,6 +17,7 @@ import {
   resolveScoreLink,
   resolveUnsubscribeLink,
   unsubscribe,
+  withChosenScore,
 } from '#shared/answering/answering.ts';
 import {
   type Answers,
@@ -236,6 +237,8 @@ const scoreRoute = async (
     return { statusCode: 204, headers: SECURITY_HEADERS };
   }
   if (form) {
+    // The form may change the score the email's link gave (a mis-tap).
+    const chosen = withChosenScore(context, form.get('score'));
     let answers: Answers;
     try {
       answers = parseAnswers(form);
@@ -249,11 +252,20 @@ const scoreRoute = async (
       });
       return page(
         400,
-        scorePageOf(d, context, token, { values: typed, problem: { field: error.field, message } }),
+        scorePageOf(d, chosen, token, { values: typed, problem: { field: error.field, message } }),
       );
     }
-    await commitScore(d, context, 'submit', answers);
-    return page(200, donePage({ locale: context.locale }));
+    await commitScore(d, chosen, 'submit', answers);
+    return page(
+      200,
+      donePage({
+        locale: chosen.locale,
+        category: chosen.category,
+        followUp: chosen.followUp,
+        editUrl: `/r/${token}/${chosen.score}`,
+        ...(chosen.product ? { product: chosen.product } : {}),
+      }),
+    );
   }
   // HEAD and a prefetch only spent a request of the budget; a GET by a person records the click.
   if (method === 'GET' && !isPrefetch(event)) await recordClick(d, context);
@@ -280,6 +292,8 @@ const scorePageOf = (
     formAction,
     dwellUrl: `${formAction}/dwell`,
     dwellSeconds: d.policy.dwellSeconds,
+    followUp: context.followUp,
+    ...(context.product ? { product: context.product } : {}),
     ...(typed ? { typed } : {}),
   });
 };
@@ -297,13 +311,13 @@ const unsubscribeRoute = async (
   if (!allowed.includes(method)) return notAllowed(reader, allowed);
   if (method === 'POST') formOf(event, ONE_CLICK_TYPES);
   const d = await deps();
-  const recipient = await resolveUnsubscribeLink(d, token);
+  const { recipient, product } = await resolveUnsubscribeLink(d, token);
   reader.locale = recipient.locale;
   if (method === 'POST') {
     await unsubscribe(d, recipient);
-    return page(200, unsubscribedPage({ locale: recipient.locale }));
+    return page(200, unsubscribedPage({ locale: recipient.locale, product }));
   }
-  return page(200, unsubscribeConfirmPage({ locale: recipient.locale, formAction: `/u/${token}` }));
+  return page(200, unsubscribeConfirmPage({ locale: recipient.locale, formAction: `/u/${token}`, product }));
 };
 
 /**

@@ -3,7 +3,7 @@
  * look lives in pages/page.css and the dwell timer in pages/dwell.js, served from the paths below.
  */
 import { type Category, isScore, type SurveyKind, scalePoints } from '../shared/core/survey.ts';
-import { type Locale, t } from './messages.ts';
+import { formatInteger, type Locale, t } from './messages.ts';
 import { escapeHtml } from './render.ts';
 
 export const PAGE_CSS_PATH = '/assets/page.css';
@@ -69,17 +69,29 @@ export interface Typed {
 }
 export type AnswerField = 'reason' | 'improve' | 'referral';
 
-const textarea = (name: AnswerField, label: string, typed: Typed, hint?: string): string => {
+/** Characters as the server counts them: a line break (CRLF from a browser) is one. */
+const answerLength = (text: string): number => Array.from(text.replace(/\r\n?/g, '\n')).length;
+
+const textarea = (locale: Locale, name: AnswerField, label: string, typed: Typed, hint?: string): string => {
   const hintId = `${name}-hint`;
   const problemId = `${name}-problem`;
+  const counterId = `${name}-counter`;
   const problem = typed.problem?.field === name ? typed.problem.message : undefined;
-  const describedBy = [hint ? hintId : '', problem ? problemId : ''].filter(Boolean).join(' ');
+  const describedBy = [hint ? hintId : '', problem ? problemId : '', counterId].filter(Boolean).join(' ');
+  const value = typed.values?.[name] ?? '';
+  // The counter: written here for readers without JavaScript, kept current by dwell.js while typing.
+  const counter = (count: number) =>
+    t(locale, 'page.answer.counter', {
+      count: formatInteger(locale, count),
+      max: formatInteger(locale, MAX_ANSWER_LENGTH),
+    });
   return [
     `<div class="field${problem ? ' invalid' : ''}">`,
     `<label for="${name}">${escapeHtml(label)}</label>`,
     hint ? `<p class="hint" id="${hintId}">${escapeHtml(hint)}</p>` : '',
     problem ? `<p class="problem" id="${problemId}" role="alert">${escapeHtml(problem)}</p>` : '',
-    `<textarea id="${name}" name="${name}" rows="4" maxlength="${MAX_ANSWER_LENGTH}"${describedBy ? ` aria-describedby="${describedBy}"` : ''}${problem ? ' aria-invalid="true"' : ''}>${escapeHtml(typed.values?.[name] ?? '')}</textarea>`,
+    `<textarea id="${name}" name="${name}" rows="4" maxlength="${MAX_ANSWER_LENGTH}" aria-describedby="${describedBy}"${problem ? ' aria-invalid="true"' : ''}>${escapeHtml(value)}</textarea>`,
+    `<p class="counter" id="${counterId}" data-counter-for="${name}" data-template="${escapeHtml(t(locale, 'page.answer.counter', { count: '%count%', max: '%max%' }))}" data-max="${MAX_ANSWER_LENGTH}">${escapeHtml(counter(answerLength(value)))}</p>`,
     '</div>',
   ]
     .filter(Boolean)
@@ -98,6 +110,7 @@ const promoterFields = (locale: Locale, typed: Typed): string =>
     '</div>',
     '</fieldset>',
     textarea(
+      locale,
       'referral',
       t(locale, 'page.nps.promoter.referral'),
       typed,
@@ -114,8 +127,8 @@ const followUpFields = (kind: SurveyKind, category: Category, locale: Locale, ty
   kind === 'nps' && category === 'promoter'
     ? promoterFields(locale, typed)
     : [
-        textarea('reason', t(locale, `page.${kind}.${category}.reason`), typed),
-        textarea('improve', t(locale, `page.${kind}.${category}.improve`), typed),
+        textarea(locale, 'reason', t(locale, `page.${kind}.${category}.reason`), typed),
+        textarea(locale, 'improve', t(locale, `page.${kind}.${category}.improve`), typed),
       ].join('\n');
 
 export interface ScorePageOptions {
@@ -128,22 +141,61 @@ export interface ScorePageOptions {
   dwellSeconds: number;
   /** A submit that was refused: the text typed, shown again, and why. */
   typed?: Typed;
+  /** What the survey asks about, named on the page. */
+  product?: string;
+  /** Whether answers reach a person who follows up (an owner or the wave's alert address). */
+  followUp?: boolean;
 }
 
-/** Thanks for the score and asks the follow-up; submitting (or dwelling, with JS) counts the score. */
+/** The words of a page for each category: sorry to a detractor, thanks to a passive, glad to a promoter. */
+const scoreTitleKey = (category: Category): string =>
+  category === 'passive' ? 'page.score.title' : `page.score.title.${category}`;
+
+/**
+ * The score itself, changeable in the form: every score of the scale as a radio button (44 px targets), the
+ * one from the email chosen. Folded away until wanted; submitting sends the chosen score with the answers.
+ * A form post, not links: a person changes a mis-tapped score, while a link scanner following every link on
+ * the page changes nothing.
+ */
+const scoreChoice = (locale: Locale, points: readonly number[], current: number): string =>
+  [
+    '<details class="change">',
+    `<summary>${escapeHtml(t(locale, 'page.score.change'))}</summary>`,
+    '<fieldset class="field">',
+    `<legend>${escapeHtml(t(locale, 'page.score.changeLabel'))}</legend>`,
+    '<div class="scale">',
+    ...points.map(
+      (score) =>
+        `<label class="point" for="score-${score}"><input type="radio" id="score-${score}" name="score" value="${score}"${score === current ? ' checked' : ''}><span>${score}</span></label>`,
+    ),
+    '</div>',
+    '</fieldset>',
+    '</details>',
+  ].join('\n');
+
 export const scorePage = (o: ScorePageOptions): string => {
   if (!isScore(o.kind, o.score)) throw new RangeError(`Score ${o.score} is not on the ${o.kind} scale`);
   const points = scalePoints(o.kind);
   const min = points[0] ?? 0;
   const max = points[points.length - 1] ?? 0;
-  const title = t(o.locale, 'page.score.title');
+  const title = t(o.locale, scoreTitleKey(o.category));
+  const lead = o.product
+    ? t(o.locale, 'page.score.yourScoreFor', { score: o.score, min, max, product: o.product })
+    : t(o.locale, 'page.score.yourScore', { score: o.score, min, max });
+  const intro = [
+    t(o.locale, o.category === 'detractor' ? 'page.score.intro.detractor' : 'page.score.intro'),
+    // Only promised where an answer reaches a person (an owner alert goes out).
+    o.followUp && o.category !== 'promoter' ? t(o.locale, 'page.score.followUp') : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   const main = [
     `<h1>${escapeHtml(title)}</h1>`,
-    `<p class="lead">${escapeHtml(t(o.locale, 'page.score.yourScore', { score: o.score, min, max }))}</p>`,
-    `<p>${escapeHtml(t(o.locale, 'page.score.intro'))}</p>`,
+    `<p class="lead">${escapeHtml(lead)}</p>`,
+    `<p>${escapeHtml(intro)}</p>`,
     `<p class="hint">${escapeHtml(t(o.locale, 'page.score.optional'))}</p>`,
     `<form method="post" action="${escapeHtml(o.formAction)}">`,
-    `<input type="hidden" name="score" value="${escapeHtml(o.score)}">`,
+    scoreChoice(o.locale, points, o.score),
     followUpFields(o.kind, o.category, o.locale, o.typed ?? {}),
     '<div class="actions">',
     `<button type="submit">${escapeHtml(t(o.locale, 'page.score.submit'))}</button>`,
@@ -159,16 +211,47 @@ export const scorePage = (o: ScorePageOptions): string => {
   return htmlDocument({ locale: o.locale, title, main, bodyAttributes, script: true });
 };
 
-const messagePage = (locale: Locale, titleKey: string, bodyKey: string, extra = ''): string => {
-  const title = t(locale, titleKey);
-  const main = [`<h1>${escapeHtml(title)}</h1>`, `<p>${escapeHtml(t(locale, bodyKey))}</p>`, extra]
+/** A page of a title, a paragraph and optionally a form, already in the reader's words. */
+const namedPage = (locale: Locale, title: string, body: string, extra = ''): string => {
+  const main = [`<h1>${escapeHtml(title)}</h1>`, `<p>${escapeHtml(body)}</p>`, extra]
     .filter(Boolean)
     .join('\n');
   return htmlDocument({ locale, title, main });
 };
 
-export const donePage = ({ locale }: { locale: Locale }): string =>
-  messagePage(locale, 'page.done.title', 'page.done.body');
+const messagePage = (locale: Locale, titleKey: string, bodyKey: string, extra = ''): string =>
+  namedPage(locale, t(locale, titleKey), t(locale, bodyKey), extra);
+
+export interface DonePageOptions {
+  locale: Locale;
+  category?: Category;
+  product?: string;
+  followUp?: boolean;
+  /** The score page again, to change the answer (the link works until it expires). */
+  editUrl?: string;
+}
+
+/** Thanks, what happens with the answer, and a next step: change it, or close the page. */
+export const donePage = ({ locale, category, product, followUp, editUrl }: DonePageOptions): string => {
+  const title = t(locale, 'page.done.title');
+  const body =
+    followUp && category !== 'promoter' && product
+      ? t(locale, 'page.done.body.followUp', { product })
+      : product
+        ? t(locale, 'page.done.body.product', { product })
+        : t(locale, 'page.done.body');
+  const main = [
+    `<h1>${escapeHtml(title)}</h1>`,
+    `<p>${escapeHtml(body)}</p>`,
+    editUrl
+      ? `<p class="next">${escapeHtml(t(locale, 'page.done.next'))} <a href="${escapeHtml(editUrl)}">${escapeHtml(t(locale, 'page.done.edit'))}</a></p>`
+      : '',
+    product ? `<p class="hint">${escapeHtml(t(locale, 'page.done.close'))}</p>` : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
+  return htmlDocument({ locale, title, main });
+};
 
 /** A friendly page for a link that cannot be used (a 4xx), or for our own failure (`unavailable`, a 5xx). */
 export const errorPage = ({ locale, reason }: { locale: Locale; reason: ErrorReason }): string =>
@@ -186,16 +269,25 @@ const oneClickForm = (locale: Locale, formAction: string, buttonKey: string): st
 export const unsubscribeConfirmPage = ({
   locale,
   formAction,
+  product,
 }: {
   locale: Locale;
   formAction: string;
+  product?: string | undefined;
 }): string =>
-  messagePage(
-    locale,
-    'page.unsubscribe.title',
-    'page.unsubscribe.body',
-    oneClickForm(locale, formAction, 'page.unsubscribe.button'),
-  );
+  product
+    ? namedPage(
+        locale,
+        t(locale, 'page.unsubscribe.titleFor', { product }),
+        t(locale, 'page.unsubscribe.bodyFor', { product }),
+        oneClickForm(locale, formAction, 'page.unsubscribe.button'),
+      )
+    : messagePage(
+        locale,
+        'page.unsubscribe.title',
+        'page.unsubscribe.body',
+        oneClickForm(locale, formAction, 'page.unsubscribe.button'),
+      );
 
 /** The digest's visible unsubscribe link: asks, then POSTs the RFC 8058 body like the mailbox's button. */
 export const digestUnsubscribeConfirmPage = ({
@@ -215,5 +307,17 @@ export const digestUnsubscribeConfirmPage = ({
 export const digestUnsubscribedPage = ({ locale }: { locale: Locale }): string =>
   messagePage(locale, 'page.digestUnsubscribed.title', 'page.digestUnsubscribed.body');
 
-export const unsubscribedPage = ({ locale }: { locale: Locale }): string =>
-  messagePage(locale, 'page.unsubscribed.title', 'page.unsubscribed.body');
+export const unsubscribedPage = ({
+  locale,
+  product,
+}: {
+  locale: Locale;
+  product?: string | undefined;
+}): string =>
+  product
+    ? namedPage(
+        locale,
+        t(locale, 'page.unsubscribed.title'),
+        t(locale, 'page.unsubscribed.bodyFor', { product }),
+      )
+    : messagePage(locale, 'page.unsubscribed.title', 'page.unsubscribed.body');

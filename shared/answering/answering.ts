@@ -8,7 +8,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { markUnsubscribed } from '#shared/contacts/contacts.ts';
 import type { SurveyPolicy } from '#shared/core/config.ts';
-import { InvalidLinkError, NotFoundError } from '#shared/core/errors.ts';
+import { InvalidLinkError } from '#shared/core/errors.ts';
 import { type LinkClaims, type SigningKeys, verifyLink } from '#shared/core/links.ts';
 import { type Category, categoryOf, isScore, type SurveyKind } from '#shared/core/survey.ts';
 import { dayIn } from '#shared/core/time.ts';
@@ -21,8 +21,8 @@ import {
   applyCommit,
   applyTrap,
   type CommitVia,
-  getRecipient,
   getRecipientAndResponse,
+  getRecipientAndWave,
   type ResponseItem,
   updateResponse,
 } from './responses.ts';
@@ -55,6 +55,19 @@ export interface ScoreContext {
   locale: Locale;
   score: number;
   category: Category;
+  /** What the survey asks about, for the pages to name. */
+  product?: string;
+  /**
+   * Whether a written answer reaches a person: the contact has an owner or the wave a fallback alert address
+   * (owner alerts). Only then do the pages promise a follow-up.
+   */
+  followUp: boolean;
+}
+
+/** An unsubscribe link's recipient, and what the survey asked about. */
+export interface UnsubscribeContext {
+  recipient: Recipient;
+  product?: string;
 }
 
 const noRecipient = () => new InvalidLinkError('invalid', 'The link points to no recipient');
@@ -86,7 +99,7 @@ const admitScoreLink = async (deps: AnsweringDeps, token: string) => {
   const claims = verifyLink(deps.keys, token, 'r', deps.now());
   const loading = getRecipientAndResponse(deps, claims.waveId, claims.contactId).then((link) => {
     if (!link.recipient) throw noRecipient();
-    return { recipient: link.recipient, response: link.response };
+    return { recipient: link.recipient, response: link.response, wave: link.wave };
   });
   return { claims, ...(await admit(deps, claims, 'score', loading, (link) => link.recipient.locale)) };
 };
@@ -105,7 +118,7 @@ export const resolveScoreLink = async (
 ): Promise<ScoreContext> => {
   if (!CANONICAL_SCORE.test(rawScore))
     throw new InvalidLinkError('invalid', 'The score is not a whole number');
-  const { claims, recipient, response } = await admitScoreLink(deps, token);
+  const { claims, recipient, response, wave } = await admitScoreLink(deps, token);
   const score = Number(rawScore);
   if (!isScore(recipient.kind, score))
     throw new InvalidLinkError('invalid', 'The score is not on this survey’s scale');
@@ -117,7 +130,21 @@ export const resolveScoreLink = async (
     locale: recipient.locale,
     score,
     category: categoryOf(recipient.kind, score),
+    ...(wave.product ? { product: wave.product } : {}),
+    followUp: Boolean(recipient.owner) || wave.alerts,
   };
+};
+
+/**
+ * The score a submitted form chose (the page lets a person change a mis-tapped score): the link's own when
+ * the form names none or the same; another on the scale replaces it; anything else is refused like a bad link.
+ */
+export const withChosenScore = (context: ScoreContext, chosen: string | null): ScoreContext => {
+  if (chosen === null || chosen === String(context.score)) return context;
+  const score = Number(chosen);
+  if (!CANONICAL_SCORE.test(chosen) || !isScore(context.kind, score))
+    throw new InvalidLinkError('invalid', 'The chosen score is not on this survey’s scale');
+  return { ...context, score, category: categoryOf(context.kind, score) };
 };
 
 /** Writes a change to the link's response, starting from the response read with the link. */
@@ -164,12 +191,18 @@ export const commitScore = async (
  * Verifies an unsubscribe link and loads its recipient while it spends one request of the unsubscribe
  * link's own budget.
  */
-export const resolveUnsubscribeLink = async (deps: AnsweringDeps, token: string): Promise<Recipient> => {
+export const resolveUnsubscribeLink = async (
+  deps: AnsweringDeps,
+  token: string,
+): Promise<UnsubscribeContext> => {
   const claims = verifyLink(deps.keys, token, 'u', deps.now());
-  const loading = getRecipient(deps, claims.waveId, claims.contactId).catch((error: unknown) => {
-    throw error instanceof NotFoundError ? noRecipient() : error;
-  });
-  return admit(deps, claims, 'unsubscribe', loading, (recipient) => recipient.locale);
+  const loading = getRecipientAndWave(deps, claims.waveId, claims.contactId).then(
+    ({ recipient, wave }): UnsubscribeContext => {
+      if (!recipient) throw noRecipient();
+      return { recipient, ...(wave.product ? { product: wave.product } : {}) };
+    },
+  );
+  return admit(deps, claims, 'unsubscribe', loading, (link) => link.recipient.locale);
 };
 
 /** RFC 8058 one-click unsubscribe; idempotent. */

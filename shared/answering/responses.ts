@@ -6,13 +6,15 @@
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SurveyPolicy } from '#shared/core/config.ts';
-import { NotFoundError, ValidationError } from '#shared/core/errors.ts';
+import { ValidationError } from '#shared/core/errors.ts';
 import { type Category, categoryOf, type SurveyKind } from '#shared/core/survey.ts';
 import { errorName, isConditionFailed } from '#shared/store/conditions.ts';
-import { batchGetAll } from '#shared/store/dynamo.ts';
-import { feedbackPartition, recipientKey, responseKey } from '#shared/store/keys.ts';
+import { feedbackPartition, responseKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import type { Recipient } from '#shared/waves/model.ts';
+
+export { getRecipient, getRecipientAndResponse, getRecipientAndWave, type WaveFacts } from './link-items.ts';
+
 import type { Locale } from '#templates/index.ts';
 
 export type ResponseStatus = 'pending' | 'committed' | 'quarantined';
@@ -206,36 +208,6 @@ export const parseAnswers = (form: URLSearchParams): Answers => {
   }
   if (form.get('referralConsent') === 'yes') answers.referralConsent = true;
   return answers;
-};
-
-export const getRecipient = async (
-  store: TableStore,
-  waveId: string,
-  contactId: string,
-): Promise<Recipient> => {
-  const out = await store.ddb.send(
-    new GetCommand({ TableName: store.table, Key: recipientKey(waveId, contactId) }),
-  );
-  if (!out.Item) throw new NotFoundError('No such recipient');
-  return out.Item as Recipient;
-};
-
-/**
- * A link's recipient and its response (null when nobody opened the link yet) in one consistent read; the
- * recipient is undefined when the wave has no such contact.
- */
-export const getRecipientAndResponse = async (
-  store: TableStore,
-  waveId: string,
-  contactId: string,
-): Promise<{ recipient: Recipient | undefined; response: ResponseItem | null }> => {
-  const rKey = recipientKey(waveId, contactId);
-  const items = await batchGetAll(store.ddb, store.table, [rKey, responseKey(waveId, contactId)], {
-    consistent: true,
-  });
-  const recipient = items.find((i) => i.sk === rKey.sk) as Recipient | undefined;
-  const response = (items.find((i) => i.sk !== rKey.sk) as ResponseItem | undefined) ?? null;
-  return { recipient, response };
 };
 
 /** A link's response kept changing under this request: every try lost to another writer (→ 429, try again). */

@@ -52,3 +52,23 @@
   document.addEventListener('visibilitychange', onVisibilityChange);
   check();
 })();
+
+// The character counter under each answer box: counts as the server does (a line break is one character,
+// an emoji one), in the page's language. Without JavaScript the server's count stays.
+(() => {
+  const format = new Intl.NumberFormat(document.documentElement.lang || undefined);
+  for (const counter of document.querySelectorAll('[data-counter-for]')) {
+    const box = document.getElementById(counter.dataset.counterFor);
+    const template = counter.dataset.template;
+    const max = Number(counter.dataset.max);
+    if (!box || !template || !Number.isFinite(max)) continue;
+    const update = () => {
+      const count = Array.from(box.value.replace(/\r\n?/g, '\n')).length;
+      counter.textContent = template
+        .replace('%count%', format.format(count))
+        .replace('%max%', format.format(max));
+    };
+    box.addEventListener('input', update);
+    update();
+  }
+})();

@@ -108,9 +108,15 @@ const contrastOf = (page: Page, selector: string) =>
     });
 
 /** What every page must be: its language, its title, styles loaded under the CSP, fits a phone, readable. */
-const expectTrustworthyPage = async (page: Page, locale: Locale, titleKey: string, problems: string[]) => {
+const expectTrustworthyPage = async (
+  page: Page,
+  locale: Locale,
+  titleKey: string,
+  problems: string[],
+  params: Record<string, string> = {},
+) => {
   expect(await page.locator('html').getAttribute('lang')).toBe(locale);
-  expect((await page.locator('h1').textContent())?.trim()).toBe(t(locale, titleKey));
+  expect((await page.locator('h1').textContent())?.trim()).toBe(t(locale, titleKey, params));
   // page.css applied (a CSP without unsafe-inline still lets our own stylesheet in).
   expect(await page.locator('main').evaluate((m) => getComputedStyle(m).maxWidth)).toBe('576px');
   expect(
@@ -166,10 +172,27 @@ describe('every answering page in every language, with and without JavaScript', 
       expect(res?.status()).toBe(200);
       expect(res?.headers()['content-security-policy']).not.toContain('unsafe-inline');
       expect(res?.headers()['referrer-policy']).toBe('no-referrer');
-      await expectTrustworthyPage(page, locale, 'page.score.title', problems);
+      await expectTrustworthyPage(page, locale, 'page.score.title.detractor', problems);
       expect(await page.locator('label[for="reason"]').textContent()).toBe(
         t(locale, 'page.nps.detractor.reason'),
       );
+      // The counter under the box: the server's count without JavaScript, kept current with it.
+      const counter = page.locator('#reason-counter');
+      expect(await counter.textContent()).toBe(
+        t(locale, 'page.answer.counter', { count: '0', max: new Intl.NumberFormat(locale).format(2000) }),
+      );
+      if (js) {
+        await page.locator('#reason').fill('Zu\nlangsam');
+        expect(await counter.textContent()).toBe(
+          t(locale, 'page.answer.counter', { count: '10', max: new Intl.NumberFormat(locale).format(2000) }),
+        );
+      }
+      // A mis-tapped score is changed on the page: the score from the email chosen, another a tap away.
+      expect(await page.locator('input[name="score"]:checked').getAttribute('value')).toBe('3');
+      await page.locator('details.change summary').click();
+      await page.locator('label[for="score-4"]').click();
+      expect(await page.locator('input[name="score"]:checked').getAttribute('value')).toBe('4');
+      await page.goto(scoreUrl(address, 3));
       expect(await page.locator('label[for="improve"]').textContent()).toBe(
         t(locale, 'page.nps.detractor.improve'),
       );
@@ -179,8 +202,10 @@ describe('every answering page in every language, with and without JavaScript', 
 
       // A promoter's page, answered with the keyboard only.
       res = await page.goto(scoreUrl(address, 10));
-      await expectTrustworthyPage(page, locale, 'page.score.title', problems);
-      expect(await page.locator('legend').textContent()).toBe(t(locale, 'page.nps.promoter.frequency'));
+      await expectTrustworthyPage(page, locale, 'page.score.title.promoter', problems);
+      expect(await page.locator('legend').last().textContent()).toBe(
+        t(locale, 'page.nps.promoter.frequency'),
+      );
       expect(await page.locator('label[for="referral"]').textContent()).toBe(
         t(locale, 'page.nps.promoter.referral'),
       );
@@ -237,7 +262,8 @@ describe('every answering page in every language, with and without JavaScript', 
       // Unsubscribe: GET asks, the button unsubscribes.
       res = await page.goto(linkTo(address, /\/u\/[^/]+$/));
       expect(res?.status()).toBe(200);
-      await expectTrustworthyPage(page, locale, 'page.unsubscribe.title', problems);
+      // The page names whose surveys these are.
+      await expectTrustworthyPage(page, locale, 'page.unsubscribe.titleFor', problems, { product: 'Acme' });
       await page.getByRole('button', { name: t(locale, 'page.unsubscribe.button') }).click();
       await shows(page, locale, 'page.unsubscribed.title');
       await expectTrustworthyPage(page, locale, 'page.unsubscribed.title', problems);

@@ -135,6 +135,24 @@ describe('answering a survey', () => {
     });
   });
 
+  it('counts the score the person changed to on the page, and refuses one off the scale', async () => {
+    await request('GET', `/r/${token(23)}/3`);
+    // Off the scale, or not written as the page writes scores: refused, nothing counted.
+    for (const bad of ['11', '04', '-1', '4.0', 'x'])
+      expect((await request('POST', `/r/${token(23)}/3`, `score=${bad}&reason=Oops`)).statusCode).toBe(400);
+    expect((await response(23))?.status).not.toBe('committed');
+    const res = await request('POST', `/r/${token(23)}/3`, 'score=8&reason=Tapped+3+by+mistake');
+    expect(res.statusCode).toBe(200);
+    expect(await response(23)).toMatchObject({
+      status: 'committed',
+      score: 8,
+      category: 'passive',
+      answers: { reason: 'Tapped 3 by mistake' },
+    });
+    // The thank-you page offers to change the answer again, on the chosen score's page.
+    expect(res.body).toMatch(/<a href="\/r\/[A-Za-z0-9._-]+\/8">/);
+  });
+
   it('keeps a 2,000-character answer in paragraphs, its CRLF line breaks counted as the textarea counts them', async () => {
     const paragraph = 'x'.repeat(399);
     const typed = Array.from({ length: 5 }, () => paragraph).join('\n'); // 5 × 399 + 4 = 1,999 characters

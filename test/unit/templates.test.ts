@@ -261,12 +261,14 @@ describe.each(LOCALES)('pages in %s', (locale) => {
         dwellSeconds: 5,
       });
       expectAccessiblePage(html, locale);
-      expect(html).toContain(escapeHtml(t(locale, 'page.score.title')));
+      // Sorry to a detractor, thanks to a passive, glad to a promoter.
+      const titleKey = category === 'passive' ? 'page.score.title' : `page.score.title.${category}`;
+      expect(html).toContain(`<h1>${escapeHtml(t(locale, titleKey))}</h1>`);
       const [form, ...others] = forms(html);
       expect(others).toHaveLength(0);
       expect(form?.[1]).toBe(' method="post" action="/r/tok/9"');
       const body = form?.[2] ?? '';
-      expect(body).toContain(`<input type="hidden" name="score" value="${score}">`);
+      expect(body).toContain(`name="score" value="${score}" checked>`);
       expect(body).toMatch(/<textarea\b/);
       expect(body).toMatch(/<button type="submit">/);
       for (const m of body.matchAll(/<textarea\b[^>]*>/g)) expect(m[0]).toContain('maxlength="2000"');
@@ -290,6 +292,64 @@ describe.each(LOCALES)('pages in %s', (locale) => {
         `<body data-dwell-url="/r/tok/9/dwell" data-dwell-seconds="5" data-dwell-score="${score}">`,
       );
     });
+  });
+
+  it('names the product, changes the score in one tap, counts characters, and promises a follow-up only when one comes', () => {
+    const options = {
+      kind: 'nps' as const,
+      locale,
+      score: 0,
+      category: 'detractor' as const,
+      formAction: '/r/tok/0',
+      dwellUrl: '/r/tok/0/dwell',
+      dwellSeconds: 5,
+      product: 'Acme <Cloud>',
+    };
+    const html = scorePage({ ...options, followUp: true });
+    expectAccessiblePage(html, locale);
+    expect(html).toContain(
+      escapeHtml(
+        t(locale, 'page.score.yourScoreFor', { score: 0, min: 0, max: 10, product: 'Acme <Cloud>' }),
+      ),
+    );
+    // The score is a choice in the form (a person changes a mis-tap; a scanner following links changes nothing).
+    const choices = [
+      ...html.matchAll(/<input type="radio" id="score-(\d+)" name="score" value="\d+"( checked)?>/g),
+    ];
+    expect(choices.map((m) => Number(m[1]))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(choices.filter((m) => m[2]).map((m) => m[1])).toEqual(['0']);
+    expect(html).not.toContain('href="/r/tok/');
+    expect(html).toContain(escapeHtml(t(locale, 'page.score.followUp')));
+    expect(scorePage({ ...options, followUp: false })).not.toContain(
+      escapeHtml(t(locale, 'page.score.followUp')),
+    );
+    // A counter for every answer box, described by it, with the server's count of what was typed.
+    expect(html).toMatch(/<textarea id="reason"[^>]*aria-describedby="reason-counter"/);
+    const typed = scorePage({ ...options, typed: { values: { reason: 'a\r\nb' } } });
+    expect(typed).toContain(`id="reason-counter"`);
+    expect(typed).toContain(
+      escapeHtml(
+        t(locale, 'page.answer.counter', { count: '3', max: new Intl.NumberFormat(locale).format(2000) }),
+      ),
+    );
+  });
+
+  it('thanks with what happens next and a way to change the answer', () => {
+    const html = donePage({
+      locale,
+      category: 'detractor',
+      product: 'Acme',
+      followUp: true,
+      editUrl: '/r/tok/3',
+    });
+    expectAccessiblePage(html, locale);
+    expect(html).toContain(escapeHtml(t(locale, 'page.done.body.followUp', { product: 'Acme' })));
+    expect(html).toContain(`<a href="/r/tok/3">${escapeHtml(t(locale, 'page.done.edit'))}</a>`);
+    const promoter = donePage({ locale, category: 'promoter', product: 'Acme', followUp: true });
+    expect(promoter).toContain(escapeHtml(t(locale, 'page.done.body.product', { product: 'Acme' })));
+    expect(unsubscribedPage({ locale, product: 'Acme' })).toContain(
+      escapeHtml(t(locale, 'page.unsubscribed.bodyFor', { product: 'Acme' })),
+    );
   });
 
   it('has done, unsubscribed and every error page', () => {
@@ -351,6 +411,9 @@ describe('dwell.js', () => {
       body: { dataset: { dwellUrl: '/r/tok/7/dwell', dwellSeconds: '5', dwellScore: '7' } },
       addEventListener: (_: string, fn: () => void) => listeners.push(fn),
       removeEventListener: () => {},
+      // The character counter's part of the script finds no answer boxes here.
+      documentElement: { lang: 'en' },
+      querySelectorAll: () => [],
     };
     const fetch = vi.fn(() => Promise.resolve());
     new Function('document', 'performance', 'fetch', DWELL_JS)(doc, { now: () => Date.now() }, fetch);

@@ -1,0 +1,66 @@
+/** The items a survey link reads: its recipient, its response and what the pages show of its wave. */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { NotFoundError } from '#shared/core/errors.ts';
+import { batchGetAll } from '#shared/store/dynamo.ts';
+import { recipientKey, responseKey, waveKey } from '#shared/store/keys.ts';
+import type { TableStore } from '#shared/store/table.ts';
+import type { Recipient } from '#shared/waves/model.ts';
+import type { ResponseItem } from './responses.ts';
+
+export const getRecipient = async (
+  store: TableStore,
+  waveId: string,
+  contactId: string,
+): Promise<Recipient> => {
+  const out = await store.ddb.send(
+    new GetCommand({ TableName: store.table, Key: recipientKey(waveId, contactId) }),
+  );
+  if (!out.Item) throw new NotFoundError('No such recipient');
+  return out.Item as Recipient;
+};
+
+/** What the survey pages show of a link's wave: what it asks about, and whether answers reach a person. */
+export interface WaveFacts {
+  product?: string;
+  /** The wave names a fallback alert address (`--alert-to`). */
+  alerts: boolean;
+}
+
+const waveFactsOf = (item: Record<string, unknown> | undefined): WaveFacts => ({
+  ...(typeof item?.product === 'string' && item.product ? { product: item.product } : {}),
+  alerts: typeof item?.alertTo === 'string' && item.alertTo !== '',
+});
+
+/**
+ * A link's recipient, its response (null when nobody opened the link yet) and its wave's facts in one
+ * consistent batch read: naming the product costs no extra round trip. The recipient is undefined when the
+ * wave has no such contact.
+ */
+export const getRecipientAndResponse = async (
+  store: TableStore,
+  waveId: string,
+  contactId: string,
+): Promise<{ recipient: Recipient | undefined; response: ResponseItem | null; wave: WaveFacts }> => {
+  const rKey = recipientKey(waveId, contactId);
+  const sKey = responseKey(waveId, contactId);
+  const wKey = waveKey(waveId);
+  const items = await batchGetAll(store.ddb, store.table, [rKey, sKey, wKey], { consistent: true });
+  const recipient = items.find((i) => i.sk === rKey.sk) as Recipient | undefined;
+  const response = (items.find((i) => i.sk === sKey.sk) as ResponseItem | undefined) ?? null;
+  return { recipient, response, wave: waveFactsOf(items.find((i) => i.sk === wKey.sk)) };
+};
+
+/** The unsubscribe link's recipient and its wave's facts, in one batch read. */
+export const getRecipientAndWave = async (
+  store: TableStore,
+  waveId: string,
+  contactId: string,
+): Promise<{ recipient: Recipient | undefined; wave: WaveFacts }> => {
+  const rKey = recipientKey(waveId, contactId);
+  const wKey = waveKey(waveId);
+  const items = await batchGetAll(store.ddb, store.table, [rKey, wKey]);
+  return {
+    recipient: items.find((i) => i.sk === rKey.sk) as Recipient | undefined,
+    wave: waveFactsOf(items.find((i) => i.sk === wKey.sk)),
+  };
+};
