@@ -52,9 +52,15 @@ describe('email layout in a real browser', () => {
   });
 
   it('renders the digest and the survey email to PNG at desktop and phone widths', async () => {
-    const files = await renderShots(browser, mkdtempSync(join(tmpdir(), 'shots-')));
+    const files = await renderShots(browser, mkdtempSync(join(tmpdir(), 'shots-')), ['en']);
     expect(files.map((f) => f.split('/').pop())).toEqual(
-      expect.arrayContaining(['digest-desktop.png', 'digest-phone.png', 'survey-phone.png']),
+      expect.arrayContaining([
+        'digest-desktop.png',
+        'digest-phone.png',
+        'survey-phone.png',
+        'page-detractor-phone.png',
+        'page-thanks-phone.png',
+      ]),
     );
     for (const file of files) expect(statSync(file).size).toBeGreaterThan(10_000);
   });
