@@ -191,8 +191,15 @@ describe('waves in the console', () => {
         .getByText(t(locale, 'survey.nps.question', { product: 'Acme Cloud' }))
         .first()
         .waitFor();
-      for (const score of ['0', '7', '10'])
-        expect(await email.getByRole('link', { name: score, exact: true }).count()).toBe(1);
+      // The middle scores are named by their number; the ends also say what they mean.
+      expect(await email.getByRole('link', { name: '7', exact: true }).count()).toBe(1);
+      for (const [score, end] of [
+        ['0', 'survey.nps.scaleMin'],
+        ['10', 'survey.nps.scaleMax'],
+      ] as const)
+        expect(
+          await email.getByRole('link', { name: `${score} – ${t(locale, end)}`, exact: true }).count(),
+        ).toBe(1);
     }
 
     await page.getByRole('button', { name: 'Create wave' }).click();
@@ -259,7 +266,7 @@ describe('waves in the console', () => {
     await page.getByLabel('Time zone').selectOption('Europe/Stockholm');
     await page.getByLabel('Repeat every (days)').fill('30');
     await page.getByLabel('Spread the sends over').fill('6');
-    await page.getByLabel('Unit').selectOption('hours');
+    await page.getByLabel('Unit').first().selectOption('hours');
     await page.getByRole('button', { name: 'Create wave' }).click();
     await page.waitForURL(WAVE_URL);
     const id = WAVE_URL.exec(page.url())?.[1] as string;
