@@ -81,10 +81,20 @@ export type Trigger =
       retryAttempts: number;
       /** Only these item kinds reach the function (Lambda event filter; the local poller applies the same). */
       sortKeyPrefixes: readonly string[];
+      /** And changes matching one of these (a partition key prefix, or a sort key prefix with new values). */
+      alsoWhen?: readonly StreamFilter[];
     }
   | { kind: 'sesEvents'; detailTypes: readonly string[] }
   /** The pipeline's own events on its bus (EVENT_SOURCE): an EventBridge rule in AWS, the local bus locally. */
   | { kind: 'responseEvents'; detailTypes: readonly string[] };
+
+/** One more Lambda event filter on a stream: every field given must match. */
+export interface StreamFilter {
+  partitionKeyPrefix?: string;
+  sortKeyPrefix?: string;
+  /** String attributes of the item after the change, each equal to its value. */
+  newImage?: Readonly<Record<string, string>>;
+}
 
 export interface FunctionSpec {
   /** Entry file, relative to the repository root; exports `handler`. */
@@ -182,8 +192,13 @@ export const FUNCTIONS = {
       batchSize: 100,
       maxBatchingWindowSeconds: 1,
       retryAttempts: 10,
-      // Responses, and the erasure notices that become ContactErased.
+      // Responses, and the erasure notices that become ContactErased; alert claims (AlertSent) and
+      // recipients whose reminder was sent (ReminderSent), not every recipient change.
       sortKeyPrefixes: ['RESP#', ERASURE_NOTICE_SORT_KEY],
+      alsoWhen: [
+        { partitionKeyPrefix: 'ALERT#', newImage: { status: 'sent' } },
+        { sortKeyPrefix: 'RCPT#', newImage: { reminder: 'sent' } },
+      ],
     },
     // The respondent (recipient item) of a response's personal-data event.
     table: { read: { actions: ['BatchGetItem'], partitions: ['WAVE#*'] } },
@@ -241,7 +256,7 @@ export const FUNCTIONS = {
   },
   sendOwnerAlerts: {
     entry: 'functions/send-owner-alerts.ts',
-    description: 'Owner alerts: a detractor or passive answer, or a referral, emailed to the contact’s owner',
+    description: 'Owner alerts: a detractor or passive answer, or a referral, emailed to the owner of the contact',
     trigger: { kind: 'responseEvents', detailTypes: ['ResponseDetails'] },
     // The answer's recipient (its owner) and wave (name, product, alert address); the alert's claim.
     table: {
@@ -276,15 +291,15 @@ export const FUNCTIONS = {
     // listed from the waves index, created (batch-written, undone on failure) and cancelled; counters,
     // readers, contacts, benchmarks and gsi1's comments read; readers added and removed; a contact erased
     // across every partition of the personal-data map (recipients, responses, link budgets, the reader, the
-    // activity entries naming them, the tombstone).
+    // activity entries naming them, the tombstone); webhook subscriptions listed, added and removed (ALERTSUB).
     table: {
       read: {
         actions: ['GetItem', 'BatchGetItem', 'Query'],
-        partitions: ['ACTIVITY', 'WAVE#*', 'AGG#*', 'DIGEST', 'CONTACT#*', 'BENCHMARK', 'RATE#*'],
+        partitions: ['ACTIVITY', 'WAVE#*', 'AGG#*', 'DIGEST', 'CONTACT#*', 'BENCHMARK', 'RATE#*', 'ALERTSUB'],
       },
       write: {
         actions: ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],
-        partitions: ['ACTIVITY', 'SIGNIN#*', 'WAVE#*', 'DIGEST', 'CONTACT#*', 'RATE#*'],
+        partitions: ['ACTIVITY', 'SIGNIN#*', 'WAVE#*', 'DIGEST', 'CONTACT#*', 'RATE#*', 'ALERTSUB'],
       },
       indexes: ['gsi1', 'waves'],
     },

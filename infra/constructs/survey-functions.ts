@@ -160,9 +160,33 @@ export class SurveyFunctions extends Construct {
             bisectBatchOnError: true,
             reportBatchItemFailures: true,
             onFailure: new SqsDlq(failureQueue(this, `${name}Failures`)),
-            filters: trigger.sortKeyPrefixes.map((prefix) =>
-              FilterCriteria.filter({ dynamodb: { Keys: { sk: { S: FilterRule.beginsWith(prefix) } } } }),
-            ),
+            filters: [
+              ...trigger.sortKeyPrefixes.map((prefix) =>
+                FilterCriteria.filter({ dynamodb: { Keys: { sk: { S: FilterRule.beginsWith(prefix) } } } }),
+              ),
+              ...(trigger.alsoWhen ?? []).map((f) =>
+                FilterCriteria.filter({
+                  dynamodb: {
+                    Keys: {
+                      ...(f.partitionKeyPrefix
+                        ? { pk: { S: FilterRule.beginsWith(f.partitionKeyPrefix) } }
+                        : {}),
+                      ...(f.sortKeyPrefix ? { sk: { S: FilterRule.beginsWith(f.sortKeyPrefix) } } : {}),
+                    },
+                    ...(f.newImage
+                      ? {
+                          NewImage: Object.fromEntries(
+                            Object.entries(f.newImage).map(([name, value]) => [
+                              name,
+                              { S: FilterRule.isEqual(value) },
+                            ]),
+                          ),
+                        }
+                      : {}),
+                  },
+                }),
+              ),
+            ],
           }),
         );
         return undefined;

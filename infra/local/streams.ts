@@ -31,9 +31,18 @@ export const STREAM_FUNCTIONS = (Object.keys(FUNCTIONS) as FunctionName[]).filte
 
 type StreamTrigger = Extract<Trigger, { kind: 'stream' }>;
 
+/** Whether Lambda's event filter (built from the same spec in survey-functions.ts) lets the record through. */
 export const matchesFilter = (spec: StreamTrigger, record: _Record): boolean => {
+  const pk = record.dynamodb?.Keys?.pk?.S ?? '';
   const sk = record.dynamodb?.Keys?.sk?.S ?? '';
-  return spec.sortKeyPrefixes.some((prefix) => sk.startsWith(prefix));
+  const image = record.dynamodb?.NewImage;
+  if (spec.sortKeyPrefixes.some((prefix) => sk.startsWith(prefix))) return true;
+  return (spec.alsoWhen ?? []).some(
+    (f) =>
+      (f.partitionKeyPrefix === undefined || pk.startsWith(f.partitionKeyPrefix)) &&
+      (f.sortKeyPrefix === undefined || sk.startsWith(f.sortKeyPrefix)) &&
+      Object.entries(f.newImage ?? {}).every(([name, value]) => image?.[name]?.S === value),
+  );
 };
 
 /** The SDK's stream record, as Lambda delivers it (dates as epoch seconds). */

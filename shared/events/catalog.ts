@@ -19,6 +19,10 @@ export const EVENT_TYPES = {
   responseDetails: 'ResponseDetails',
   /** A person was erased: consumers delete what they hold of this contact id. */
   contactErased: 'ContactErased',
+  /** An owner alert (or a referral's introduction) reached the owner's mailbox provider (SES took it). */
+  alertSent: 'AlertSent',
+  /** A recipient's one reminder went out. */
+  reminderSent: 'ReminderSent',
 } as const;
 export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
 
@@ -28,6 +32,8 @@ export const ARCHIVED_EVENT_TYPES: readonly EventType[] = [
   EVENT_TYPES.detractorResponded,
   EVENT_TYPES.referralConsentGiven,
   EVENT_TYPES.contactErased,
+  EVENT_TYPES.alertSent,
+  EVENT_TYPES.reminderSent,
 ];
 
 export interface EventMetadata<T extends EventType = EventType> {

@@ -16,6 +16,7 @@ import { recipientKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import { EVENT_SOURCE, EVENT_TYPES } from './catalog.ts';
 import { erasureOf } from './contact-events.ts';
+import { alertSentOf, reminderSentOf } from './loop-events.ts';
 import {
   eventsOfChange,
   type Respondent,
@@ -121,7 +122,8 @@ export interface AnnounceDeps extends TableStore {
 }
 
 /**
- * Announces changes read from the table's stream (the outbox): responses, once saved, and erasures. Only
+ * Announces changes read from the table's stream (the outbox): responses, once saved, erasures, alerts and
+ * reminders sent. Only
  * ResponseDetails reads the respondent's address and name (one batch read of recipients). Returns the stream
  * positions of the changes whose events the bus did not take after retries; the stream delivers those again.
  */
@@ -130,8 +132,8 @@ export const announceChanges = async (
   changes: readonly ItemChange[],
 ): Promise<{ published: number; failed: string[] }> => {
   const raised = changes.flatMap((c): { event: SurveyEvent; position: string }[] => {
-    const erased = erasureOf(c);
-    if (erased) return [{ event: erased, position: c.sequenceNumber }];
+    const own = erasureOf(c) ?? alertSentOf(c) ?? reminderSentOf(c);
+    if (own) return [{ event: own, position: c.sequenceNumber }];
     const after = responseOf(c.newImage);
     if (!after) return [];
     return eventsOfChange(responseOf(c.oldImage), after).map((event) => ({

@@ -11,6 +11,7 @@ import type { Category, SurveyKind } from '#shared/core/survey.ts';
 import { ANONYMISED_AT } from '#shared/privacy/personal-data.ts';
 import { RESPONSE_PREFIX } from '#shared/store/keys.ts';
 import { EVENT_SCHEMA_VERSION, EVENT_TYPES, type EventMetadata } from './catalog.ts';
+import type { AlertSentEvent, ReminderSentEvent } from './loop-events.ts';
 
 export {
   ARCHIVED_EVENT_TYPES,
@@ -69,7 +70,12 @@ export interface ContactErasedEvent {
   data: { contactId: string; erasedAt: string };
 }
 
-export type SurveyEvent = ResponseEvent | ResponseDetailsEvent | ContactErasedEvent;
+export type SurveyEvent =
+  | ResponseEvent
+  | ResponseDetailsEvent
+  | ContactErasedEvent
+  | AlertSentEvent
+  | ReminderSentEvent;
 
 /** Who answered: the recipient's address and name, which the response item itself does not keep. */
 export interface Respondent {

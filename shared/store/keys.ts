@@ -34,7 +34,7 @@ export const responseKey = (waveId: string, contactId: string) => ({
 export const appliedKey = (pk: string, sk: string) => ({ pk, sk: `APPLIED#${sk}` });
 /** One alert about one version of a response (or a response's introduction): sent at most once. */
 export const alertKey = (waveId: string, contactId: string, what: string) => ({
-  pk: `ALERT#${waveId}`,
+  pk: `${ALERT_PREFIX}${waveId}`,
   sk: `${contactId}#${what}`,
 });
 /** Webhook subscriptions (`nps alert add`), and one delivery of one event to one of them. */
@@ -73,6 +73,8 @@ export const aggregateKey = (kind: string, scope: string, period: string) => ({
 });
 
 export const RECIPIENT_PREFIX = 'RCPT#';
+/** The partitions of owner alert claims (`alertKey`). */
+export const ALERT_PREFIX = 'ALERT#';
 export const RESPONSE_PREFIX = 'RESP#';
 export const READER_PREFIX = 'READER#';
 export const DUE_PARTITION = 'DUE';

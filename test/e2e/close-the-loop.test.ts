@@ -4,7 +4,7 @@
  * answers, and the webhook gets the Slack message, both within a minute (the time from the submit to each is
  * printed for the closing note).
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -58,7 +58,7 @@ describe('closing the loop, locally', () => {
       audience,
       `email,name,locale,owner,owner_locale,plan\nkim@${D},Kim,en,anna.am@${D},de,Enterprise\n`,
     );
-    await npsJson(
+    const wave = await npsJson<{ id: string }>(
       stack.env,
       'wave',
       'create',
@@ -103,6 +103,25 @@ describe('closing the loop, locally', () => {
       `close-the-loop: alert in the inbox ${alertMs} ms after the submit, webhook ${hook.at - submitted} ms\n`,
     );
     expect(alertMs).toBeLessThan(60_000);
+    // AlertSent reaches the bus from the alert's settled claim (the table's stream), with ids only.
+    const alertSent = await stack.waitFor('AlertSent on the local bus', async () => {
+      const file = join(stack.env.NPS_STATE_DIR as string, 'events.jsonl');
+      if (!existsSync(file)) return undefined;
+      return readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map(
+          (l) =>
+            (JSON.parse(l) as { detail: { metadata: { type: string }; data: { waveId?: string } } }).detail,
+        )
+        .find((e) => e.metadata.type === 'AlertSent' && e.data.waveId === wave.id);
+    });
+    expect(alertSent.data).toMatchObject({
+      waveId: wave.id,
+      alert: 'response',
+      revision: expect.any(Number),
+    });
+    expect(JSON.stringify(alertSent)).not.toContain('@');
 
     const phone = await browser.newPage({ viewport: { width: 375, height: 800 } });
     await phone.setContent(alert?.body.html ?? '');

@@ -62,7 +62,14 @@ describe('the response event bus', () => {
       SourceArn: { 'Fn::GetAtt': [id, 'Arn'] },
       EventPattern: {
         source: [EVENT_SOURCE],
-        'detail-type': ['ResponseCommitted', 'DetractorResponded', 'ReferralConsentGiven', 'ContactErased'],
+        'detail-type': [
+          'ResponseCommitted',
+          'DetractorResponded',
+          'ReferralConsentGiven',
+          'ContactErased',
+          'AlertSent',
+          'ReminderSent',
+        ],
       },
       RetentionDays: 30,
     });

@@ -13,6 +13,7 @@ import {
   type FunctionSpec,
   type Schedule,
   STACK,
+  type StreamFilter,
   TABLE,
   type TableAccess,
 } from '../../infra/system.ts';
@@ -380,9 +381,29 @@ describe('the triggers, derived from FUNCTIONS', () => {
           OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('Failures'), 'Arn'] } },
         },
         FilterCriteria: {
-          Filters: trigger.sortKeyPrefixes.map((prefix) => ({
-            Pattern: JSON.stringify({ dynamodb: { Keys: { [TABLE.sortKey]: { S: [{ prefix }] } } } }),
-          })),
+          Filters: [
+            ...trigger.sortKeyPrefixes.map((prefix) => ({
+              Pattern: JSON.stringify({ dynamodb: { Keys: { [TABLE.sortKey]: { S: [{ prefix }] } } } }),
+            })),
+            // The publisher's extra filters: alert claims settled as sent, recipients whose reminder was sent.
+            ...((trigger as { alsoWhen?: readonly StreamFilter[] }).alsoWhen ?? []).map((f) => ({
+              Pattern: JSON.stringify({
+                dynamodb: {
+                  Keys: {
+                    ...(f.partitionKeyPrefix ? { pk: { S: [{ prefix: f.partitionKeyPrefix }] } } : {}),
+                    ...(f.sortKeyPrefix ? { [TABLE.sortKey]: { S: [{ prefix: f.sortKeyPrefix }] } } : {}),
+                  },
+                  ...(f.newImage
+                    ? {
+                        NewImage: Object.fromEntries(
+                          Object.entries(f.newImage).map(([k, v]) => [k, { S: [v] }]),
+                        ),
+                      }
+                    : {}),
+                },
+              }),
+            })),
+          ],
         },
       });
     }
@@ -461,6 +482,16 @@ describe('the triggers, derived from FUNCTIONS', () => {
     const [configurationSetId] = resourcesOfType('AWS::SES::ConfigurationSet')[0] as [string, Resource];
     template.hasOutput(STACK.outputs.configurationSet, { Value: { Ref: configurationSetId } });
     template.hasOutput(STACK.outputs.digestTimeZone, { Value: timeZone });
+  });
+});
+
+describe('what CloudFormation accepts', () => {
+  it('keeps every IAM role description to the characters IAM allows (no curly quotes)', () => {
+    const descriptions = resourcesOfType('AWS::IAM::Role')
+      .map(([, r]) => r.Properties.Description as string | undefined)
+      .filter((d): d is string => d !== undefined);
+    expect(descriptions.length).toBeGreaterThan(0);
+    expect(descriptions.filter((d) => !/^[\t\n\r\x20-\x7E\xA1-\xFF]*$/.test(d))).toEqual([]);
   });
 });
 
