@@ -4,6 +4,7 @@ import { ConsoleUsers } from './constructs/console.ts';
 import { ConsoleUploads } from './constructs/console-uploads.ts';
 import { DataStore } from './constructs/data-store.ts';
 import { SurveyFunctions } from './constructs/survey-functions.ts';
+import { parseWebhooks, WebhookDestinations } from './constructs/webhook-destinations.ts';
 import { ENV, FUNCTIONS, type FunctionSpec, STACK } from './system.ts';
 
 /**
@@ -16,6 +17,7 @@ export class NpsStack extends Stack {
   readonly surveyFunctions: SurveyFunctions;
   readonly consoleUsers: ConsoleUsers;
   readonly consoleUploads: ConsoleUploads;
+  readonly webhooks: WebhookDestinations;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -28,6 +30,13 @@ export class NpsStack extends Stack {
       dataStore: this.dataStore,
       fromAddress,
       digestTimeZone,
+    });
+
+    // Webhooks known at deploy time (`-c nps:webhooks='[…]'`) go out through EventBridge API destinations;
+    // those added later with `nps alert add` through the deliverWebhooks function.
+    this.webhooks = new WebhookDestinations(this, 'Webhooks', {
+      bus: this.surveyFunctions.events.bus,
+      webhooks: parseWebhooks(this.node.tryGetContext('nps:webhooks')),
     });
 
     const consoleUrl = this.surveyFunctions.mountedUrls.consoleHttp;
