@@ -4,6 +4,7 @@
  * are not here: app.ts serves them before any of these.
  */
 import { activityPage } from './pages/activity.ts';
+import { addAlertAction, alertsPage, removeAlertAction } from './pages/alerts.ts';
 import { confirmErasePage, contactsPage, eraseContactAction } from './pages/contacts.ts';
 import { dashboardPage } from './pages/dashboard.ts';
 import {
@@ -45,6 +46,9 @@ export const ROUTES: readonly Route[] = [
   route('POST', '/console/readers/remove', 'editor', removeReaderAction),
   route('POST', '/console/readers/send', 'editor', sendDigestAction),
   route('GET', '/console/readers/preview', 'viewer', digestPreviewFrame),
+  route('GET', '/console/alerts', 'viewer', alertsPage, { nav: 'nav.alerts' }),
+  route('POST', '/console/alerts', 'editor', addAlertAction),
+  route('POST', '/console/alerts/remove', 'editor', removeAlertAction),
   route('GET', '/console/contacts', 'admin', contactsPage, { nav: 'nav.contacts' }),
   route('POST', '/console/contacts/confirm', 'admin', confirmErasePage),
   route('POST', '/console/contacts/erase', 'admin', eraseContactAction),

@@ -18,6 +18,8 @@ export const ACTIVITY_KINDS = [
   'reader.removed',
   'digest.sent',
   'contact.erased',
+  'alert.added',
+  'alert.removed',
 ] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 

@@ -265,11 +265,16 @@ describe('New wave', () => {
         start: 'now',
         spread: '40',
         spreadUnit: 'days',
+        alertTo: 'not an address',
+        remindAfter: '31',
+        remindUnit: 'days',
       },
       { name: 'bad.csv', text: BAD },
     );
     expect(refused.status).toBe(400);
     const body = text(refused.body);
+    expect(body).toContain('Enter an email address, or leave it empty.');
+    expect(body).toContain('Remind after 1 hour to 30 days, or leave it empty.');
     expect(body).toContain('Give the wave a name of 1 to 200 characters.');
     expect(body).toContain('Spread over more than 0 and at most 30 days');
     expect(body).toContain('bad.csv has problems; nothing was created');
@@ -318,6 +323,9 @@ describe('New wave', () => {
         every: '90',
         spread: '12',
         spreadUnit: 'hours',
+        alertTo: 'CS@Example.com',
+        remindAfter: '36',
+        remindUnit: 'hours',
       },
       { name: 'good.csv', text: GOOD },
     );
@@ -328,6 +336,9 @@ describe('New wave', () => {
       name: 'Stockholm morning',
       status: 'scheduled',
       sendAt: '2030-07-01T07:30:00.000Z',
+      // Closing the loop from the form: alerts without an owner to this address, one reminder after 36 h.
+      alertTo: 'cs@example.com',
+      remindAfterSeconds: 36 * 3_600,
       every: 'P90D',
       spreadDays: 0.5,
       locale: 'sv',
@@ -415,7 +426,14 @@ describe('digest readers', () => {
       locale: 'sv',
     });
     expect(added.status).toBe(303);
-    expect(await listReaders(stack)).toEqual([{ address: 'board@console-waves.example.com', locale: 'sv' }]);
+    // With the one-click unsubscribe token the digest's List-Unsubscribe link carries.
+    expect(await listReaders(stack)).toEqual([
+      {
+        address: 'board@console-waves.example.com',
+        locale: 'sv',
+        optOut: expect.stringMatching(/^[\w-]{22}$/),
+      },
+    ]);
     const listed = text((await user('viewer').get('/console/readers')).body);
     expect(listed).toContain('board@console-waves.example.com Svenska');
 
@@ -526,5 +544,50 @@ describe('the console’s table grant', () => {
       'PutItem CONTACT',
     ])
       expect(made).toContain(call);
+  });
+});
+
+describe('Alerts', () => {
+  it('lets an editor add a webhook and remove it, logged; a viewer sees where alerts go without the secret', async () => {
+    const refused = await postForm(user('editor'), '/console/alerts', '/console/alerts', {
+      url: 'http://169.254.169.254/latest/meta-data',
+      on: 'detractor',
+      format: 'slack',
+    });
+    expect(refused.status).toBe(400);
+    expect(text(refused.body)).toContain(
+      'Enter an https address that is not internal or a metadata address.',
+    );
+    const added = await postForm(user('editor'), '/console/alerts', '/console/alerts', {
+      url: 'https://hooks.slack.com/services/T000/B000/SECRETabcd',
+      on: 'detractor',
+      format: 'slack',
+    });
+    expect(added.status).toBe(303);
+    expect(added.location).toBe('/console/alerts?done=added');
+    const seen = await user('viewer').get('/console/alerts');
+    expect(seen.status).toBe(200);
+    expect(text(seen.body)).toContain('hooks.slack.com/…abcd');
+    expect(seen.body).not.toContain('SECRET');
+    expect(seen.body).not.toContain('name="url"');
+    expect(
+      (
+        await postForm(user('viewer'), '/console/alerts', '/console/alerts', {
+          url: 'https://x.example.com',
+          on: 'detractor',
+        })
+      ).status,
+    ).toBe(403);
+    const id =
+      /name="id" value="([^"]+)"/.exec((await user('editor').get('/console/alerts')).body)?.[1] ?? '';
+    const removed = await postForm(user('editor'), '/console/alerts', '/console/alerts/remove', { id });
+    expect(removed.status).toBe(303);
+    expect(text((await user('viewer').get('/console/alerts')).body)).toContain('No webhooks yet.');
+    const log = (await listActivity(stack)).entries.filter((e) => e.what.startsWith('alert.'));
+    expect(log.map((e) => [e.what, e.who])).toEqual([
+      ['alert.removed', 'editor@example.com'],
+      ['alert.added', 'editor@example.com'],
+    ]);
+    expect(JSON.stringify(log)).not.toContain('SECRET');
   });
 });

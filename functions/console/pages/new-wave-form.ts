@@ -31,6 +31,11 @@ export interface WaveFormValues {
   every: string;
   spread: string;
   spreadUnit: 'hours' | 'days';
+  /** Where alerts of contacts without an owner go (`--alert-to`). */
+  alertTo: string;
+  /** One reminder this long after the send (`--remind-after`), in `remindUnit`. */
+  remindAfter: string;
+  remindUnit: 'hours' | 'days';
 }
 
 export const FIELDS = [
@@ -43,6 +48,8 @@ export const FIELDS = [
   'zone',
   'every',
   'spread',
+  'alertTo',
+  'remindAfter',
 ] as const;
 export type Field = (typeof FIELDS)[number];
 export type FieldProblems = Partial<Record<Field, string>>;
@@ -217,6 +224,25 @@ ${problemOf(view, 'spread')}
 </div>
 </div>
 </fieldset>
+<div class="field">
+<label for="alertTo">${t('newWave.alertTo')}</label>
+<p class="hint" id="alertTo-hint">${t('newWave.alertTo.hint')}</p>
+${problemOf(view, 'alertTo')}
+<input id="alertTo" name="alertTo" type="email" maxlength="254" autocomplete="off" value="${v.alertTo}"${described(view, 'alertTo', 'alertTo-hint')}>
+</div>
+<div class="field">
+<label for="remindAfter">${t('newWave.remind')}</label>
+<p class="hint" id="remindAfter-hint">${t('newWave.remind.hint')}</p>
+${problemOf(view, 'remindAfter')}
+<div class="inline">
+<input id="remindAfter" name="remindAfter" type="number" inputmode="decimal" min="0" step="any" value="${v.remindAfter}"${described(view, 'remindAfter', 'remindAfter-hint')}>
+<label for="remind-unit" class="visually-hidden">${t('newWave.remind.unit')}</label>
+<select id="remind-unit" name="remindUnit">
+<option value="hours"${selected(v.remindUnit === 'hours')}>${t('newWave.spread.hours')}</option>
+<option value="days"${selected(v.remindUnit === 'days')}>${t('newWave.spread.days')}</option>
+</select>
+</div>
+</div>
 <div class="actions">
 <button type="submit" class="secondary" formaction="${CHECK_PATH}">${t('newWave.check')}</button>
 <button type="submit">${t('newWave.create')}</button>

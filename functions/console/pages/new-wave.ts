@@ -17,6 +17,7 @@ import {
   uploadedSize,
   uploadOrigin,
 } from '#shared/console/uploads.ts';
+import { normaliseEmail } from '#shared/contacts/contacts.ts';
 import { defaultProduct, digestTimeZone, publicBaseUrl } from '#shared/core/config.ts';
 import { ValidationError } from '#shared/core/errors.ts';
 import { isSurveyKind } from '#shared/core/survey.ts';
@@ -56,6 +57,9 @@ const defaults = (ctx: RouteContext): WaveFormValues => ({
   every: '',
   spread: '',
   spreadUnit: 'days',
+  alertTo: '',
+  remindAfter: '',
+  remindUnit: 'days',
 });
 
 const valuesOf = (ctx: RouteContext, fields: URLSearchParams): WaveFormValues => {
@@ -73,7 +77,27 @@ const valuesOf = (ctx: RouteContext, fields: URLSearchParams): WaveFormValues =>
     every: text('every').trim(),
     spread: text('spread').trim(),
     spreadUnit: text('spreadUnit') === 'hours' ? 'hours' : 'days',
+    alertTo: text('alertTo').trim(),
+    remindAfter: text('remindAfter').trim(),
+    remindUnit: text('remindUnit') === 'hours' ? 'hours' : 'days',
   };
+};
+
+/** The reminder's delay in seconds, or undefined when none was asked for. Pure. */
+const remindSecondsOf = (v: WaveFormValues): number | undefined => {
+  if (v.remindAfter === '') return undefined;
+  const amount = Number(v.remindAfter);
+  return Math.round(amount * (v.remindUnit === 'hours' ? 3_600 : 86_400));
+};
+
+/** The loop's fields: an address for alerts, and a reminder from an hour to 30 days. */
+const loopProblems = (ctx: RouteContext, v: WaveFormValues): FieldProblems => {
+  const problems: FieldProblems = {};
+  if (v.alertTo !== '' && !normaliseEmail(v.alertTo)) problems.alertTo = ctx.t('newWave.problem.alertTo');
+  const remind = remindSecondsOf(v);
+  if (remind !== undefined && !(Number.isFinite(remind) && remind >= 3_600 && remind <= 30 * 86_400))
+    problems.remindAfter = ctx.t('newWave.problem.remind');
+  return problems;
 };
 
 /** The fields' problems in the user's language, and the wave's timing when they have none. */
@@ -82,7 +106,7 @@ const checkFields = (
   v: WaveFormValues,
 ): { problems: FieldProblems; timing?: WaveTiming } => {
   const { t } = ctx;
-  const problems: FieldProblems = {};
+  const problems: FieldProblems = loopProblems(ctx, v);
   if (!v.name.trim() || v.name.length > 200) problems.name = t('newWave.problem.name');
   if (!v.product.trim() || v.product.length > 200) problems.product = t('newWave.problem.product');
   if (!zones().includes(v.zone)) problems.zone = t('newWave.problem.zone');
@@ -269,6 +293,8 @@ export const createWaveAction: Handler = async (ctx) => {
       locale: values.locale,
       product: values.product.trim(),
       ...timing,
+      ...(values.alertTo ? { alertTo: values.alertTo } : {}),
+      ...(remindSecondsOf(values) !== undefined ? { remindAfterSeconds: remindSecondsOf(values) } : {}),
     },
     rowsOf(source),
     { skipInvalid: false, file: source.name },
