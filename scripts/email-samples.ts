@@ -5,7 +5,13 @@
  */
 import type { SurveyKind } from '#shared/core/survey.ts';
 import { fillTemplate } from '#templates/console/previews.ts';
-import { type DigestView, type Locale, surveyEmail, surveyTemplateData } from '#templates/index.ts';
+import {
+  alertEmail,
+  type DigestView,
+  type Locale,
+  surveyEmail,
+  surveyTemplateData,
+} from '#templates/index.ts';
 import { sampleDigestInsights } from './digest-insights-sample.ts';
 
 export const SAMPLE_PRODUCT = 'Acme Cloud';
@@ -107,3 +113,25 @@ export const sampleSurvey = (kind: SurveyKind, locale: Locale) => {
 
 export const surveyHtml = (locale: Locale = 'en', kind: SurveyKind = 'nps'): string =>
   sampleSurvey(kind, locale).filled.html;
+
+/** The owner alert an account manager gets about a detractor, in the owner's language. */
+export const alertHtml = (locale: Locale = 'en'): string =>
+  alertEmail({
+    locale,
+    kind: 'detractor',
+    survey: 'nps',
+    score: 2,
+    product: SAMPLE_PRODUCT,
+    waveName: 'Q4 customers',
+    contact: {
+      email: 'kim.jansen@customer-one.example',
+      name: 'Kim Jansen',
+      locale: 'nl',
+      props: { plan: 'Enterprise', region: 'Benelux' },
+    },
+    answers: {
+      reason: 'The export broke our month end, twice.',
+      improve: 'Test the exports before a release, and tell us when something changes.',
+    },
+    consoleUrl: SAMPLE_CONSOLE_URL,
+  }).html;

@@ -12,7 +12,7 @@ import { digestEmail, donePage, LOCALES, type Locale, PAGE_CSS, scorePage } from
 import { PAGE_CSS_PATH } from '#templates/pages.ts';
 import { launchBrowser } from '../test/support/browser.ts';
 import { renderConsoleShots } from './console-shots.ts';
-import { SAMPLE_PRODUCT, sampleDigestView, surveyHtml } from './email-samples.ts';
+import { alertHtml, SAMPLE_PRODUCT, sampleDigestView, surveyHtml } from './email-samples.ts';
 
 export { sampleDigestView, surveyHtml } from './email-samples.ts';
 
@@ -78,6 +78,7 @@ export const renderShots = async (
     ...locales.map((locale) => [shotName('digest', locale), digestHtml(locale)] as const),
     ...locales.map((locale) => [shotName('page-detractor', locale), detractorPageHtml(locale)] as const),
     ...locales.map((locale) => [shotName('page-thanks', locale), thanksPageHtml(locale)] as const),
+    ...locales.map((locale) => [shotName('alert', locale), alertHtml(locale)] as const),
   ];
   for (const [name, html] of emails) {
     for (const [device, width] of Object.entries(WIDTHS)) {

@@ -1,6 +1,6 @@
 /**
  * axe-core in Debian's headless Chromium, on every state of the survey pages and on the emails as their
- * readers get them (the survey email of each kind, filled for one recipient, and the digest): no serious or
+ * readers get them (the survey email of each kind, filled for one recipient, the digest and an owner alert): no serious or
  * critical violation, in English and German, at 375 and 1280 px. The pages are served with their own CSS
  * and script from a routed origin, so what axe sees (contrast, focus, names) is what a browser shows.
  */
@@ -21,6 +21,7 @@ import {
   unsubscribeConfirmPage,
   unsubscribedPage,
 } from '#templates/index.ts';
+import { alertHtml } from '../../scripts/email-samples.ts';
 import { digestHtml, surveyHtml } from '../../scripts/screenshots.ts';
 import { seriousViolations } from '../support/axe.ts';
 import { launchBrowser } from '../support/browser.ts';
@@ -127,6 +128,7 @@ describe.each(LOCALES_CHECKED)('the emails in %s', (locale) => {
   const emails = (): [string, string][] => [
     ...SURVEY_KINDS.map((kind): [string, string] => [`survey ${kind}`, surveyHtml(locale, kind)]),
     ['digest', digestHtml(locale)],
+    ['owner alert', alertHtml(locale)],
   ];
   it.each(WIDTHS)('have no serious or critical axe violation at %i px', async (width) => {
     const found: string[] = [];
