@@ -241,7 +241,7 @@ describe('the console’s content pages', () => {
       await page.waitForFunction((l) => document.documentElement.lang === l, locale);
       for (const width of [375, 1280]) {
         await page.setViewportSize({ width, height: 900 });
-        for (const path of ['/console', '/console/responses', '/console/activity']) {
+        for (const path of ['/console', '/console/responses', '/console/activity', '/console/alerts']) {
           await page.goto(url(path));
           const where = `${path} at ${width} px in ${locale}`;
           expect(await page.locator('html').getAttribute('lang'), where).toBe(locale);
