@@ -33,6 +33,11 @@ export const occurrenceOf = (wave: Wave, sendAt: Date, createdAt: Date): Wave =>
   ...(wave.every ? { every: wave.every } : {}),
   ...(wave.spreadDays ? { spreadDays: wave.spreadDays } : {}),
   ...(wave.valueColumn ? { valueColumn: wave.valueColumn } : {}),
+  // How the loop closes and who the emails come from hold for every occurrence, not the first only.
+  ...(wave.alertTo ? { alertTo: wave.alertTo } : {}),
+  ...(wave.fromName ? { fromName: wave.fromName } : {}),
+  ...(wave.replyTo ? { replyTo: wave.replyTo } : {}),
+  ...(wave.remindAfterSeconds !== undefined ? { remindAfterSeconds: wave.remindAfterSeconds } : {}),
   parentId: wave.id,
   occurrence: (wave.occurrence ?? 1) + 1,
   status: 'importing',

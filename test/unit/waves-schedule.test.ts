@@ -175,6 +175,22 @@ describe('the next occurrence of a recurring wave', () => {
     });
   });
 
+  it('keeps the alert address, the sender, the Reply-To and the reminder of the parent', () => {
+    const loop = {
+      ...parent,
+      alertTo: 'cs@example.com',
+      fromName: 'Acme Success',
+      replyTo: 'help@example.com',
+      remindAfterSeconds: 259_200,
+    };
+    expect(occurrenceOf(loop, sendAt, createdAt)).toMatchObject({
+      alertTo: 'cs@example.com',
+      fromName: 'Acme Success',
+      replyTo: 'help@example.com',
+      remindAfterSeconds: 259_200,
+    });
+  });
+
   it('counts on from the parent occurrence', () => {
     expect(occurrenceOf({ ...parent, occurrence: 4 }, sendAt, createdAt).occurrence).toBe(5);
   });
