@@ -256,7 +256,8 @@ export const FUNCTIONS = {
   },
   sendOwnerAlerts: {
     entry: 'functions/send-owner-alerts.ts',
-    description: 'Owner alerts: a detractor or passive answer, or a referral, emailed to the owner of the contact',
+    description:
+      'Owner alerts: a detractor or passive answer, or a referral, emailed to the owner of the contact',
     trigger: { kind: 'responseEvents', detailTypes: ['ResponseDetails'] },
     // The answer's recipient (its owner) and wave (name, product, alert address); the alert's claim.
     table: {
