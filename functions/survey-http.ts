@@ -301,15 +301,29 @@ const scorePageOf = (
 /** RFC 8058 senders post `List-Unsubscribe=One-Click` as a form, SHOULD in multipart; any such POST unsubscribes. */
 const ONE_CLICK_TYPES = ['multipart/form-data'] as const;
 
+/**
+ * What every one-click unsubscribe address (a survey contact's, a digest reader's) refuses before it reads
+ * anything: a method other than GET, HEAD and POST (→ 405), a POST body it cannot read (→ 415).
+ */
+const oneClickRefusal = (
+  event: LambdaFunctionURLEvent,
+  method: string,
+  reader: Reader,
+): LambdaFunctionURLResult | undefined => {
+  const allowed = ['GET', 'HEAD', 'POST'];
+  if (!allowed.includes(method)) return notAllowed(reader, allowed);
+  if (method === 'POST') formOf(event, ONE_CLICK_TYPES);
+  return undefined;
+};
+
 const unsubscribeRoute = async (
   event: LambdaFunctionURLEvent,
   method: string,
   reader: Reader,
   token: string,
 ): Promise<LambdaFunctionURLResult> => {
-  const allowed = ['GET', 'HEAD', 'POST'];
-  if (!allowed.includes(method)) return notAllowed(reader, allowed);
-  if (method === 'POST') formOf(event, ONE_CLICK_TYPES);
+  const refused = oneClickRefusal(event, method, reader);
+  if (refused) return refused;
   const d = await deps();
   const { recipient, product } = await resolveUnsubscribeLink(d, token);
   reader.locale = recipient.locale;
@@ -330,9 +344,8 @@ const digestUnsubscribeRoute = async (
   reader: Reader,
   token: string,
 ): Promise<LambdaFunctionURLResult> => {
-  const allowed = ['GET', 'HEAD', 'POST'];
-  if (!allowed.includes(method)) return notAllowed(reader, allowed);
-  if (method === 'POST') formOf(event, ONE_CLICK_TYPES);
+  const refused = oneClickRefusal(event, method, reader);
+  if (refused) return refused;
   const d = await deps();
   if (method === 'POST') {
     const removed = await optOutReader(d, token);
