@@ -1,23 +1,42 @@
-/** SES bounce and complaint events (through EventBridge): suppress the contact so it is never mailed again. */
+/**
+ * SES events (through EventBridge): a bounce or complaint suppresses the contact so it is never mailed again;
+ * a send settles the claim of the recipient the email was for (`#shared/sending/acceptance.ts`).
+ */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { contactIdOf, markSuppressed, normaliseEmail } from '#shared/contacts/contacts.ts';
-import { tableName } from '#shared/core/config.ts';
+import { digestTimeZone, tableName } from '#shared/core/config.ts';
+import { acceptanceOf, recordAcceptance } from '#shared/sending/acceptance.ts';
 import { awsClients, logger, tracer } from './commons/runtime.ts';
 
 interface SesEventDetail {
   eventType?: string;
-  mail?: { destination?: string[] };
+  mail?: {
+    destination?: string[];
+    messageId?: string;
+    timestamp?: string;
+    tags?: Record<string, string[] | undefined>;
+  };
   bounce?: { bounceType?: string; bouncedRecipients?: { emailAddress?: string }[] };
   complaint?: { complainedRecipients?: { emailAddress?: string }[] };
 }
 
 export const suppressFromEvent = async (
   event: EventBridgeEvent<string, SesEventDetail>,
-): Promise<{ suppressed: number }> => {
+): Promise<{ suppressed: number; accepted?: string }> => {
   const detail = event.detail ?? {};
+  // SES took an email: the claim it answers is settled as sent, whatever became of the sender that made it.
+  if (detail.eventType === 'Send') {
+    const acceptance = acceptanceOf(detail);
+    if (!acceptance) return { suppressed: 0 };
+    const accepted = await recordAcceptance(
+      { ddb: awsClients().ddb, table: tableName(), timeZone: digestTimeZone() },
+      acceptance,
+    );
+    return { suppressed: 0, accepted };
+  }
   let reason: 'bounced' | 'complained' | undefined;
   let addresses: (string | undefined)[] = [];
   if (detail.eventType === 'Bounce' && detail.bounce?.bounceType === 'Permanent') {
@@ -41,7 +60,10 @@ export const suppressFromEvent = async (
   return { suppressed };
 };
 
-export const handler = middy<EventBridgeEvent<string, SesEventDetail>, { suppressed: number }>()
+export const handler = middy<
+  EventBridgeEvent<string, SesEventDetail>,
+  { suppressed: number; accepted?: string }
+>()
   .use(injectLambdaContext(logger))
   .use(captureLambdaHandler(tracer))
   .handler(suppressFromEvent);

@@ -229,9 +229,11 @@ export const FUNCTIONS = {
   },
   sesEvents: {
     entry: 'functions/ses-events.ts',
-    description: 'Suppresses contacts on SES bounce and complaint events',
-    trigger: { kind: 'sesEvents', detailTypes: ['Email Bounced', 'Email Complaint Received'] },
-    table: { write: { actions: ['UpdateItem'], partitions: ['CONTACT#*'] } },
+    description: 'Suppresses contacts on SES bounces and complaints; settles the claims SES accepted',
+    trigger: { kind: 'sesEvents', detailTypes: ['Email Bounced', 'Email Complaint Received', 'Email Sent'] },
+    // A contact's suppression; an accepted email's recipient (claimed → sent, in one transaction with the
+    // contact's surveyed mark, or the reminder's claimed → sent).
+    table: { write: { actions: ['UpdateItem'], partitions: ['CONTACT#*', 'WAVE#*'] } },
     sendsEmail: false,
     signsLinks: false,
     memoryMb: 256,

@@ -74,7 +74,9 @@ export class DataStore extends Construct {
     this.configurationSet.addEventDestination('ToEventBridge', {
       // SES publishes to the account's default bus only.
       destination: EventDestination.eventBus(EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
+      // SEND: which claims SES accepted, so a sender that died mid-call is settled, not repeated (acceptance.ts).
       events: [
+        EmailSendingEvent.SEND,
         EmailSendingEvent.BOUNCE,
         EmailSendingEvent.COMPLAINT,
         EmailSendingEvent.DELIVERY,

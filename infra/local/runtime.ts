@@ -24,6 +24,7 @@ import {
   startSesEmulator,
 } from './services.ts';
 import { deliverSesEvent, SES_EVENTS_PATH } from './ses-events.ts';
+import { startSesMirror } from './ses-mirror.ts';
 import { STREAM_FUNCTIONS, type StreamPoller, startStreamPoller, streamsClient } from './streams.ts';
 import { startTicker } from './ticker.ts';
 
@@ -122,6 +123,13 @@ export const startLocalStack = async (
       mounts,
     );
     stops.push(() => new Promise<void>((r) => http.close(() => r())));
+    // SES's Send events, as the configuration set publishes them: they settle the claims SES accepted.
+    const sesMirror = startSesMirror({
+      sesUrl: `http://127.0.0.1:${settings.sesPort}`,
+      handler: sesEvents,
+      log,
+    });
+    stops.push(() => sesMirror.stop());
 
     // One poller per stream function (the aggregator, the event publisher), each with its own checkpoints,
     // as Lambda gives each event source mapping its own position in the stream.

@@ -8,6 +8,7 @@ import { type SigningKeys, signLink } from '#shared/core/links.ts';
 import { mailbox } from '#shared/core/mailbox.ts';
 import type { Recipient, Wave } from '#shared/waves/model.ts';
 import { type EmailContent, type Locale, surveyEmail, surveyTemplateData } from '#templates/index.ts';
+import { CONTACT_TAG, WAVE_TAG } from './acceptance.ts';
 
 /** SES v2 accepts at most 50 destinations per SendBulkEmail call. */
 export const BULK_LIMIT = 50;
@@ -38,6 +39,11 @@ export const bulkEntries = (
         },
       },
       ReplacementHeaders: [{ Name: 'List-Unsubscribe', Value: `<${deps.baseUrl}/u/${unsubscribeToken}>` }],
+      // Which recipient this is, in SES's events: a crashed sender's claims are settled from them (acceptance.ts).
+      ReplacementTags: [
+        { Name: WAVE_TAG, Value: waveId },
+        { Name: CONTACT_TAG, Value: r.contactId },
+      ],
     };
   });
 };

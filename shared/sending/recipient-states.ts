@@ -9,7 +9,7 @@ import { RECIPIENT_PREFIX, waveKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import type { Recipient } from '#shared/waves/model.ts';
 import {
-  fail,
+  handBack,
   isStaleClaim,
   surveyedUpdate,
   type Transition,
@@ -100,19 +100,21 @@ export const transitionEach = async (
   (await Promise.all(transitions.map((t) => transition(store, t).catch(conflictAsFalse)))).filter(Boolean)
     .length;
 
-/** Closes the stale claims among `claimed` as interrupted; returns how many are still leased to a live sender. */
+/**
+ * Hands the stale claims among `claimed` back to pending, to be sent again: SES's `Send` event settles an
+ * accepted claim as sent within seconds (acceptance.ts), so a claim still open after its lease had no sign of
+ * acceptance. Returns how many are still open: leased to a live sender, or handed back for a later run (this
+ * run read its pending page before them), so the wave is not finished while any is.
+ */
 export const closeStaleClaims = async (
   store: TableStore,
   claimed: readonly Recipient[],
   now: Date,
 ): Promise<number> => {
-  let stillLeased = 0;
+  let open = 0;
   for (const r of claimed) {
-    if (!isStaleClaim(r, now)) {
-      stillLeased++;
-      continue;
-    }
-    await transition(store, fail(r, 'interrupted')).catch(conflictAsFalse);
+    if (isStaleClaim(r, now)) await transition(store, handBack(r)).catch(conflictAsFalse);
+    open++;
   }
-  return stillLeased;
+  return open;
 };

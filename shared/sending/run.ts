@@ -1,7 +1,8 @@
 /**
  * Sending due waves: every wave whose time has come, one after another, resuming where the last run stopped.
- * No double sends: a recipient is claimed before its email goes out (`transitions.ts`), so a crashed or
- * concurrent sender never sends anyone twice; a claim whose outcome is unknown is closed, never re-sent.
+ * No double sends: a recipient is claimed before its email goes out (`transitions.ts`), so a concurrent
+ * sender never sends anyone twice. Nobody lost: a crashed sender's claims are settled as sent by SES's Send
+ * events (`acceptance.ts`), and a claim with no sign of acceptance after its lease goes out again.
  * Rate limits: every sender takes from one per-second budget in the table (`rate-limiter.ts`); a spread wave
  * also takes from its own linear quota (`spread-quota.ts`).
  */

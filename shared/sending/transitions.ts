@@ -49,8 +49,8 @@ export const fail = (r: Recipient, reason: string): Transition => ({
 export const handBack = (r: Recipient): Transition => ({ r, from: 'claimed', set: { status: 'pending' } });
 
 /**
- * Whether a claim's sender is presumed dead. Its outcome is unknown (it may have died after SES accepted the
- * call), so such a claim is closed as failed/interrupted rather than risk a second email.
+ * Whether a claim's sender is presumed dead. Had SES accepted its email, SES's `Send` event would have
+ * settled the claim as sent by now (acceptance.ts); so it goes back to pending and is sent again.
  */
 export const isStaleClaim = (r: Pick<Recipient, 'claimedAt'>, now: Date): boolean =>
   !(now.getTime() - Date.parse(r.claimedAt ?? '') < CLAIM_LEASE_MS);

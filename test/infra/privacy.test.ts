@@ -110,7 +110,7 @@ describe('least privilege on the table', () => {
         indexQuery('gsi1'),
       ],
     ],
-    ['sesEvents', () => [items('dynamodb:UpdateItem', ['CONTACT#*'])]],
+    ['sesEvents', () => [items('dynamodb:UpdateItem', ['CONTACT#*', 'WAVE#*'])]],
     [
       'applyRetention',
       () => [

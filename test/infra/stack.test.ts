@@ -143,11 +143,17 @@ describe('the data store', () => {
     });
   });
 
-  it('publishes bounce, complaint, delivery and reject events to the default bus, and no open or click events', () => {
+  it('publishes send, bounce, complaint, delivery and reject events to the default bus, and no open or click events', () => {
     const [destination] = resourcesOfType('AWS::SES::ConfigurationSetEventDestination');
     const properties = (destination as [string, Resource])[1].Properties.EventDestination;
     expect(properties.Enabled).toBe(true);
-    expect([...properties.MatchingEventTypes].sort()).toEqual(['bounce', 'complaint', 'delivery', 'reject']);
+    expect([...properties.MatchingEventTypes].sort()).toEqual([
+      'bounce',
+      'complaint',
+      'delivery',
+      'reject',
+      'send',
+    ]);
     expect(JSON.stringify(properties.EventBridgeDestination.EventBusArn)).toContain(':event-bus/default');
     // Open/click tracking would rewrite every score link through SES's tracker.
     for (const [, configurationSet] of resourcesOfType('AWS::SES::ConfigurationSet')) {

@@ -2,6 +2,8 @@ import { Readable } from 'node:stream';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Handler } from '#infra/local/lambda.ts';
+import { mirrorSends } from '#infra/local/ses-mirror.ts';
 import { readAudience } from '#shared/audience/audience.ts';
 import { contactIdOf, markUnsubscribed } from '#shared/contacts/contacts.ts';
 import { verifyLink } from '#shared/core/links.ts';
@@ -12,8 +14,10 @@ import { createWave } from '#shared/waves/create.ts';
 import { audienceCsv, inbox, linksOf, senderDeps, signingKeys, useLocalStack } from '../support/stack.ts';
 
 let stack: Awaited<ReturnType<typeof useLocalStack>>;
+let sesEvents: Handler;
 beforeAll(async () => {
   stack = await useLocalStack();
+  sesEvents = (await import('#functions/ses-events.ts')).handler as unknown as Handler;
 });
 
 const deps = (overrides: Partial<SenderDeps> = {}): SenderDeps => senderDeps(stack, overrides);
@@ -72,14 +76,17 @@ describe('sending a due wave', () => {
     expect([...perAddress.values()].every((n) => n === 1)).toBe(true);
   });
 
-  it('resumes after a sender crashes mid-wave without re-sending anyone', async () => {
+  /** A wave of 150 whose second bulk call crashes the sender, after SES took it or before. */
+  const crashedWave = async (afterSes: boolean) => {
     const { csv, emails } = audienceCsv(150);
     const wave = await newWave(csv);
     let calls = 0;
     const crashing = {
       send: (command: Parameters<SESv2Client['send']>[0]) => {
         if (command.constructor.name === 'SendBulkEmailCommand' && ++calls === 2) {
-          // The process dies after SES accepted the call: the emails went out, the outcome was never recorded.
+          // The process dies after SES accepted the call (the emails went out, the outcome was never
+          // recorded), or before it reached SES (nothing went out).
+          if (!afterSes) return Promise.reject(new Error('sender crashed'));
           return stack.ses.send(command as never).then(() => {
             throw new Error('sender crashed');
           });
@@ -88,24 +95,46 @@ describe('sending a due wave', () => {
       },
     } as unknown as SESv2Client;
     await expect(sendDueWaves(deps({ ses: crashing }))).rejects.toThrow('sender crashed');
-    // The next run, after the crashed sender's lease ran out.
-    await sendDueWaves(deps({ now: () => new Date(Date.now() + 11 * 60_000) }));
-    const mail = await inbox(stack.sesUrl, emails);
-    const addresses = mail.map((m) => m.destination.to[0]);
-    expect(new Set(addresses).size).toBe(addresses.length);
-    expect(addresses).toHaveLength(150);
+    return { wave, emails };
+  };
+
+  const statesOf = async (waveId: string) => {
     const recipients = await stack.ddb.send(
       new QueryCommand({
         TableName: stack.table,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :r)',
-        ExpressionAttributeValues: { ':pk': waveKey(wave.id).pk, ':r': 'RCPT#' },
+        ExpressionAttributeValues: { ':pk': waveKey(waveId).pk, ':r': 'RCPT#' },
       }),
     );
-    const states = (recipients.Items ?? []).map((r) => `${r.status}${r.reason ? `:${r.reason}` : ''}`);
-    // The crashed call's recipients got their email but are closed as interrupted, never sent again.
-    const interrupted = states.filter((s) => s === 'failed:interrupted').length;
-    expect(interrupted).toBeGreaterThan(0);
-    expect(states.filter((s) => s === 'sent')).toHaveLength(150 - interrupted);
+    return (recipients.Items ?? []).map((r) => `${r.status}${r.reason ? `:${r.reason}` : ''}`);
+  };
+
+  const exactlyOnce = async (emails: string[]) => {
+    const addresses = (await inbox(stack.sesUrl, emails)).map((m) => m.destination.to[0]);
+    expect(new Set(addresses).size).toBe(addresses.length);
+    expect(addresses).toHaveLength(emails.length);
+  };
+
+  it('settles a crashed sender’s claims from SES’s Send events, and re-sends nobody', async () => {
+    const { wave, emails } = await crashedWave(true);
+    // SES's Send events (the configuration set's, mirrored from the emulator as the local stack does).
+    const announced = await mirrorSends(stack.sesUrl, sesEvents, new Set());
+    expect(announced).toBeGreaterThan(0);
+    // The next run, after the crashed sender's lease ran out.
+    await sendDueWaves(deps({ now: () => new Date(Date.now() + 11 * 60_000) }));
+    await exactlyOnce(emails);
+    expect((await statesOf(wave.id)).every((s) => s === 'sent')).toBe(true);
+  });
+
+  it('sends a crashed sender’s claims again when SES never took them, so nobody is left out', async () => {
+    const { wave, emails } = await crashedWave(false);
+    await mirrorSends(stack.sesUrl, sesEvents, new Set());
+    // After the lease, the claims go back to pending and the following runs send them.
+    const later = deps({ now: () => new Date(Date.now() + 11 * 60_000) });
+    for (let run = 0; run < 3 && !(await statesOf(wave.id)).every((s) => s === 'sent'); run++)
+      await sendDueWaves(later);
+    await exactlyOnce(emails);
+    expect((await statesOf(wave.id)).every((s) => s === 'sent')).toBe(true);
   });
 
   it('skips contacts who unsubscribed and says why', async () => {

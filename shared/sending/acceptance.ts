@@ -1,0 +1,73 @@
+/**
+ * SES said it took an email (its `Send` event, through the configuration set and EventBridge): the claim it
+ * answers is settled as sent, even when the sender that made the call died before it could record the
+ * outcome. So a claim still open when its lease runs out had no sign of acceptance, and goes back to pending
+ * to be sent again (`recipient-states.ts`): nobody is left unsurveyed by a crash, and nobody gets two emails
+ * as long as SES's events arrive within the lease (seconds, against ten minutes).
+ * Which recipient an email was for travels in its tags (`bulk-email.ts`): `nps-wave` and `nps-contact`.
+ */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailed } from '#shared/store/conditions.ts';
+import { recipientKey } from '#shared/store/keys.ts';
+import type { TableStore } from '#shared/store/table.ts';
+import type { Recipient } from '#shared/waves/model.ts';
+import { transitionAll } from './recipient-states.ts';
+import { sent } from './transitions.ts';
+
+export const WAVE_TAG = 'nps-wave';
+export const CONTACT_TAG = 'nps-contact';
+
+export interface Acceptance {
+  waveId: string;
+  contactId: string;
+  /** The address SES took it for (the contact's surveyed mark keeps it, as the sender's does). */
+  email: string;
+  messageId: string;
+  at: Date;
+}
+
+/** The email an SES event is about, from its tags (SES lists each tag's values); undefined when it is not ours. */
+export const acceptanceOf = (detail: {
+  mail?: {
+    messageId?: string;
+    timestamp?: string;
+    destination?: string[];
+    tags?: Record<string, string[] | undefined>;
+  };
+}): Acceptance | undefined => {
+  const waveId = detail.mail?.tags?.[WAVE_TAG]?.[0];
+  const contactId = detail.mail?.tags?.[CONTACT_TAG]?.[0];
+  const email = detail.mail?.destination?.[0];
+  const at = new Date(detail.mail?.timestamp ?? '');
+  if (!waveId || !contactId || !email || Number.isNaN(at.getTime())) return undefined;
+  return { waveId, contactId, email, messageId: detail.mail?.messageId ?? '', at };
+};
+
+/**
+ * Settles the claim the accepted email answers: the first email (`claimed → sent`, with the contact's
+ * surveyed mark, exactly as the sender records it), else the reminder (`claimed → sent`). Idempotent: an
+ * outcome already recorded, by the sender or an earlier delivery of the event, is left as it is.
+ */
+export const recordAcceptance = async (
+  store: TableStore & { timeZone: string },
+  a: Acceptance,
+): Promise<'sent' | 'reminded' | 'already'> => {
+  const r = { waveId: a.waveId, contactId: a.contactId, email: a.email } as Recipient;
+  const [first] = await transitionAll(store, [sent(r, a.messageId, a.at, store.timeZone)], a.at);
+  if (first) return 'sent';
+  try {
+    await store.ddb.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: recipientKey(a.waveId, a.contactId),
+        UpdateExpression: 'SET reminder = :sent, reminderSentAt = :at',
+        ConditionExpression: 'reminder = :claimed',
+        ExpressionAttributeValues: { ':sent': 'sent', ':claimed': 'claimed', ':at': a.at.toISOString() },
+      }),
+    );
+    return 'reminded';
+  } catch (error) {
+    if (isConditionFailed(error)) return 'already';
+    throw error;
+  }
+};
