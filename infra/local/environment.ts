@@ -30,6 +30,9 @@ export interface LocalSettings {
   /** Seconds between ticks of rate schedules locally (AWS uses the schedule's own rate). */
   rateSeconds: number;
   fromAddress: string;
+  /** Use the SES emulator already answering on SES_PORT (`SES_EXTERNAL=1`) instead of starting one: its inbox
+   * then outlives this process (the crash test kills the stack's process group and keeps counting). */
+  sesExternal: boolean;
 }
 
 const port = (name: string, fallback: number): number => {
@@ -60,6 +63,7 @@ export const localSettings = (): LocalSettings => ({
   stateDir: resolve(process.env.NPS_STATE_DIR || join(ROOT, '.local')),
   rateSeconds: Number(process.env.LOCAL_RATE_SECONDS || 5),
   fromAddress: process.env.SES_FROM_ADDRESS || 'surveys@example.com',
+  sesExternal: process.env.SES_EXTERNAL === '1',
 });
 
 /** The link-signing keys of this machine's local stack, created once and kept in the state folder. */

@@ -19,6 +19,7 @@ import {
   assertJava,
   assertPortFree,
   ensureTable,
+  LocalStackError,
   sesEmulatorUp,
   startDynamoDbLocal,
   startSesEmulator,
@@ -44,7 +45,9 @@ export const startLocalStack = async (
 ): Promise<LocalStack> => {
   assertJava();
   await assertPortFree(settings.ddbPort, 'DDB_PORT', settings.host);
-  await assertPortFree(settings.sesPort, 'SES_PORT', settings.host);
+  if (!settings.sesExternal) await assertPortFree(settings.sesPort, 'SES_PORT', settings.host);
+  else if (!(await sesEmulatorUp(settings.sesPort)))
+    throw new LocalStackError(`SES_EXTERNAL=1 but no SES emulator answers on SES_PORT ${settings.sesPort}`);
   await assertPortFree(settings.appPort, 'PORT', settings.host);
   // The Cognito emulator answers only this machine whatever HOST opens: its admin API takes no credentials,
   // and only the console's server (and the CLI) talk to it, never a browser.
@@ -60,12 +63,15 @@ export const startLocalStack = async (
     const consoleOrigins = [`http://localhost:${settings.appPort}`, `http://127.0.0.1:${settings.appPort}`];
     const [dynamo, ses, cognito, s3] = await Promise.allSettled([
       startDynamoDbLocal(settings.ddbPort, join(settings.stateDir, 'dynamodb'), settings.host),
-      startSesEmulator(settings.sesPort, settings.host),
+      settings.sesExternal ? Promise.resolve(undefined) : startSesEmulator(settings.sesPort, settings.host),
       startCognitoLocal(settings.cognitoPort, settings.stateDir),
       startS3Local(settings.s3Port, settings.stateDir, consoleOrigins, settings.host),
     ]);
     if (dynamo.status === 'fulfilled') stops.push(() => stopChild(dynamo.value));
-    if (ses.status === 'fulfilled') stops.push(() => new Promise<void>((r) => ses.value.close(() => r())));
+    if (ses.status === 'fulfilled' && ses.value) {
+      const server = ses.value;
+      stops.push(() => new Promise<void>((r) => server.close(() => r())));
+    }
     if (cognito.status === 'fulfilled') stops.push(() => stopChild(cognito.value));
     if (s3.status === 'fulfilled') stops.push(() => s3.value.stop());
     for (const service of [dynamo, ses, cognito, s3]) if (service.status === 'rejected') throw service.reason;
@@ -149,6 +155,8 @@ export const startLocalStack = async (
       stops.push(() => poller.stop());
     }
 
+    // What SES took before this process started (a crashed run's sends) is settled before the sender runs.
+    await sesMirror.caughtUp;
     const ticker = startTicker({
       handlers: { sendDueWaves, sendDigest, applyRetention },
       timeZone: process.env.DIGEST_TIME_ZONE || 'Europe/Amsterdam',

@@ -39,24 +39,39 @@ export const sendEventOf = (email: StoredEmail): EventBridgeEvent<string, unknow
   });
 };
 
-/** Announces every accepted email not announced yet; returns how many it announced. */
+/** Events handled at once, as Lambda runs several invocations for a burst of events. */
+const CONCURRENCY = 8;
+
+/**
+ * Announces every accepted email not announced yet, newest first: after a restart the whole inbox is new to
+ * this process, and the emails a crashed sender could not record are the latest ones, which must be settled
+ * before their claims' lease runs out. Returns how many it announced.
+ */
 export const mirrorSends = async (sesUrl: string, handler: Handler, seen: Set<string>): Promise<number> => {
   const res = await fetch(`${sesUrl}/store`);
   const { emails } = (await res.json()) as { emails: StoredEmail[] };
+  const fresh = emails.filter((e) => !seen.has(e.messageId)).sort((a, b) => b.at - a.at);
   let announced = 0;
-  for (const email of emails) {
-    if (seen.has(email.messageId)) continue;
-    const event = sendEventOf(email);
-    if (event) {
-      await handler(event, lambdaContext('sesEvents'));
-      announced++;
-    }
-    seen.add(email.messageId);
+  for (let i = 0; i < fresh.length; i += CONCURRENCY) {
+    await Promise.all(
+      fresh.slice(i, i + CONCURRENCY).map(async (email) => {
+        const event = sendEventOf(email);
+        if (event) {
+          await handler(event, lambdaContext('sesEvents'));
+          announced++;
+        }
+        seen.add(email.messageId);
+      }),
+    );
   }
   return announced;
 };
 
-/** Polls the emulator every `intervalMs`, as SES's events arrive within seconds. */
+/**
+ * Polls the emulator every `intervalMs`, as SES's events arrive within seconds. The first pass runs at once
+ * and `caughtUp` settles when it is done: in AWS the events of a sender that died were handled while it was
+ * down, so the local stack starts its sender only after this pass.
+ */
 export const startSesMirror = (o: {
   sesUrl: string;
   handler: Handler;
@@ -64,13 +79,18 @@ export const startSesMirror = (o: {
   log?: (message: string) => void;
 }) => {
   const seen = new Set<string>();
-  let running: Promise<unknown> = Promise.resolve();
+  const pass = () =>
+    mirrorSends(o.sesUrl, o.handler, seen).catch((error: unknown) => {
+      o.log?.(`SES send events: ${(error as Error).message}`);
+      return 0;
+    });
+  let running: Promise<unknown> = pass();
+  const caughtUp = running.then(() => undefined);
   const timer = setInterval(() => {
-    running = running
-      .then(() => mirrorSends(o.sesUrl, o.handler, seen))
-      .catch((error: unknown) => o.log?.(`[local] SES send events: ${(error as Error).message}`));
+    running = running.then(pass);
   }, o.intervalMs ?? 1_000);
   return {
+    caughtUp,
     stop: async () => {
       clearInterval(timer);
       await running;

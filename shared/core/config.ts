@@ -146,6 +146,12 @@ export const uploadBucketConfig = (): { bucket: string; pathStyle: boolean } | u
 export const defaultProduct = (): string | undefined => process.env[ENV.product]?.trim() || undefined;
 
 /** How the digest reads and titles its figures, wherever it is sent from (schedule, CLI, console). */
+/**
+ * How long a send claim is held before its sender is presumed dead: ten minutes (a Lambda's run, with room).
+ * `CLAIM_LEASE_SECONDS` shortens it where crashes are staged on purpose (`npm run crash-test`).
+ */
+export const claimLeaseMs = (): number => optionalNumber('CLAIM_LEASE_SECONDS', 600) * 1000;
+
 export const digestSettings = (): {
   timeZone: string;
   minSegmentResponses: number;

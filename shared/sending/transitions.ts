@@ -5,6 +5,7 @@
  * is never sent twice. Pure: these build the writes, `recipient-states.ts` makes them.
  */
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { claimLeaseMs } from '#shared/core/config.ts';
 import { dayIn } from '#shared/core/time.ts';
 import { contactKey, recipientKey } from '#shared/store/keys.ts';
 import type { Recipient, RecipientStatus } from '#shared/waves/model.ts';
@@ -17,8 +18,8 @@ export interface Transition {
 
 /** DynamoDB's limit on the items of one transaction. */
 export const MAX_TRANSACTION_ITEMS = 100;
-/** A claim older than this without an outcome belongs to a sender that died. */
-export const CLAIM_LEASE_MS = 10 * 60_000;
+/** A claim older than this without an outcome belongs to a sender that died (ten minutes unless configured). */
+export const CLAIM_LEASE_MS = claimLeaseMs();
 
 export const skip = (r: Recipient, reason: string): Transition => ({
   r,

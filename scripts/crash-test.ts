@@ -1,0 +1,154 @@
+/**
+ * `npm run crash-test`: nothing lost, nothing twice, under crashes (issue "Sending at internet scale"). Three
+ * waves of 2,000 recipients go out through the real local stack (`infra/local/start.ts`: DynamoDB Local, the
+ * local runtime) while this script kills the stack's whole process group (`kill -9`) at random moments and
+ * starts it again. The SES emulator runs in this script (`SES_EXTERNAL=1`), so its inbox outlives the kills
+ * and counts what really went out: at the end every address must have exactly one email. Claims are leased
+ * for 15 s here instead of ten minutes (`CLAIM_LEASE_SECONDS`), so the run takes minutes, not hours.
+ *   npm run crash-test [-- --kills 6] [-- --json]
+ * Minutes, not part of `npm test`; prints its figures and exits non-zero on any missing or duplicate email.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, ROOT } from '#infra/local/environment.ts';
+import { startSesEmulator } from '#infra/local/services.ts';
+import { npsJson } from '../test/support/local-process.ts';
+
+const WAVES = 3;
+const PER_WAVE = 2_000;
+const args = process.argv.slice(2);
+const KILLS = Number(args[args.indexOf('--kills') + 1]) || 6;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const [app, ses, ddb, cognito, s3] = [
+  await freePort(),
+  await freePort(),
+  await freePort(),
+  await freePort(),
+  await freePort(),
+];
+const stateDir = mkdtempSync(join(tmpdir(), 'nps-crash-'));
+const env: Record<string, string> = {
+  ...(process.env as Record<string, string>),
+  PORT: String(app),
+  SES_PORT: String(ses),
+  DDB_PORT: String(ddb),
+  COGNITO_PORT: String(cognito),
+  S3_PORT: String(s3),
+  NPS_STATE_DIR: stateDir,
+  LOCAL_RATE_SECONDS: '1',
+  NPS_PRODUCT: 'Acme',
+  SES_EXTERNAL: '1',
+  CLAIM_LEASE_SECONDS: '15',
+  // The emulator has no account limits: send as an account at 500/s would.
+  SES_MAX_SEND_RATE: '500',
+  POWERTOOLS_LOG_LEVEL: 'ERROR',
+};
+const sesUrl = `http://127.0.0.1:${ses}`;
+const appUrl = `http://127.0.0.1:${app}`;
+const emulator = await startSesEmulator(ses);
+
+let stack: ChildProcess | undefined;
+const start = async () => {
+  // Its own process group (detached), so one signal kills the runtime and every child (DynamoDB Local, …).
+  stack = spawn(process.execPath, [join(ROOT, 'infra/local/start.ts')], {
+    env,
+    cwd: ROOT,
+    detached: true,
+    stdio: 'ignore',
+  });
+  const until = Date.now() + 90_000;
+  while (
+    !(await fetch(`${appUrl}/health`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
+    if (Date.now() > until) throw new Error('the local stack did not become healthy');
+    await sleep(250);
+  }
+};
+const killGroup = () => {
+  if (stack?.pid) process.kill(-stack.pid, 'SIGKILL');
+};
+
+const inbox = async (): Promise<string[]> => {
+  const { emails } = (await (await fetch(`${sesUrl}/store`)).json()) as {
+    emails: { destination: { to: string[] } }[];
+  };
+  return emails.map((e) => e.destination.to[0] ?? '');
+};
+
+const started = Date.now();
+const addresses: string[] = [];
+try {
+  await start();
+  const waves: string[] = [];
+  for (let w = 0; w < WAVES; w++) {
+    const emails = Array.from({ length: PER_WAVE }, (_, i) => `p${i}.w${w}@crash-test.example.com`);
+    addresses.push(...emails);
+    const file = join(stateDir, `wave-${w}.csv`);
+    writeFileSync(
+      file,
+      ['email,name,locale', ...emails.map((e, i) => `${e},P ${i},${['en', 'nl', 'sv', 'de'][i % 4]}`)].join(
+        '\n',
+      ),
+    );
+    waves.push(
+      (
+        await npsJson<{ id: string }>(
+          env,
+          'wave',
+          'create',
+          '--name',
+          `crash ${w}`,
+          '--audience',
+          file,
+          '--now',
+        )
+      ).id,
+    );
+  }
+  // Kill at random moments while the waves go out, and start again each time.
+  const kills: { atMs: number; inbox: number }[] = [];
+  for (let k = 0; k < KILLS; k++) {
+    await sleep(1_000 + Math.random() * 4_000);
+    killGroup();
+    kills.push({ atMs: Date.now() - started, inbox: (await inbox()).length });
+    await sleep(300);
+    await start();
+  }
+  // Then let it finish: every wave sent (stale claims settle or go out again after their 15 s lease).
+  const until = Date.now() + 15 * 60_000;
+  for (;;) {
+    const statuses = await Promise.all(
+      waves.map((id) => npsJson<{ status: string }>(env, 'wave', 'status', id)),
+    );
+    if (statuses.every((s) => s.status === 'sent')) break;
+    if (Date.now() > until)
+      throw new Error(`waves not sent after 15 minutes: ${statuses.map((s) => s.status).join(', ')}`);
+    await sleep(2_000);
+  }
+  await sleep(2_000);
+  const counts = new Map<string, number>();
+  for (const to of await inbox()) counts.set(to, (counts.get(to) ?? 0) + 1);
+  const missing = addresses.filter((a) => !counts.has(a)).length;
+  const duplicates = [...counts.values()].reduce((n, c) => n + Math.max(0, c - 1), 0);
+  const result = {
+    waves: WAVES,
+    recipients: addresses.length,
+    kills: kills.length,
+    killedAtInbox: kills.map((k) => k.inbox),
+    emails: [...counts.values()].reduce((n, c) => n + c, 0),
+    missing,
+    duplicates,
+    seconds: Math.round((Date.now() - started) / 1000),
+  };
+  console.log(args.includes('--json') ? JSON.stringify(result) : JSON.stringify(result, null, 2));
+  if (missing > 0 || duplicates > 0) process.exitCode = 1;
+} finally {
+  killGroup();
+  emulator.close();
+}
