@@ -231,9 +231,12 @@ export const FUNCTIONS = {
     entry: 'functions/ses-events.ts',
     description: 'Suppresses contacts on SES bounces and complaints; settles the claims SES accepted',
     trigger: { kind: 'sesEvents', detailTypes: ['Email Bounced', 'Email Complaint Received', 'Email Sent'] },
-    // A contact's suppression; an accepted email's recipient (claimed → sent, in one transaction with the
-    // contact's surveyed mark, or the reminder's claimed → sent).
-    table: { write: { actions: ['UpdateItem'], partitions: ['CONTACT#*', 'WAVE#*'] } },
+    // A contact's suppression; an accepted email's recipient, read first, then claimed → sent (in one
+    // transaction with the contact's surveyed mark) or the reminder's claimed → sent.
+    table: {
+      read: { actions: ['GetItem'], partitions: ['WAVE#*'] },
+      write: { actions: ['UpdateItem'], partitions: ['CONTACT#*', 'WAVE#*'] },
+    },
     sendsEmail: false,
     signsLinks: false,
     memoryMb: 256,

@@ -6,7 +6,7 @@
  * as long as SES's events arrive within the lease (seconds, against ten minutes).
  * Which recipient an email was for travels in its tags (`bulk-email.ts`): `nps-wave` and `nps-contact`.
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '#shared/store/conditions.ts';
 import { recipientKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
@@ -46,15 +46,31 @@ export const acceptanceOf = (detail: {
 /**
  * Settles the claim the accepted email answers: the first email (`claimed → sent`, with the contact's
  * surveyed mark, exactly as the sender records it), else the reminder (`claimed → sent`). Idempotent: an
- * outcome already recorded, by the sender or an earlier delivery of the event, is left as it is.
+ * outcome already recorded, by the sender or an earlier delivery of the event, is left as it is. It reads the
+ * recipient first, so the common case — the sender recorded the outcome itself — writes nothing to the
+ * wave's partition (a refused conditional write costs write capacity too).
  */
 export const recordAcceptance = async (
   store: TableStore & { timeZone: string },
   a: Acceptance,
 ): Promise<'sent' | 'reminded' | 'already'> => {
+  const current = (
+    await store.ddb.send(
+      new GetCommand({
+        TableName: store.table,
+        Key: recipientKey(a.waveId, a.contactId),
+        ProjectionExpression: '#s, reminder',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ConsistentRead: true,
+      }),
+    )
+  ).Item as Pick<Recipient, 'status' | 'reminder'> | undefined;
   const r = { waveId: a.waveId, contactId: a.contactId, email: a.email } as Recipient;
-  const [first] = await transitionAll(store, [sent(r, a.messageId, a.at, store.timeZone)], a.at);
-  if (first) return 'sent';
+  if (current?.status === 'claimed') {
+    const [first] = await transitionAll(store, [sent(r, a.messageId, a.at, store.timeZone)], a.at);
+    if (first) return 'sent';
+  }
+  if (current?.reminder !== 'claimed') return 'already';
   try {
     await store.ddb.send(
       new UpdateCommand({

@@ -110,7 +110,10 @@ describe('least privilege on the table', () => {
         indexQuery('gsi1'),
       ],
     ],
-    ['sesEvents', () => [items('dynamodb:UpdateItem', ['CONTACT#*', 'WAVE#*'])]],
+    [
+      'sesEvents',
+      () => [items('dynamodb:GetItem', ['WAVE#*']), items('dynamodb:UpdateItem', ['CONTACT#*', 'WAVE#*'])],
+    ],
     [
       'applyRetention',
       () => [
