@@ -28,7 +28,7 @@ import {
 } from '#shared/answering/responses.ts';
 import { digestTimeZone, surveyPolicy, tableName } from '#shared/core/config.ts';
 import { InvalidLinkError, ValidationError } from '#shared/core/errors.ts';
-import { optOutReader, readerOfOptOut } from '#shared/reporting/readers.ts';
+import { OPT_OUT_TOKEN, optOutReader, readerOfOptOut } from '#shared/reporting/readers.ts';
 import {
   type AnswerField,
   DWELL_JS,
@@ -143,8 +143,8 @@ const health = async (): Promise<LambdaFunctionURLResult> => {
 
 const SCORE = /^\/r\/([A-Za-z0-9._-]{1,400})\/([0-9]{1,2}|trap)(\/dwell)?$/;
 const UNSUBSCRIBE = /^\/u\/([A-Za-z0-9._-]{1,400})$/;
-/** A digest reader's one-click unsubscribe (`readers.ts`): 22 URL-safe characters. */
-const DIGEST_UNSUBSCRIBE = /^\/d\/([A-Za-z0-9_-]{22})$/;
+/** A digest reader's one-click unsubscribe (`readers.ts`, whose token pattern it takes). */
+const DIGEST_UNSUBSCRIBE = new RegExp(`^/d/(${OPT_OUT_TOKEN.source.slice(1, -1)})$`);
 
 /** The language of the pages of this request: the browser's, until the link's recipient is known. */
 interface Reader {

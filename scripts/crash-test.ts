@@ -9,12 +9,11 @@
  * Minutes, not part of `npm test`; prints its figures and exits non-zero on any missing or duplicate email.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, ROOT } from '#infra/local/environment.ts';
+import { ROOT } from '#infra/local/environment.ts';
 import { startSesEmulator } from '#infra/local/services.ts';
-import { npsJson } from '../test/support/local-process.ts';
+import { npsJson, stackEnvironment } from '../test/support/local-process.ts';
 
 const WAVES = 3;
 const PER_WAVE = 2_000;
@@ -22,30 +21,14 @@ const args = process.argv.slice(2);
 const KILLS = Number(args[args.indexOf('--kills') + 1]) || 6;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const [app, ses, ddb, cognito, s3] = [
-  await freePort(),
-  await freePort(),
-  await freePort(),
-  await freePort(),
-  await freePort(),
-];
-const stateDir = mkdtempSync(join(tmpdir(), 'nps-crash-'));
-const env: Record<string, string> = {
-  ...(process.env as Record<string, string>),
-  PORT: String(app),
-  SES_PORT: String(ses),
-  DDB_PORT: String(ddb),
-  COGNITO_PORT: String(cognito),
-  S3_PORT: String(s3),
-  NPS_STATE_DIR: stateDir,
-  LOCAL_RATE_SECONDS: '1',
-  NPS_PRODUCT: 'Acme',
+const { env, app, ses } = await stackEnvironment({
   SES_EXTERNAL: '1',
   CLAIM_LEASE_SECONDS: '15',
   // The emulator has no account limits: send as an account at 500/s would.
   SES_MAX_SEND_RATE: '500',
   POWERTOOLS_LOG_LEVEL: 'ERROR',
-};
+});
+const stateDir = env.NPS_STATE_DIR as string;
 const sesUrl = `http://127.0.0.1:${ses}`;
 const appUrl = `http://127.0.0.1:${app}`;
 const emulator = await startSesEmulator(ses);

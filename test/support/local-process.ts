@@ -19,7 +19,10 @@ export interface RunningStack {
   waitFor: <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs?: number) => Promise<T>;
 }
 
-export const startStackProcess = async (extraEnv: Record<string, string> = {}): Promise<RunningStack> => {
+/** Free ports for every service of one local stack, a state folder of its own, and this process's environment. */
+export const stackEnvironment = async (
+  extraEnv: Record<string, string> = {},
+): Promise<{ env: Record<string, string>; app: number; ses: number }> => {
   const [app, ses, ddb, cognito, s3] = [
     await freePort(),
     await freePort(),
@@ -40,6 +43,11 @@ export const startStackProcess = async (extraEnv: Record<string, string> = {}): 
     NPS_PRODUCT: 'Acme',
     ...extraEnv,
   };
+  return { env, app, ses };
+};
+
+export const startStackProcess = async (extraEnv: Record<string, string> = {}): Promise<RunningStack> => {
+  const { env, app, ses } = await stackEnvironment(extraEnv);
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'infra/local/start.ts')], {
     env,
     cwd: ROOT,
