@@ -2,7 +2,7 @@
  * DynamoDB Streams consumer: turns response and recipient changes into exact counters. The batch is merged
  * (each counter written once), so records are not processed one by one as Powertools' BatchProcessor would;
  * changes that could not be applied are reported back as batch item failures and retried by Lambda, and
- * the applied markers make the retry harmless.
+ * the per-partition checkpoints make the retry harmless.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';

@@ -1,23 +1,40 @@
 /**
  * Exact counters from the item stream. Each response or recipient change contributes the difference between
- * what its new image and its old image count. A batch is merged so each counter is written once, and every
- * source item carries an "applied" marker (its last stream position) written in the same transaction as the
- * counters: a redelivered or retried record finds its version already applied and adds nothing. So the
- * counters equal a recount of the responses after duplicates, retries and crashes.
+ * what its new image and its old image count. A whole batch is merged, so each counter is written once per
+ * batch however many changes touch it, in two steps:
+ *
+ * 1. Stage: one transaction advances the checkpoint of each source partition the changes come from (the
+ *    stream position applied up to, conditional on the one read) and puts one staged item holding the
+ *    merged deltas. A redelivered, replayed or concurrent record is at or below its partition's checkpoint
+ *    and adds nothing.
+ * 2. Drain: the staged deltas are added to the counters in transactions that each also move the staged
+ *    item's `next` index past what they added (conditional on the index they read), so each delta is added
+ *    exactly once even when two invocations drain at once; the drained item is deleted. Deltas a crashed
+ *    invocation staged are drained by the next one, before its own batch.
+ *
+ * Why a partition's positions are comparable: all items of one partition key live in one table partition,
+ * whose changes one stream shard carries in order (a split shard's children come after it), and Lambda hands
+ * a shard's records over in that order. So within a partition key a larger sequence number is a later
+ * change, and staging a partition's changes in order, never skipping one, makes "applied up to" exact.
  */
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { isTransactionCanceled } from '#shared/store/conditions.ts';
+import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { monotonicFactory } from 'ulid';
+import { isConditionFailed, isTransactionCanceled } from '#shared/store/conditions.ts';
 import { batchGetAll } from '#shared/store/dynamo.ts';
 import type { ItemChange } from '#shared/store/item-change.ts';
-import { ALL_SCOPE, aggregateKey, appliedKey, SEGMENTS_PERIOD } from '#shared/store/keys.ts';
+import {
+  ALL_SCOPE,
+  aggregateKey,
+  checkpointKey,
+  SEGMENTS_PERIOD,
+  STAGED_PARTITION,
+  stagedKey,
+} from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
-import { contribute, counterId, counterKeyOf, type Deltas } from './deltas.ts';
+import { contribute, counterKeyOf, type Deltas } from './deltas.ts';
 
-/**
- * A change's position in the stream. Records of one item arrive in sequence-number order and a redelivery
- * repeats its number, so "applied up to" per item is exact even when an item is deleted and created again.
- */
 const positionOf = (change: ItemChange): bigint => BigInt(change.sequenceNumber);
+const newStageId = monotonicFactory();
 
 export interface ApplyResult {
   applied: number;
@@ -26,188 +43,263 @@ export interface ApplyResult {
   failed: string[];
 }
 
-const MAX_TRANSACTION_ITEMS = 100;
-/** Retries of a transaction that lost a race, before its changes are reported as failed. */
+/** Checkpoints per stage transaction (DynamoDB's 100 items, less the staged item). */
+const MAX_PARTITIONS_PER_STAGE = 99;
+/** Counter updates per staged item (its size stays far below DynamoDB's 400 KB). */
+const MAX_ENTRIES_PER_STAGE = 1500;
+/** Counter updates per drain transaction (their conditions and names stay within DynamoDB's limits). */
+const ENTRIES_PER_DRAIN = 60;
+/** Retries of a stage that lost a race, before the rest of the batch is reported as failed. */
 const MAX_RACE_RETRIES = 5;
 
+/** One counter update: attributes to add to, or segment values to add to a catalogue. */
+interface Entry {
+  pk: string;
+  sk: string;
+  add?: Record<string, number>;
+  values?: string[];
+}
+
+interface Stage {
+  positions: Map<string, bigint>;
+  entries: Entry[];
+  changes: ItemChange[];
+}
+
 /**
- * Applies a batch of changes. 1. Drop TTL expiries. 2. Read the applied markers and drop changes already
- * applied. 3. Group per item, merge counter deltas, and write markers and counters in transactions of at most
- * 100 items. A transaction that loses a race re-reads its markers and tries again.
+ * Applies a batch of changes, in order: drains what a crashed invocation staged, then stages and drains this
+ * batch. The first stage that fails ends the batch: what follows is reported as failed, so a partition's
+ * changes are never applied out of order. One that loses a race re-reads the checkpoints and plans again.
  */
 export const applyChanges = async (
   store: TableStore,
   changes: readonly ItemChange[],
 ): Promise<ApplyResult> => {
-  const byItem = new Map<string, ItemChange[]>();
-  for (const change of changes) {
-    if (change.expired) continue;
-    const id = counterId(change.pk, change.sk);
-    byItem.set(id, [...(byItem.get(id) ?? []), change]);
-  }
+  await drainLeftovers(store);
   const result: ApplyResult = { applied: 0, duplicates: 0, failed: [] };
-  let pending = [...byItem.values()];
+  let pending = changes.filter((c) => !c.expired);
   for (let attempt = 0; pending.length > 0; attempt++) {
-    const markers = await readMarkers(store, pending);
-    const chunks = planTransactions(pending, markers, result);
-    const retry: ItemChange[][] = [];
-    for (const chunk of chunks) {
+    const checkpoints = await readCheckpoints(store, pending);
+    const fresh = pending.filter((c) => positionOf(c) > (checkpoints.get(c.pk) ?? -1n));
+    result.duplicates += pending.length - fresh.length;
+    const stages = planStages(fresh, checkpoints);
+    let failedAt = -1;
+    let raced = false;
+    for (const [i, stage] of stages.entries()) {
+      const id = newStageId();
       try {
         await store.ddb.send(
-          new TransactWriteCommand({ TransactItems: withTable(store.table, chunk.items) }),
+          new TransactWriteCommand({ TransactItems: stageItems(store.table, id, stage, checkpoints) }),
         );
-        result.applied += chunk.changeCount;
       } catch (error) {
-        if (!isTransactionCanceled(error) || attempt >= MAX_RACE_RETRIES) {
-          result.failed.push(...chunk.groups.flatMap((g) => g.map((c) => c.sequenceNumber)));
-          continue;
-        }
-        retry.push(...chunk.groups);
+        failedAt = i;
+        raced = isTransactionCanceled(error) && attempt < MAX_RACE_RETRIES;
+        break;
       }
+      for (const [pk, position] of stage.positions) checkpoints.set(pk, position);
+      try {
+        await drain(store, id, stage.entries, 0);
+      } catch {
+        // Staged, not yet counted: report it failed, so Lambda soon delivers it again; the retry finds it
+        // applied up to its checkpoint and drains what is staged first.
+        failedAt = i;
+        break;
+      }
+      result.applied += stage.changes.length;
     }
-    pending = retry;
-    if (retry.length) await new Promise((r) => setTimeout(r, 10 * 2 ** attempt));
+    if (failedAt < 0) break;
+    const rest = stages.slice(failedAt).flatMap((s) => s.changes);
+    if (!raced) {
+      result.failed.push(...rest.map((c) => c.sequenceNumber));
+      break;
+    }
+    pending = rest;
+    await new Promise((r) => setTimeout(r, 10 * 2 ** attempt));
   }
   return result;
 };
 
-/** The applied position of each item, by counter id of its marker. */
-const readMarkers = async (store: TableStore, groups: ItemChange[][]): Promise<Map<string, string>> => {
-  const keys = groups.map((g) => appliedKey((g[0] as ItemChange).pk, (g[0] as ItemChange).sk));
-  const items = await batchGetAll(store.ddb, store.table, keys, { consistent: true });
-  return new Map(
-    items.map((item) => [counterId(item.pk as string, item.sk as string), item.position as string]),
-  );
+/** The applied position of each source partition the changes come from. */
+const readCheckpoints = async (
+  store: TableStore,
+  changes: readonly ItemChange[],
+): Promise<Map<string, bigint>> => {
+  const partitions = [...new Set(changes.map((c) => c.pk))];
+  const items = await batchGetAll(store.ddb, store.table, partitions.map(checkpointKey), {
+    consistent: true,
+  });
+  return new Map(items.map((item) => [item.source as string, BigInt(item.position as string)]));
+};
+
+/**
+ * Packs changes, in stream order, into stages: each at most 99 partitions and 1,500 counter updates; a
+ * partition's changes may span stages, in order.
+ */
+const planStages = (changes: readonly ItemChange[], applied: ReadonlyMap<string, bigint>): Stage[] => {
+  const ordered = [...changes].sort((a, b) => {
+    const d = positionOf(a) - positionOf(b);
+    return d < 0n ? -1 : d > 0n ? 1 : 0;
+  });
+  const stages: Stage[] = [];
+  let deltas: Deltas = new Map();
+  let segments = new Map<string, Set<string>>();
+  let positions = new Map<string, bigint>();
+  let included: ItemChange[] = [];
+  const flush = () => {
+    if (included.length === 0) return;
+    stages.push({ positions, entries: entriesOf(deltas, segments), changes: included });
+    deltas = new Map();
+    segments = new Map();
+    positions = new Map();
+    included = [];
+  };
+  const reached = new Map(applied);
+  for (const change of ordered) {
+    // A change repeated within the batch is applied once.
+    if (positionOf(change) <= (reached.get(change.pk) ?? -1n)) continue;
+    if (
+      (!positions.has(change.pk) && positions.size >= MAX_PARTITIONS_PER_STAGE) ||
+      deltas.size >= MAX_ENTRIES_PER_STAGE
+    )
+      flush();
+    const kind = (change.newImage ?? change.oldImage)?.kind as string;
+    const seen = segments.get(kind) ?? new Set<string>();
+    segments.set(kind, seen);
+    contribute(deltas, seen, change.oldImage, -1);
+    contribute(deltas, seen, change.newImage, 1);
+    positions.set(change.pk, positionOf(change));
+    reached.set(change.pk, positionOf(change));
+    included.push(change);
+  }
+  flush();
+  return stages;
+};
+
+/** The counter updates of merged deltas, zeros left out, and the segment catalogues' additions. */
+const entriesOf = (deltas: Deltas, segments: ReadonlyMap<string, Set<string>>): Entry[] => {
+  const entries: Entry[] = [];
+  for (const [id, attributes] of deltas) {
+    const add = Object.fromEntries([...attributes].filter(([, by]) => by !== 0));
+    if (Object.keys(add).length > 0) entries.push({ ...counterKeyOf(id), add });
+  }
+  for (const [kind, values] of segments)
+    if (values.size > 0)
+      entries.push({ ...aggregateKey(kind, ALL_SCOPE, SEGMENTS_PERIOD), values: [...values] });
+  return entries;
 };
 
 type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
 
-interface Chunk {
-  items: TransactItems;
-  groups: ItemChange[][];
-  changeCount: number;
-}
-
-const planTransactions = (
-  groups: ItemChange[][],
-  markers: Map<string, string>,
-  result: ApplyResult,
-): Chunk[] => {
-  const chunks: Chunk[] = [];
-  const empty = () => ({
-    fresh: [] as ItemChange[][],
-    deltas: new Map() as Deltas,
-    segments: new Map<string, Set<string>>(),
-  });
-  let current = empty();
-  const flush = () => {
-    if (current.fresh.length === 0) return;
-    chunks.push(toChunk(current.fresh, current.deltas, current.segments, markers));
-    current = empty();
-  };
-  for (const group of groups) {
-    const first = group[0] as ItemChange;
-    const marker = appliedKey(first.pk, first.sk);
-    const applied = BigInt(markers.get(counterId(marker.pk, marker.sk)) ?? -1);
-    const fresh = group
-      .filter((c) => positionOf(c) > applied)
-      .sort((a, b) => (positionOf(a) < positionOf(b) ? -1 : 1));
-    result.duplicates += group.length - fresh.length;
-    if (fresh.length === 0) continue;
-    const deltas: Deltas = new Map();
-    const segments = new Map<string, Set<string>>();
-    for (const change of fresh) {
-      const kind = (change.newImage ?? change.oldImage)?.kind as string;
-      const seen = segments.get(kind) ?? new Set<string>();
-      segments.set(kind, seen);
-      contribute(deltas, seen, change.oldImage, -1);
-      contribute(deltas, seen, change.newImage, 1);
-    }
-    const merged = mergeInto(current.deltas, deltas, true);
-    const size = current.fresh.length + 1 + merged + current.segments.size + segments.size;
-    if (size > MAX_TRANSACTION_ITEMS) flush();
-    mergeInto(current.deltas, deltas, false);
-    for (const [kind, set] of segments) {
-      const into = current.segments.get(kind) ?? new Set<string>();
-      for (const s of set) into.add(s);
-      current.segments.set(kind, into);
-    }
-    current.fresh.push(fresh);
-  }
-  flush();
-  return chunks;
-};
-
-/** Merges `from` into `into`; with `dryRun`, only counts the counters `into` would then hold. */
-const mergeInto = (into: Deltas, from: Deltas, dryRun: boolean): number => {
-  let size = into.size;
-  for (const [id, attributes] of from) {
-    if (!into.has(id)) size++;
-    if (dryRun) continue;
-    const target = into.get(id) ?? new Map<string, number>();
-    for (const [attribute, by] of attributes) target.set(attribute, (target.get(attribute) ?? 0) + by);
-    into.set(id, target);
-  }
-  return size;
-};
-
-const toChunk = (
-  groups: ItemChange[][],
-  deltas: Deltas,
-  segments: Map<string, Set<string>>,
-  markers: Map<string, string>,
-): Chunk => {
-  const items: TransactItems = [];
-  for (const group of groups) {
-    const first = group[0] as ItemChange;
-    const key = appliedKey(first.pk, first.sk);
-    const previous = markers.get(counterId(key.pk, key.sk));
-    // The group is sorted by position: its last change is the furthest applied.
-    const position = positionOf(group[group.length - 1] as ItemChange).toString();
-    items.push({
+/** The stage transaction: each partition's checkpoint moved on from the one read, and the staged item. */
+const stageItems = (
+  table: string,
+  id: string,
+  stage: Stage,
+  previous: ReadonlyMap<string, bigint>,
+): TransactItems => [
+  ...[...stage.positions].map(([source, position]) => {
+    const before = previous.get(source);
+    return {
       Update: {
-        TableName: '',
-        Key: key,
-        UpdateExpression: 'SET #p = :p',
-        ConditionExpression: previous === undefined ? 'attribute_not_exists(#p)' : '#p = :prev',
-        ExpressionAttributeNames: { '#p': 'position' },
+        TableName: table,
+        Key: checkpointKey(source),
+        UpdateExpression: 'SET #p = :p, #s = :s',
+        ConditionExpression: before === undefined ? 'attribute_not_exists(#p)' : '#p = :prev',
+        ExpressionAttributeNames: { '#p': 'position', '#s': 'source' },
         ExpressionAttributeValues: {
-          ':p': position,
-          ...(previous === undefined ? {} : { ':prev': previous }),
+          ':p': position.toString(),
+          ':s': source,
+          ...(before === undefined ? {} : { ':prev': before.toString() }),
         },
       },
-    });
-  }
-  for (const [id, attributes] of deltas) {
-    const nonZero = [...attributes].filter(([, by]) => by !== 0);
-    if (nonZero.length === 0) continue;
+    };
+  }),
+  { Put: { TableName: table, Item: { ...stagedKey(id), entries: stage.entries, next: 0 } } },
+];
+
+/** Adds a staged item's deltas from `next` on, moving `next` with each transaction; then deletes it. */
+const drain = async (
+  store: TableStore,
+  id: string,
+  entries: readonly Entry[],
+  from: number,
+): Promise<void> => {
+  let next = from;
+  while (next < entries.length) {
+    const part = entries.slice(next, next + ENTRIES_PER_DRAIN);
+    const items: TransactItems = part.map((entry) => ({
+      Update: { TableName: store.table, ...counterUpdate(entry) },
+    }));
     items.push({
       Update: {
-        TableName: '',
-        Key: counterKeyOf(id),
-        UpdateExpression: `ADD ${nonZero.map((_, i) => `#a${i} :d${i}`).join(', ')}`,
-        ExpressionAttributeNames: Object.fromEntries(nonZero.map(([a], i) => [`#a${i}`, a])),
-        ExpressionAttributeValues: Object.fromEntries(nonZero.map(([, by], i) => [`:d${i}`, by])),
+        TableName: store.table,
+        Key: stagedKey(id),
+        UpdateExpression: 'SET #n = :to',
+        ConditionExpression: '#n = :from',
+        ExpressionAttributeNames: { '#n': 'next' },
+        ExpressionAttributeValues: { ':from': next, ':to': next + part.length },
       },
     });
+    try {
+      await store.ddb.send(new TransactWriteCommand({ TransactItems: items }));
+      next += part.length;
+    } catch (error) {
+      if (!isTransactionCanceled(error)) throw error;
+      // Another invocation drained some of it (or all of it, and deleted it): go on from where it is.
+      const current = await store.ddb.send(
+        new GetCommand({ TableName: store.table, Key: stagedKey(id), ConsistentRead: true }),
+      );
+      if (!current.Item) return;
+      next = current.Item.next as number;
+    }
   }
-  for (const [kind, values] of segments) {
-    if (values.size === 0) continue;
-    items.push({
-      Update: {
-        TableName: '',
-        Key: aggregateKey(kind, ALL_SCOPE, SEGMENTS_PERIOD),
-        UpdateExpression: 'ADD #v :v',
-        ExpressionAttributeNames: { '#v': 'values' },
-        ExpressionAttributeValues: { ':v': new Set(values) },
-      },
-    });
+  try {
+    await store.ddb.send(
+      new DeleteCommand({
+        TableName: store.table,
+        Key: stagedKey(id),
+        ConditionExpression: '#n = :done',
+        ExpressionAttributeNames: { '#n': 'next' },
+        ExpressionAttributeValues: { ':done': entries.length },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
   }
-  return { items, groups, changeCount: groups.reduce((n, g) => n + g.length, 0) };
 };
 
-/** Fills in the table name (kept out of the planning code above). */
-const withTable = (table: string, items: TransactItems) => {
-  for (const item of items) if (item.Update) item.Update.TableName = table;
-  return items;
+/** Drains every staged item an invocation that died left behind, oldest first. */
+const drainLeftovers = async (store: TableStore): Promise<void> => {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await store.ddb.send(
+      new QueryCommand({
+        TableName: store.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': STAGED_PARTITION },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? [])
+      await drain(store, item.sk as string, item.entries as Entry[], item.next as number);
+    start = page.LastEvaluatedKey;
+  } while (start);
+};
+
+const counterUpdate = (entry: Entry) => {
+  if (entry.values)
+    return {
+      Key: { pk: entry.pk, sk: entry.sk },
+      UpdateExpression: 'ADD #v :v',
+      ExpressionAttributeNames: { '#v': 'values' },
+      ExpressionAttributeValues: { ':v': new Set(entry.values) },
+    };
+  const attributes = Object.entries(entry.add ?? {});
+  return {
+    Key: { pk: entry.pk, sk: entry.sk },
+    UpdateExpression: `ADD ${attributes.map((_, i) => `#a${i} :d${i}`).join(', ')}`,
+    ExpressionAttributeNames: Object.fromEntries(attributes.map(([a], i) => [`#a${i}`, a])),
+    ExpressionAttributeValues: Object.fromEntries(attributes.map(([, by], i) => [`:d${i}`, by])),
+  };
 };

@@ -122,11 +122,11 @@ export const PERSONAL_DATA: Readonly<Record<ItemKind, PersonalDataEntry>> = {
     retention: { expires: 'TTL two years after the action' },
   },
   appliedMarker: {
-    key: 'WAVE#waveId / APPLIED#RESP#contactId | APPLIED#RCPT#contactId',
+    key: 'APPLIED#WAVE#waveId#shard / POSITION',
     holds: [],
-    find: 'not needed: the stream position only, kept so a redelivered change is not counted twice',
+    find: 'not needed: a source partition and its stream position, kept so a redelivered change is not counted twice',
     erasure: 'keep',
-    retention: { kept: 'the contact id only' },
+    retention: { kept: 'no contact at all: one per partition of a wave' },
   },
   alertClaim: {
     key: 'ALERT#waveId / contactId#vN | contactId#introduction',

@@ -5,7 +5,8 @@
  *   Wave       WAVE#id        META
  *   Recipient  WAVE#id        RCPT#contactId
  *   Response   WAVE#id        RESP#contactId
- *   Applied    WAVE#id        APPLIED#RESP#contactId   (aggregator's idempotency marker)
+ *   Checkpoint APPLIED#pk     POSITION   (the aggregator's stream position applied up to, per source partition)
+ *   Staged     APPLIED#STAGED stageId   (merged counter deltas staged with the checkpoints, drained into AGG#)
  *   Contact    CONTACT#id     META
  *   Erasure notice CONTACT#id ERASED  (the stream's outbox for ContactErased: the contact id only, TTL)
  *   Aggregate  AGG#kind#scope ALL | DAY#yyyy-mm-dd
@@ -31,7 +32,11 @@ export const responseKey = (waveId: string, contactId: string) => ({
   pk: `WAVE#${waveId}`,
   sk: `RESP#${contactId}`,
 });
-export const appliedKey = (pk: string, sk: string) => ({ pk, sk: `APPLIED#${sk}` });
+/** The aggregator's checkpoint of one source partition: the stream position its counters are applied up to. */
+export const checkpointKey = (sourcePk: string) => ({ pk: `APPLIED#${sourcePk}`, sk: 'POSITION' });
+/** Deltas the aggregator staged with its checkpoints and has not yet added to the counters. */
+export const STAGED_PARTITION = 'APPLIED#STAGED';
+export const stagedKey = (stageId: string) => ({ pk: STAGED_PARTITION, sk: stageId });
 /** One alert about one version of a response (or a response's introduction): sent at most once. */
 export const alertKey = (waveId: string, contactId: string, what: string) => ({
   pk: `${ALERT_PREFIX}${waveId}`,

@@ -99,7 +99,11 @@ describe('least privilege on the table', () => {
     ],
     [
       'aggregateResponses',
-      () => [items('dynamodb:BatchGetItem', ['WAVE#*']), items('dynamodb:UpdateItem', ['WAVE#*', 'AGG#*'])],
+      () => [
+        items(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'], ['APPLIED#*']),
+        items(['dynamodb:UpdateItem', 'dynamodb:PutItem'], ['APPLIED#*', 'AGG#*']),
+        items('dynamodb:DeleteItem', ['APPLIED#STAGED']),
+      ],
     ],
     ['publishEvents', () => [items('dynamodb:BatchGetItem', ['WAVE#*'])]],
     [
@@ -127,10 +131,10 @@ describe('least privilege on the table', () => {
     expect(tableStatements(name)).toEqual(statements());
   });
 
-  it('lets no pipeline function scan, and only the digest (its own ledger entries) and the survey pages (a reader who opts out) delete', () => {
+  it('lets no pipeline function scan, and only the digest (its own ledger entries), the survey pages (a reader who opts out) and the aggregator (its drained staging) delete', () => {
     for (const name of ['surveyHttp', ...expected.map(([n]) => n)] as FunctionName[]) {
       expect(actions(tableStatements(name))).not.toContain('dynamodb:Scan');
-      if (name !== 'sendDigest' && name !== 'surveyHttp')
+      if (name !== 'sendDigest' && name !== 'surveyHttp' && name !== 'aggregateResponses')
         expect(actions(tableStatements(name))).not.toContain('dynamodb:DeleteItem');
     }
   });

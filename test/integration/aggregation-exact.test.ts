@@ -226,24 +226,25 @@ describe('exact aggregation under injected faults', () => {
     const { aggregate } = await import('#functions/aggregate-responses.ts');
     const { awsClients } = await import('#functions/commons/runtime.ts');
     // Faults at the DynamoDB client the handler uses: a write that never happens, a write whose
-    // acknowledgement is lost, a lost transaction race, a failed read of the markers.
+    // acknowledgement is lost, a lost transaction race, a failed read of the checkpoints.
     const ddb = awsClients().ddb;
     const send = ddb.send.bind(ddb) as (command: unknown) => Promise<unknown>;
     ddb.send = (async (command: { constructor: { name: string } }) => {
       const name = command.constructor.name;
       const roll = faultRandom();
+      // A batch is a few transactions (stage, drain), so each one is faulted often.
       if (name === 'TransactWriteCommand') {
-        if (roll < 0.03) {
+        if (roll < 0.06) {
           faults.writeErrors++;
           throw Object.assign(new Error('injected: connection reset'), { name: 'TimeoutError' });
         }
-        if (roll < 0.06) {
+        if (roll < 0.12) {
           faults.conflicts++;
           throw Object.assign(new Error('injected: transaction conflict'), {
             name: 'TransactionCanceledException',
           });
         }
-        if (roll < 0.09) {
+        if (roll < 0.18) {
           await send(command);
           faults.lostAcks++;
           throw Object.assign(new Error('injected: acknowledgement lost'), { name: 'TimeoutError' });

@@ -184,7 +184,7 @@ describe('the digest agrees with nps report', () => {
         day,
         version: 1,
       };
-      more.push(inserted(item, 1));
+      more.push(inserted(item, more.length + 1)); // a stream never repeats a position
     };
     // CSAT: 40 this period (scores cycle 1..5, extra 5s), 20 the period before. CES: 30 this period only.
     for (let k = 0; k < 40; k++) respond('csat', k, k % 3 === 0 ? 5 : (k % 5) + 1, `2026-11-${17 + (k % 7)}`);
