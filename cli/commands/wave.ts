@@ -8,7 +8,7 @@ import { SURVEY_KINDS } from '#shared/core/survey.ts';
 import { parseDurationDays } from '#shared/core/time.ts';
 import { createWave } from '#shared/waves/create.ts';
 import { cancelWave, getWave, listWaves } from '#shared/waves/repository.ts';
-import { waveStatus } from '#shared/waves/status.ts';
+import { shownStatus, waveStatus } from '#shared/waves/status.ts';
 import { waveTiming } from '#shared/waves/timing.ts';
 import { LOCALES } from '#templates/index.ts';
 import { command, group, UsageError } from '../command.ts';
@@ -178,7 +178,7 @@ const list = command({
       id: w.id,
       name: w.name,
       survey: w.kind,
-      status: w.status,
+      status: shownStatus(w),
       sendAt: w.sendAt,
       recipients: w.recipients,
     }));

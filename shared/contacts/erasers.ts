@@ -22,6 +22,7 @@ import {
   RESPONSE_PREFIX,
   recipientKey,
   responseKey,
+  waveIdOfPartition,
   waveKey,
 } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
@@ -53,7 +54,7 @@ export const locateIn = async (
 ): Promise<Located> => {
   const keys = waveIds.flatMap((w) => [recipientKey(w, contactId), responseKey(w, contactId)]);
   const items = await batchGetAll(store.ddb, store.table, keys, { consistent: true });
-  const waveOf = (item: Record<string, unknown>) => String(item.pk).slice(waveKey('').pk.length);
+  const waveOf = (item: Record<string, unknown>) => waveIdOfPartition(String(item.pk));
   return {
     recipients: items.filter((i) => String(i.sk).startsWith(RECIPIENT_PREFIX)).map(waveOf),
     responses: items
@@ -227,6 +228,7 @@ export const ERASERS: Readonly<Record<ItemKind, (scope: ErasureScope) => Promise
   digestLedger: keep,
   activity: redactActivity,
   appliedMarker: keep,
+  laneLock: keep,
   alertClaim: keep,
   webhookDelivery: keep,
   erasureNotice: keep,

@@ -125,6 +125,7 @@ const KIND_WORDS: Readonly<Record<ItemKind, readonly [string, string]>> = {
   digestLedger: ['digest ledger entry', 'digest ledger entries'],
   activity: ['activity entry', 'activity entries'],
   appliedMarker: ['applied marker', 'applied markers'],
+  laneLock: ['batch lock', 'batch locks'],
   alertClaim: ['alert claim', 'alert claims'],
   webhookDelivery: ['webhook delivery record', 'webhook delivery records'],
   erasureNotice: ['erasure notice', 'erasure notices'],

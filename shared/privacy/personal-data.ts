@@ -18,6 +18,7 @@ export type ItemKind =
   | 'digestLedger'
   | 'activity'
   | 'appliedMarker'
+  | 'laneLock'
   | 'alertClaim'
   | 'webhookDelivery'
   | 'erasureNotice';
@@ -65,7 +66,7 @@ export const PERSONAL_DATA: Readonly<Record<ItemKind, PersonalDataEntry>> = {
     },
   },
   recipient: {
-    key: 'WAVE#waveId / RCPT#contactId',
+    key: 'WAVE#waveId#shard / RCPT#contactId',
     holds: ['email', 'name', 'props'],
     find: 'every wave from the waves index, then one batch read of the recipient keys',
     erasure: 'delete',
@@ -75,7 +76,7 @@ export const PERSONAL_DATA: Readonly<Record<ItemKind, PersonalDataEntry>> = {
     },
   },
   response: {
-    key: 'WAVE#waveId / RESP#contactId',
+    key: 'WAVE#waveId#shard / RESP#contactId',
     holds: ['answers', 'clicks', 'history', 'automatedAt', 'respondedAt', 'props', 'value'],
     find: 'with the recipient, in the same batch read',
     erasure: 'delete',
@@ -127,6 +128,13 @@ export const PERSONAL_DATA: Readonly<Record<ItemKind, PersonalDataEntry>> = {
     find: 'not needed: a source partition and its stream position, kept so a redelivered change is not counted twice',
     erasure: 'keep',
     retention: { kept: 'no contact at all: one per partition of a wave' },
+  },
+  laneLock: {
+    key: 'WAVE#waveId#Llane / LOCK',
+    holds: [],
+    find: 'not needed: the contact ids of the one batch being sent, cleared when it is sent',
+    erasure: 'keep',
+    retention: { kept: 'contact ids only, and only while their batch is in flight' },
   },
   alertClaim: {
     key: 'ALERT#waveId / contactId#vN | contactId#introduction',

@@ -8,11 +8,12 @@
  * 1. Old waves from the index. 2. Per wave, page by page: its recipients (and the contacts they were sent
  * to, when last surveyed before the period), then its responses. 3. Mark the wave done.
  */
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '#shared/store/conditions.ts';
 import { batchGetAll } from '#shared/store/dynamo.ts';
 import { contactKey, RECIPIENT_PREFIX, RESPONSE_PREFIX, waveKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
+import { type ShardCursor, waveItemsPage } from '#shared/store/wave-items.ts';
 import type { Wave } from '#shared/waves/model.ts';
 import { waveIdPages } from '#shared/waves/wave-index.ts';
 import {
@@ -67,7 +68,7 @@ type StoredWave = Omit<Wave, 'status'> & {
   status: string;
   finishedAt?: string;
   anonymisedAt?: string;
-  retentionCursor?: Record<string, unknown>;
+  retentionCursor?: RetentionCursor;
 };
 
 /**
@@ -175,6 +176,12 @@ const anonymisePage = async (
   report.contacts += await eachOf(surveyed, (id) => anonymiseContact(deps, id, cutoff));
 };
 
+/** Where retention stands in a wave: the kind of item (its phase) and the shard cursor within it. */
+interface RetentionCursor {
+  phase: number;
+  at?: ShardCursor;
+}
+
 /**
  * Anonymises one wave's items from its cursor on, saving the cursor after each page (at a change of kind,
  * the start of the next kind); returns false when it had to stop first.
@@ -185,33 +192,36 @@ const retainWave = async (
   cutoff: Date,
   report: RetentionReport,
 ): Promise<boolean> => {
-  let cursor = wave.retentionCursor;
-  const resumeAt = PHASES.findIndex((prefix) => String(cursor?.sk ?? '').startsWith(prefix));
-  for (let phase = Math.max(0, resumeAt); phase < PHASES.length; phase++) {
+  const saved = wave.retentionCursor;
+  for (let phase = saved?.phase ?? 0; phase < PHASES.length; phase++) {
     const prefix = PHASES[phase] as (typeof PHASES)[number];
+    let at = phase === saved?.phase ? saved.at : undefined;
     do {
       if (deps.shouldStop()) return false;
-      const page = await deps.ddb.send(
-        new QueryCommand({
-          TableName: deps.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :kind)',
-          ExpressionAttributeValues: { ':pk': waveKey(wave.id).pk, ':kind': prefix },
-          ProjectionExpression: 'pk, sk, contactId, #s, #anon',
-          ExpressionAttributeNames: { '#s': 'status', '#anon': ANONYMISED_AT },
-          ExclusiveStartKey: cursor,
-          Limit: deps.pageSize ?? PAGE,
-        }),
+      const page = await waveItemsPage(
+        deps,
+        wave.id,
+        {
+          prefix,
+          projection: 'pk, sk, contactId, #s, #anon',
+          names: { '#s': 'status', '#anon': ANONYMISED_AT },
+          limit: deps.pageSize ?? PAGE,
+        },
+        at,
       );
-      await anonymisePage(deps, page.Items ?? [], prefix, cutoff, report);
-      cursor = page.LastEvaluatedKey;
-      const next = PHASES[phase + 1];
-      const saved = cursor ?? (next ? { ...waveKey(wave.id), sk: next } : undefined);
+      await anonymisePage(deps, page.items, prefix, cutoff, report);
+      at = page.next;
+      const next: RetentionCursor | undefined = at
+        ? { phase, at }
+        : phase + 1 < PHASES.length
+          ? { phase: phase + 1 }
+          : undefined;
       await deps.ddb.send(
         new UpdateCommand({
           TableName: deps.table,
           Key: waveKey(wave.id),
-          ...(saved
-            ? { UpdateExpression: 'SET retentionCursor = :c', ExpressionAttributeValues: { ':c': saved } }
+          ...(next
+            ? { UpdateExpression: 'SET retentionCursor = :c', ExpressionAttributeValues: { ':c': next } }
             : {
                 UpdateExpression: 'SET #anon = :at REMOVE retentionCursor',
                 ExpressionAttributeNames: { '#anon': ANONYMISED_AT },
@@ -219,8 +229,7 @@ const retainWave = async (
               }),
         }),
       );
-    } while (cursor);
-    cursor = undefined;
+    } while (at);
   }
   return true;
 };

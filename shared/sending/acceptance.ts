@@ -1,9 +1,9 @@
 /**
- * SES said it took an email (its `Send` event, through the configuration set and EventBridge): the claim it
- * answers is settled as sent, even when the sender that made the call died before it could record the
- * outcome. So a claim still open when its lease runs out had no sign of acceptance, and goes back to pending
- * to be sent again (`recipient-states.ts`): nobody is left unsurveyed by a crash, and nobody gets two emails
- * as long as SES's events arrive within the lease (seconds, against ten minutes).
+ * SES said it took an email (its `Send` event, through the configuration set and EventBridge): the recipient
+ * it answers is settled as sent, even when the sender that made the call died before it could record the
+ * outcome. So the recipients of a batch still held when its lease runs out (`shard-lock.ts`) that are still
+ * pending had no sign of acceptance, and go out again: nobody is left unsurveyed by a crash, and nobody gets
+ * two emails as long as SES's events arrive within the lease (seconds, against ten minutes).
  * Which recipient an email was for travels in its tags (`bulk-email.ts`): `nps-wave` and `nps-contact`.
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -44,7 +44,7 @@ export const acceptanceOf = (detail: {
 };
 
 /**
- * Settles the claim the accepted email answers: the first email (`claimed → sent`, with the contact's
+ * Settles the recipient the accepted email answers: the first email (`pending → sent`, with the contact's
  * surveyed mark, exactly as the sender records it), else the reminder (`claimed → sent`). Idempotent: an
  * outcome already recorded, by the sender or an earlier delivery of the event, is left as it is. It reads the
  * recipient first, so the common case — the sender recorded the outcome itself — writes nothing to the
@@ -66,8 +66,13 @@ export const recordAcceptance = async (
     )
   ).Item as Pick<Recipient, 'status' | 'reminder'> | undefined;
   const r = { waveId: a.waveId, contactId: a.contactId, email: a.email } as Recipient;
-  if (current?.status === 'claimed') {
-    const [first] = await transitionAll(store, [sent(r, a.messageId, a.at, store.timeZone)], a.at);
+  // Pending: in a batch whose sender has not written its outcomes (or died); claimed: claimed one by one.
+  if (current?.status === 'pending' || current?.status === 'claimed') {
+    const [first] = await transitionAll(
+      store,
+      [sent(r, a.messageId, a.at, store.timeZone, current.status)],
+      a.at,
+    );
     if (first) return 'sent';
   }
   if (current?.reminder !== 'claimed') return 'already';

@@ -35,6 +35,8 @@ export interface WaveRun {
   /** Rendered once per locale and reused by every chunk. */
   templates: Map<Locale, EmailContent>;
   limiter: SharedRateLimiter;
+  /** Recipients per batch: one bulk call, and never more than one second's share of the rate. */
+  batchSize: number;
   /** Set when SES paused or deferred sending: no worker claims more in this run. */
   signal: { stop: boolean };
 }

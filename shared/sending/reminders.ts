@@ -21,6 +21,7 @@ import {
   responseKey,
   waveKey,
 } from '#shared/store/keys.ts';
+import { type ShardCursor, waveItemsPage } from '#shared/store/wave-items.ts';
 import type { Recipient, Wave } from '#shared/waves/model.ts';
 import { type EmailContent, type Locale, t } from '#templates/index.ts';
 import { bulkEmailInput, waveEmail } from './bulk-email.ts';
@@ -153,27 +154,23 @@ const remindGroup = async (
 
 /** Reminds one wave's non-responders; true when nobody is left to remind. */
 const remindWave = async (deps: SenderDeps, wave: Wave, limiter: SharedRateLimiter, tally: ReminderTally) => {
-  let start: Record<string, unknown> | undefined;
+  let cursor: ShardCursor | undefined;
   let open = 0;
   do {
-    const page = await deps.ddb.send(
-      new QueryCommand({
-        TableName: deps.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rcpt)',
-        FilterExpression: '#s = :sent AND (attribute_not_exists(reminder) OR reminder = :claimed)',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: {
-          ':pk': waveKey(wave.id).pk,
-          ':rcpt': RECIPIENT_PREFIX,
-          ':sent': 'sent',
-          ':claimed': 'claimed',
-        },
-        ExclusiveStartKey: start,
-        Limit: PAGE_SIZE,
-      }),
+    const page = await waveItemsPage(
+      deps,
+      wave.id,
+      {
+        prefix: RECIPIENT_PREFIX,
+        filter: '#s = :sent AND (attribute_not_exists(reminder) OR reminder = :claimed)',
+        names: { '#s': 'status' },
+        values: { ':sent': 'sent', ':claimed': 'claimed' },
+        limit: PAGE_SIZE,
+      },
+      cursor,
     );
     const now = deps.now();
-    const recipients = (page.Items ?? []) as Recipient[];
+    const recipients = page.items as unknown as Recipient[];
     const fresh: Recipient[] = [];
     for (const r of recipients) {
       if (r.reminder !== 'claimed') fresh.push(r);
@@ -216,8 +213,8 @@ const remindWave = async (deps: SenderDeps, wave: Wave, limiter: SharedRateLimit
         await remindGroup(deps, wave, limiter, template, group.slice(i, i + BULK), tally);
       }
     }
-    start = page.LastEvaluatedKey;
-  } while (start);
+    cursor = page.next;
+  } while (cursor);
   return open === 0;
 };
 

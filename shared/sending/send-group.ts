@@ -1,7 +1,7 @@
 /**
- * Sending one group of claimed recipients (one wave, one language, at most one bulk call's worth), retrying
- * with backoff only the entries SES did not send. What is still unsent after the last attempt goes back to
- * pending for the next run.
+ * Sending one group of a claimed batch (one wave, one language, at most one bulk call's worth), retrying
+ * with backoff only the entries SES did not send. What is still unsent after the last attempt stays pending
+ * for the next run.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type BulkEmailEntryResult, SendBulkEmailCommand } from '@aws-sdk/client-sesv2';
@@ -10,10 +10,10 @@ import type { Recipient } from '#shared/waves/model.ts';
 import type { EmailContent } from '#templates/index.ts';
 import { bulkEmailInput } from './bulk-email.ts';
 import type { SenderDeps, WaveRun } from './context.ts';
-import { transition, transitionAll, transitionEach } from './recipient-states.ts';
+import { transitionAll } from './recipient-states.ts';
 import { emptyTally, type Tally } from './report.ts';
 import { backoffMs, entryOutcome, failureReason, MAX_ATTEMPTS, refusalOf } from './ses-errors.ts';
-import { fail, handBack, sent } from './transitions.ts';
+import { fail, sent } from './transitions.ts';
 
 export const sendGroup = async (
   deps: SenderDeps,
@@ -54,9 +54,14 @@ export const sendGroup = async (
     const delivered = entries
       .filter((e) => outcomeOf(e) === 'sent')
       .map((e) => sent(e.r, e.result?.MessageId ?? '', sentAt, deps.timeZone));
-    tally.sent += (await transitionAll(deps, delivered, sentAt)).filter(Boolean).length;
+    // Counted as SES answered: a recipient its Send event settled first was sent all the same.
+    await transitionAll(deps, delivered, sentAt);
+    tally.sent += delivered.length;
     const failed = entries.filter((e) => outcomeOf(e) === 'fail');
-    await Promise.all(failed.map((e) => transition(deps, fail(e.r, failureReason(e.result)))));
+    await transitionAll(
+      deps,
+      failed.map((e) => fail(e.r, failureReason(e.result))),
+    );
     tally.failed += failed.length;
     if (entries.some((e) => outcomeOf(e) === 'defer')) run.signal.stop = true;
     const retry = entries.filter((e) => ['retry', 'defer'].includes(outcomeOf(e))).map((e) => e.r);
@@ -64,8 +69,7 @@ export const sendGroup = async (
     remaining = retry;
   }
   if (remaining.length > 0) {
-    // SES sent none of these: hand them back, unclaimed, for the next run.
-    await transitionEach(deps, remaining.map(handBack));
+    // SES sent none of these: they stay pending for the next run.
     tally.deferred += remaining.length;
     tally.open += remaining.length;
   }

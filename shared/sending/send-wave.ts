@@ -1,20 +1,31 @@
 /**
- * Sending one due wave, page by page, a few chunks in flight: the DynamoDB work of one chunk overlaps the SES
- * calls of the others. Each chunk worker counts its own outcomes; they are added once all are awaited.
+ * Sending one due wave, lane by lane (keys.ts), a few lanes in flight: the DynamoDB work of one batch overlaps
+ * the SES calls of the others, and several senders (Lambda runs) can share one wave's lanes. A lane another
+ * sender holds is tried again shortly, until that sender lets go or shows no progress for a while. Each lane
+ * worker counts its own outcomes; they are added once all are awaited.
  */
+
 import { randomUUID } from 'node:crypto';
-import type { Recipient, Wave } from '#shared/waves/model.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import type { Wave } from '#shared/waves/model.ts';
 import { scheduleNextOccurrence } from '#shared/waves/recurrence.ts';
 import { BULK_LIMIT } from './bulk-email.ts';
 import { pastDeadline, type SenderDeps, type WaveRun } from './context.ts';
+import type { LaneLock } from './lane-lock.ts';
 import type { SharedRateLimiter } from './rate-limiter.ts';
-import { closeStaleClaims, openRecipients } from './recipient-states.ts';
 import { addTallies, emptyTally, type Tally } from './report.ts';
-import { sendChunk } from './send-chunk.ts';
-import { finishWave } from './wave-state.ts';
+import { sendLane } from './send-lane.ts';
+import { finishWave, heartbeat } from './wave-state.ts';
 
-/** Bulk calls in flight per sender. */
-const CHUNKS_IN_FLIGHT = 4;
+/** Lanes sent at once by one sender. */
+const LANES_IN_FLIGHT = 4;
+/** A lane another sender holds is looked at again after this long (and some jitter)… */
+const BUSY_RETRY_MS = 200;
+/** …until its holder has shown no progress for this long: it is presumed dead, and its lease will tell. */
+const BUSY_GIVE_UP_MS = 30_000;
+/** How often a sending wave says it is alive (its `heartbeatAt`); a wave silent for long shows "resuming". */
+const HEARTBEAT_MS = 20_000;
 
 /** `done`: every recipient has an outcome; `open`: some left for a later run; `stop`: SES paused sending. */
 export type WaveOutcome = 'done' | 'open' | 'stop';
@@ -36,22 +47,60 @@ export const sendWave = async (
     senderId: randomUUID(),
     templates: new Map(),
     limiter,
+    batchSize: Math.max(1, Math.min(BULK_LIMIT, Math.floor(limiter.rate))),
     signal: { stop: false },
   };
-  // A chunk is one bulk call, and never more than one second's share of the rate.
-  const chunkSize = Math.max(1, Math.min(BULK_LIMIT, Math.floor(limiter.rate)));
-  let tally = emptyTally();
-  let leased = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await openRecipients(deps, wave.id, start);
-    leased += await closeStaleClaims(deps, page.claimed, deps.now());
-    tally = addTallies(tally, await sendChunks(deps, run, chunksOf(page.pending, chunkSize)));
-    if (run.signal.stop && tally.open > 0) break;
-    start = page.next;
-  } while (start);
+  const lanes = wave.lanes ?? 1;
+  const queue = Array.from({ length: lanes }, (_, lane) => lane);
+  // Per busy lane: the holder's batch last seen, and since when it has not moved.
+  const waiting = new Map<number, { version: number; since: number }>();
+  let complete = true;
+  let failure: { error: unknown } | undefined;
+  let beat = 0;
+  const busyAgain = (lane: number, lock: LaneLock): boolean => {
+    const seen = waiting.get(lane);
+    if (!seen || seen.version !== lock.version)
+      waiting.set(lane, { version: lock.version, since: Date.now() });
+    else if (Date.now() - seen.since >= BUSY_GIVE_UP_MS) return false;
+    return true;
+  };
+  const worker = async (): Promise<Tally> => {
+    const own: Tally[] = [];
+    for (let lane = queue.shift(); lane !== undefined; lane = queue.shift()) {
+      if (failure || run.signal.stop || pastDeadline(deps)) {
+        complete = false;
+        continue;
+      }
+      if (Date.now() - beat >= HEARTBEAT_MS) {
+        beat = Date.now();
+        // By the wall clock, as liveness is (the survey's clock may be a test's or a replay's).
+        await heartbeat(deps, wave.id, new Date());
+      }
+      try {
+        const result = await sendLane(deps, run, lane, lanes);
+        if (result.busy && busyAgain(lane, result.busy)) {
+          // Another sender has the lane: its outcomes are counted there; look again once it lets go.
+          own.push({ ...result.tally, open: 0 });
+          await sleep(BUSY_RETRY_MS + Math.random() * BUSY_RETRY_MS);
+          queue.push(lane);
+          continue;
+        }
+        own.push(result.tally);
+        if (!result.complete) complete = false;
+      } catch (error) {
+        // Let the other lanes in flight record their outcomes before giving up.
+        failure ??= { error };
+      }
+    }
+    return addTallies(...own);
+  };
+  const tally = addTallies(
+    emptyTally(),
+    ...(await Promise.all(Array.from({ length: LANES_IN_FLIGHT }, worker))),
+  );
+  if (failure) throw failure.error;
   if (run.signal.stop) return { outcome: 'stop', tally };
-  if (leased > 0 || tally.open > 0) return { outcome: 'open', tally };
+  if (!complete || tally.open > 0) return { outcome: 'open', tally };
   // Every recipient has an outcome: schedule the next occurrence first, so a crash in between repeats it.
   let scheduled: string | undefined;
   if (wave.every) {
@@ -61,38 +110,4 @@ export const sendWave = async (
   }
   await finishWave(deps, wave.id, deps.now(), wave.remindAfterSeconds);
   return { outcome: 'done', tally, ...(scheduled ? { scheduled } : {}) };
-};
-
-export const chunksOf = <T>(items: readonly T[], size: number): T[][] => {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  return chunks;
-};
-
-/**
- * A few workers take chunks off one queue; each takes its share of the shared rate before it sends. After a
- * failure, a stop or the deadline, the chunks not yet started stay pending for the next run.
- */
-const sendChunks = async (deps: SenderDeps, run: WaveRun, chunks: Recipient[][]): Promise<Tally> => {
-  const queue = [...chunks];
-  let failure: { error: unknown } | undefined;
-  const worker = async (): Promise<Tally> => {
-    const own: Partial<Tally>[] = [];
-    for (let chunk = queue.shift(); chunk; chunk = queue.shift()) {
-      if (failure || run.signal.stop || pastDeadline(deps)) {
-        own.push({ open: chunk.length });
-        continue;
-      }
-      try {
-        own.push(await sendChunk(deps, run, chunk));
-      } catch (error) {
-        // Let the other chunks in flight record their outcomes before giving up.
-        failure ??= { error };
-      }
-    }
-    return addTallies(...own);
-  };
-  const tallies = await Promise.all(Array.from({ length: Math.min(CHUNKS_IN_FLIGHT, queue.length) }, worker));
-  if (failure) throw failure.error;
-  return addTallies(...tallies);
 };

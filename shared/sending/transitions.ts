@@ -1,10 +1,10 @@
 /**
- * A recipient's send state: pending → claimed → sent (or pending → skipped, claimed → failed, claimed →
- * pending when SES sent nothing). Each move is a conditional update on the state it leaves, so a crashed or
- * concurrent sender can never move a recipient twice; a recipient is claimed before its email goes out, so it
- * is never sent twice. Pure: these build the writes, `recipient-states.ts` makes them.
+ * A recipient's send state: pending → sent, skipped or failed. Each move is a conditional update on the
+ * state it leaves, so no recipient is moved twice. Which sender may move a shard's recipients, and who is in
+ * doubt after a crash, is the shard lock's business (`shard-lock.ts`), one write per batch of up to 50, not
+ * one per recipient. (`claimed` is a state of recipients claimed one by one before shard locks; a stale one
+ * goes back to pending.) Pure: these build the writes, `recipient-states.ts` makes them.
  */
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { claimLeaseMs } from '#shared/core/config.ts';
 import { dayIn } from '#shared/core/time.ts';
 import { contactKey, recipientKey } from '#shared/store/keys.ts';
@@ -16,9 +16,7 @@ export interface Transition {
   set: Record<string, string>;
 }
 
-/** DynamoDB's limit on the items of one transaction. */
-export const MAX_TRANSACTION_ITEMS = 100;
-/** A claim older than this without an outcome belongs to a sender that died (ten minutes unless configured). */
+/** A batch held this long without being released belongs to a sender that died (ten minutes unless configured). */
 export const CLAIM_LEASE_MS = claimLeaseMs();
 
 export const skip = (r: Recipient, reason: string): Transition => ({
@@ -27,33 +25,34 @@ export const skip = (r: Recipient, reason: string): Transition => ({
   set: { status: 'skipped', reason },
 });
 
-export const claim = (r: Recipient, now: Date, senderId: string): Transition => ({
-  r,
-  from: 'pending',
-  set: { status: 'claimed', claimedAt: now.toISOString(), claimedBy: senderId },
-});
-
 /** SES accepted the email: the day it went out is the recipient's day in the digest's time zone. */
-export const sent = (r: Recipient, messageId: string, sentAt: Date, timeZone: string): Transition => ({
+export const sent = (
+  r: Recipient,
+  messageId: string,
+  sentAt: Date,
+  timeZone: string,
+  from: RecipientStatus = 'pending',
+): Transition => ({
   r,
-  from: 'claimed',
+  from,
   set: { status: 'sent', sentAt: sentAt.toISOString(), sentDay: dayIn(timeZone, sentAt), messageId },
 });
 
 export const fail = (r: Recipient, reason: string): Transition => ({
   r,
-  from: 'claimed',
+  from: 'pending',
   set: { status: 'failed', reason },
 });
 
-/** SES certainly sent nothing: the recipient goes back to pending for the next run. */
+/** A recipient claimed one by one (before shard locks) whose sender died: back to pending, to be sent. */
 export const handBack = (r: Recipient): Transition => ({ r, from: 'claimed', set: { status: 'pending' } });
 
 /**
- * Whether a claim's sender is presumed dead. Had SES accepted its email, SES's `Send` event would have
- * settled the claim as sent by now (acceptance.ts); so it goes back to pending and is sent again.
+ * Whether a claim (a shard lock's batch, or an old one-by-one claim) is presumed dead. Had SES accepted its
+ * emails, SES's `Send` events would have settled them as sent by now (acceptance.ts); those still pending go
+ * out again.
  */
-export const isStaleClaim = (r: Pick<Recipient, 'claimedAt'>, now: Date): boolean =>
+export const isStaleClaim = (r: { claimedAt?: string | undefined }, now: Date): boolean =>
   !(now.getTime() - Date.parse(r.claimedAt ?? '') < CLAIM_LEASE_MS);
 
 /** The conditional update that makes one transition. */
@@ -75,8 +74,15 @@ export const transitionUpdate = (table: string, { r, from, set }: Transition) =>
   };
 };
 
-/** The contact's "surveyed" mark, which the fatigue rule reads: when, and which waves reached them. */
-export const surveyedUpdate = (table: string, r: Recipient, at: Date) => ({
+/**
+ * The contact's "surveyed" mark, which the fatigue rule reads: when, and which waves reached them.
+ * Idempotent: made again (by SES's Send event, or a retry) it changes nothing but the time.
+ */
+export const surveyedUpdate = (
+  table: string,
+  r: Pick<Recipient, 'contactId' | 'email' | 'waveId'>,
+  at: Date,
+) => ({
   TableName: table,
   Key: contactKey(r.contactId),
   UpdateExpression: 'SET contactId = :id, email = :email, lastSurveyedAt = :now ADD waves :wave',
@@ -87,19 +93,3 @@ export const surveyedUpdate = (table: string, r: Recipient, at: Date) => ({
     ':wave': new Set([r.waveId]),
   },
 });
-
-/**
- * One transaction for many transitions (and, when `surveyedAt` is given, the contacts' surveyed marks): one
- * round trip per bulk call instead of one per recipient. Undefined when they do not fit in one transaction.
- */
-export const transactionPlan = (
-  table: string,
-  transitions: readonly Transition[],
-  surveyedAt?: Date,
-): NonNullable<TransactWriteCommandInput['TransactItems']> | undefined => {
-  const items: NonNullable<TransactWriteCommandInput['TransactItems']> = transitions.map((t) => ({
-    Update: transitionUpdate(table, t),
-  }));
-  if (surveyedAt) items.push(...transitions.map((t) => ({ Update: surveyedUpdate(table, t.r, surveyedAt) })));
-  return items.length <= MAX_TRANSACTION_ITEMS ? items : undefined;
-};

@@ -4,6 +4,27 @@ import { isConditionFailed } from '#shared/store/conditions.ts';
 import { dueSortKey, REMIND_PARTITION, waveKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 
+/**
+ * A sender is working on the wave: written when it starts and every 20 seconds while it sends. A `sending`
+ * wave whose heartbeat is older than `RESUMING_AFTER_MS` has no live sender; the next run resumes it.
+ */
+export const heartbeat = async (store: TableStore, waveId: string, now: Date): Promise<void> => {
+  await store.ddb
+    .send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: waveKey(waveId),
+        UpdateExpression: 'SET heartbeatAt = :now',
+        ConditionExpression: '#s = :sending',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':now': now.toISOString(), ':sending': 'sending' },
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!isConditionFailed(error)) throw error;
+    });
+};
+
 /** Marks a due wave as sending; false when it was cancelled meanwhile. Another sender may hold it too. */
 export const startSending = async (store: TableStore, waveId: string, now: Date): Promise<boolean> => {
   try {

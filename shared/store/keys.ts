@@ -3,8 +3,9 @@
  * through these so an item's shape is defined in one place.
  *
  *   Wave       WAVE#id        META
- *   Recipient  WAVE#id        RCPT#contactId
- *   Response   WAVE#id        RESP#contactId
+ *   Recipient  WAVE#id#NN     RCPT#contactId   (NN: the contact's shard of the wave, 00–63: write sharding)
+ *   Response   WAVE#id#NN     RESP#contactId
+ *   Lane lock  WAVE#id#Lg     LOCK             (the batch a sender has claimed in lane g of the wave, if any)
  *   Checkpoint APPLIED#pk     POSITION   (the aggregator's stream position applied up to, per source partition)
  *   Staged     APPLIED#STAGED stageId   (merged counter deltas staged with the checkpoints, drained into AGG#)
  *   Contact    CONTACT#id     META
@@ -24,14 +25,61 @@
 import { contactIdOf } from '#shared/contacts/identity.ts';
 
 export const waveKey = (waveId: string) => ({ pk: `WAVE#${waveId}`, sk: 'META' });
+
+/**
+ * A wave's recipients and responses are spread over this many partition keys, by contact, so no key takes
+ * more than a small share of a wave's writes (DynamoDB gives one partition key at most 1,000 write units a
+ * second). 64 keeps the hottest key under 0.05 item writes per recipient over a wave's life (docs/scale.md).
+ */
+export const WAVE_SHARDS = 64;
+/** The shard of a contact within any wave: FNV-1a of the contact id. Pure and stable. */
+export const shardOf = (contactId: string): number => {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < contactId.length; i++) {
+    hash ^= contactId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % WAVE_SHARDS;
+};
+/** One of a wave's partitions of recipients and responses. */
+export const waveShardPartition = (waveId: string, shard: number) =>
+  `WAVE#${waveId}#${String(shard).padStart(2, '0')}`;
+/** Every partition of a wave's recipients and responses, in shard order. */
+export const waveShardPartitions = (waveId: string): string[] =>
+  Array.from({ length: WAVE_SHARDS }, (_, shard) => waveShardPartition(waveId, shard));
+/** The wave of a wave partition (`WAVE#id` or `WAVE#id#NN`); a wave id never holds `#`. */
+export const waveIdOfPartition = (pk: string): string => pk.split('#')[1] ?? '';
+/** The shard of a shard partition (`WAVE#id#NN`). */
+export const shardOfPartition = (pk: string): number => Number(pk.split('#')[2] ?? 0);
 export const recipientKey = (waveId: string, contactId: string) => ({
-  pk: `WAVE#${waveId}`,
+  pk: waveShardPartition(waveId, shardOf(contactId)),
   sk: `RCPT#${contactId}`,
 });
 export const responseKey = (waveId: string, contactId: string) => ({
-  pk: `WAVE#${waveId}`,
+  pk: waveShardPartition(waveId, shardOf(contactId)),
   sk: `RESP#${contactId}`,
 });
+/**
+ * A wave's shards are sent in lanes, each a run of consecutive shards with one lock: a sender holds a lane
+ * while it sends one batch of it. Small waves have one lane (batches of 50 from all shards, and the lock's
+ * writes are a small share); the largest have one per shard, so up to 64 senders can share one wave.
+ */
+export const MAX_LANES = WAVE_SHARDS;
+/** Recipients per lane a wave is created with: ~5,000 (the lock's two writes per batch stay a small share). */
+const RECIPIENTS_PER_LANE = 5_000;
+/** The lanes of a wave of `recipients`: a power of two from 1 to 64, so lanes divide the shards evenly. */
+export const lanesFor = (recipients: number): number => {
+  let lanes = 1;
+  while (lanes < MAX_LANES && lanes * RECIPIENTS_PER_LANE < recipients) lanes *= 2;
+  return lanes;
+};
+/** The shards of one lane of a wave with `lanes` lanes: [first, last]. */
+export const laneShards = (lane: number, lanes: number): [number, number] => {
+  const width = WAVE_SHARDS / lanes;
+  return [lane * width, lane * width + width - 1];
+};
+/** The lock of one lane of a wave, in a partition of its own so its writes do not add to a shard's. */
+export const laneLockKey = (waveId: string, lane: number) => ({ pk: `WAVE#${waveId}#L${lane}`, sk: 'LOCK' });
 /** The aggregator's checkpoint of one source partition: the stream position its counters are applied up to. */
 export const checkpointKey = (sourcePk: string) => ({ pk: `APPLIED#${sourcePk}`, sk: 'POSITION' });
 /** Deltas the aggregator staged with its checkpoints and has not yet added to the counters. */

@@ -8,7 +8,7 @@ import { withoutErased } from '#shared/contacts/import-guard.ts';
 import { ValidationError } from '#shared/core/errors.ts';
 import type { SurveyKind } from '#shared/core/survey.ts';
 import { batchPut } from '#shared/store/dynamo.ts';
-import { waveKey } from '#shared/store/keys.ts';
+import { lanesFor, waveKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import type { Locale } from '#templates/index.ts';
 import { pendingRecipient, type Wave } from './model.ts';
@@ -114,6 +114,7 @@ export const createWave = async (
     ...(remind !== undefined ? { remindAfterSeconds: remind } : {}),
     status: 'importing',
     recipients: valid,
+    lanes: lanesFor(valid),
     skipped: skippedCounts(skipped),
     createdAt: now.toISOString(),
   };

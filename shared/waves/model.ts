@@ -1,4 +1,4 @@
-/** What a wave and its recipients are, as stored: `WAVE#id / META` and `WAVE#id / RCPT#contactId`. */
+/** What a wave and its recipients are, as stored: `WAVE#id / META` and `WAVE#id#NN / RCPT#contactId`. */
 import type { SurveyKind } from '#shared/core/survey.ts';
 import { recipientKey } from '#shared/store/keys.ts';
 import type { Locale } from '#templates/index.ts';
@@ -38,6 +38,10 @@ export interface Wave {
   /** When the reminders are due (set when the wave is sent), and when they were all done. */
   remindAt?: string;
   remindedAt?: string;
+  /** Lanes its shards are sent in (keys.ts `lanesFor`), by audience size; 1 when absent. */
+  lanes?: number;
+  /** When a sender last said it was working on the wave (while `sending`). */
+  heartbeatAt?: string;
 }
 
 export type RecipientStatus = 'pending' | 'claimed' | 'sent' | 'failed' | 'skipped';

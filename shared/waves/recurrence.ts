@@ -3,12 +3,13 @@
  * copied back to pending; fatigue and consent are checked again when it sends). Two senders finishing the
  * same wave agree on the occurrence's id, so only one is ever created.
  */
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getContacts } from '#shared/contacts/contacts.ts';
 import { isConditionFailed } from '#shared/store/conditions.ts';
 import { batchPut } from '#shared/store/dynamo.ts';
 import { RECIPIENT_PREFIX, waveKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
+import { type ShardCursor, waveItemsPage } from '#shared/store/wave-items.ts';
 import { pendingRecipient, type Recipient, type Wave } from './model.ts';
 import { getWave, markScheduled } from './repository.ts';
 import { nextSendAt, occurrenceId } from './schedule.ts';
@@ -17,7 +18,7 @@ import { nextSendAt, occurrenceId } from './schedule.ts';
 const COPY_PAGE = 500;
 
 interface CopyProgress {
-  copyCursor?: Record<string, unknown>;
+  copyCursor?: ShardCursor;
   copiedPages?: number;
   copyDone?: boolean;
 }
@@ -38,6 +39,7 @@ export const occurrenceOf = (wave: Wave, sendAt: Date, createdAt: Date): Wave =>
   ...(wave.fromName ? { fromName: wave.fromName } : {}),
   ...(wave.replyTo ? { replyTo: wave.replyTo } : {}),
   ...(wave.remindAfterSeconds !== undefined ? { remindAfterSeconds: wave.remindAfterSeconds } : {}),
+  ...(wave.lanes ? { lanes: wave.lanes } : {}),
   parentId: wave.id,
   occurrence: (wave.occurrence ?? 1) + 1,
   status: 'importing',
@@ -104,18 +106,18 @@ const copyPage = async (
   id: string,
   { copyCursor, copiedPages }: CopyProgress & { copiedPages: number },
 ): Promise<(CopyProgress & { copiedPages: number; copyDone: boolean }) | undefined> => {
-  const page = await store.ddb.send(
-    new QueryCommand({
-      TableName: store.table,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rcpt)',
-      ExpressionAttributeValues: { ':pk': waveKey(wave.id).pk, ':rcpt': RECIPIENT_PREFIX },
-      ProjectionExpression: 'contactId, email, #n, locale, props, #v',
-      ExpressionAttributeNames: { '#n': 'name', '#v': 'value' },
-      ExclusiveStartKey: copyCursor,
-      Limit: COPY_PAGE,
-    }),
+  const page = await waveItemsPage(
+    store,
+    wave.id,
+    {
+      prefix: RECIPIENT_PREFIX,
+      projection: 'contactId, email, #n, locale, props, #v',
+      names: { '#n': 'name', '#v': 'value' },
+      limit: COPY_PAGE,
+    },
+    copyCursor,
   );
-  const members = (page.Items ?? []) as Pick<
+  const members = page.items as unknown as Pick<
     Recipient,
     'contactId' | 'email' | 'name' | 'locale' | 'props' | 'value'
   >[];
@@ -129,7 +131,7 @@ const copyPage = async (
     .filter((m) => !contacts.get(m.contactId)?.erasedAt)
     .map((m) => pendingRecipient(id, wave.kind, { ...m, props: m.props ?? {} }));
   await batchPut(store.ddb, store.table, items);
-  const cursor = page.LastEvaluatedKey;
+  const cursor = page.next;
   const done = cursor === undefined;
   try {
     // Committing a page is conditional on the page count, so a page is counted once even if two copy it.

@@ -9,7 +9,7 @@ import {
 import { ConflictError, NotFoundError } from '#shared/core/errors.ts';
 import { isConditionFailed } from '#shared/store/conditions.ts';
 import { batchGetAll } from '#shared/store/dynamo.ts';
-import { DUE_PARTITION, dueSortKey, waveKey } from '#shared/store/keys.ts';
+import { DUE_PARTITION, dueSortKey, waveKey, waveShardPartitions } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import type { Wave } from './model.ts';
 import { waveIdPages } from './wave-index.ts';
@@ -74,20 +74,22 @@ export const markScheduled = async (store: TableStore, id: string, sendAt: strin
   );
 };
 
-/** Deletes a wave and everything under its key (its recipients): undoing a creation that failed. */
+/** Deletes a wave and everything under its keys (its recipients in every shard): undoing a creation that failed. */
 export const deleteWaveItems = async (store: TableStore, waveId: string): Promise<void> => {
-  const pages = paginateQuery(
-    { client: store.ddb },
-    {
-      TableName: store.table,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': waveKey(waveId).pk },
-      ProjectionExpression: 'pk, sk',
-    },
-  );
-  for await (const page of pages) {
-    await Promise.all(
-      (page.Items ?? []).map((Key) => store.ddb.send(new DeleteCommand({ TableName: store.table, Key }))),
+  for (const pk of [waveKey(waveId).pk, ...waveShardPartitions(waveId)]) {
+    const pages = paginateQuery(
+      { client: store.ddb },
+      {
+        TableName: store.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ProjectionExpression: 'pk, sk',
+      },
     );
+    for await (const page of pages) {
+      await Promise.all(
+        (page.Items ?? []).map((Key) => store.ddb.send(new DeleteCommand({ TableName: store.table, Key }))),
+      );
+    }
   }
 };

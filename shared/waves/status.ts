@@ -1,9 +1,3 @@
-/**
- * How a wave is doing (`nps wave status`, the console's wave pages): its stored state with the counters the
- * aggregator keeps for it — sent, skipped by reason, failed, responses, quarantined, NPS — and the figures of
- * each segment value among its own responses.
- */
-import { paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { readCounts } from '#shared/aggregation/counts.ts';
 import { contribute, counterId, type Deltas } from '#shared/aggregation/deltas.ts';
 import { type Summary, summarize } from '#shared/core/stats.ts';
@@ -14,17 +8,18 @@ import {
   parseSegmentValue,
   RESPONSE_PREFIX,
   segmentScope,
-  waveKey,
   waveScope,
 } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
+import { type ShardCursor, waveItemsPage } from '#shared/store/wave-items.ts';
 import type { Wave } from './model.ts';
 
 export interface WaveStatus {
   id: string;
   name: string;
   survey: Wave['kind'];
-  status: Wave['status'];
+  /** `resuming`: a sending wave no sender is working on now (it died, or its run ended); the next run resumes it. */
+  status: Wave['status'] | 'resuming';
   sendAt: string;
   every?: string;
   spreadDays?: number;
@@ -44,6 +39,18 @@ export interface WaveStatus {
   histogram: number[];
 }
 
+/** A sending wave whose last heartbeat is older than this has no live sender (senders beat every 20 s). */
+export const RESUMING_AFTER_MS = 90_000;
+
+/** The status to show: `sending` only while a sender is working on it, by the wall clock. */
+export const shownStatus = (
+  wave: Pick<Wave, 'status' | 'heartbeatAt'>,
+  now: number = Date.now(),
+): WaveStatus['status'] =>
+  wave.status === 'sending' && !(now - Date.parse(wave.heartbeatAt ?? '') < RESUMING_AFTER_MS)
+    ? 'resuming'
+    : wave.status;
+
 export const waveStatus = async (store: TableStore, wave: Wave): Promise<WaveStatus> => {
   const counts = await readCounts(store, wave.kind, waveScope(wave.id));
   const summary = summarize(wave.kind, counts.histogram);
@@ -51,7 +58,7 @@ export const waveStatus = async (store: TableStore, wave: Wave): Promise<WaveSta
     id: wave.id,
     name: wave.name,
     survey: wave.kind,
-    status: wave.status,
+    status: shownStatus(wave),
     sendAt: wave.sendAt,
     ...(wave.every ? { every: wave.every } : {}),
     ...(wave.spreadDays ? { spreadDays: wave.spreadDays } : {}),
@@ -103,16 +110,16 @@ export const waveSegments = async (
   const values = new Set<string>();
   let read = 0;
   let complete = true;
-  const pages = paginateQuery(
-    { client: store.ddb, pageSize: Math.min(max, 1000) },
-    {
-      TableName: store.table,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :resp)',
-      ExpressionAttributeValues: { ':pk': waveKey(wave.id).pk, ':resp': RESPONSE_PREFIX },
-    },
-  );
-  for await (const page of pages) {
-    for (const item of page.Items ?? []) {
+  let cursor: ShardCursor | undefined;
+  do {
+    const page = await waveItemsPage(
+      store,
+      wave.id,
+      { prefix: RESPONSE_PREFIX, limit: Math.min(max, 1000) },
+      cursor,
+    );
+    cursor = page.next;
+    for (const item of page.items) {
       if (read === max) {
         complete = false;
         break;
@@ -121,7 +128,7 @@ export const waveSegments = async (
       read++;
     }
     if (!complete) break;
-  }
+  } while (cursor);
   const segments = [...values].map((entry): WaveSegment => {
     const { column, value } = parseSegmentValue(entry);
     const { pk } = aggregateKey(wave.kind, segmentScope(column, value), ALL_TIME);

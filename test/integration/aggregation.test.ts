@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Handler } from '#infra/local/lambda.ts';
@@ -13,7 +13,8 @@ import {
   updateResponse,
 } from '#shared/answering/responses.ts';
 import { surveyPolicy } from '#shared/core/config.ts';
-import { responseKey, waveKey } from '#shared/store/keys.ts';
+import { responseKey } from '#shared/store/keys.ts';
+import { allWaveItems } from '#shared/store/wave-items.ts';
 import { createWave } from '#shared/waves/create.ts';
 import { audienceCsv, pollStream, useLocalStack } from '../support/stack.ts';
 
@@ -43,13 +44,7 @@ beforeAll(async () => {
     { skipInvalid: false, file: 'a.csv' },
   );
   waveId = wave.id;
-  const recipients = await stack.ddb.send(
-    new QueryCommand({
-      TableName: stack.table,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :r)',
-      ExpressionAttributeValues: { ':pk': waveKey(waveId).pk, ':r': 'RCPT#' },
-    }),
-  );
+  const recipients = { Items: await allWaveItems(stack, waveId, { prefix: 'RCPT#', consistent: true }) };
   contactIds = (recipients.Items ?? []).map((r) => r.contactId as string);
 
   // The aggregator as Lambda would run it, with at-least-once delivery made worse on purpose.
@@ -90,17 +85,10 @@ const readAudience = async function* (csv: string) {
 };
 
 const recount = async (): Promise<{ histogram: number[]; quarantined: number }> => {
-  const out = await stack.ddb.send(
-    new QueryCommand({
-      TableName: stack.table,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :r)',
-      ExpressionAttributeValues: { ':pk': waveKey(waveId).pk, ':r': 'RESP#' },
-      ConsistentRead: true,
-    }),
-  );
+  const out = { Items: await allWaveItems(stack, waveId, { prefix: 'RESP#', consistent: true }) };
   const histogram = Array.from({ length: 11 }, () => 0);
   let quarantined = 0;
-  for (const r of (out.Items ?? []) as ResponseItem[]) {
+  for (const r of (out.Items ?? []) as unknown as ResponseItem[]) {
     if (r.status === 'committed' && r.score !== undefined) histogram[r.score] = (histogram[r.score] ?? 0) + 1;
     if (r.status === 'quarantined') quarantined++;
   }

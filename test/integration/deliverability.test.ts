@@ -7,7 +7,7 @@ import {
   SendBulkEmailCommand,
   type SendBulkEmailCommandOutput,
 } from '@aws-sdk/client-sesv2';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttp } from '#infra/local/http.ts';
 import { loadHandler } from '#infra/local/lambda.ts';
@@ -19,7 +19,8 @@ import { eraseContact } from '#shared/contacts/erasure.ts';
 import type { SenderDeps } from '#shared/sending/context.ts';
 import { SharedRateLimiter } from '#shared/sending/rate-limiter.ts';
 import { sendDueWaves } from '#shared/sending/run.ts';
-import { contactKey, sendRateKey, waveKey } from '#shared/store/keys.ts';
+import { contactKey, sendRateKey } from '#shared/store/keys.ts';
+import { allWaveItems } from '#shared/store/wave-items.ts';
 import { createWave } from '#shared/waves/create.ts';
 import { run } from '../../cli/commands.ts';
 import { audienceCsv, inbox, linksOf, pollStream, senderDeps, useLocalStack } from '../support/stack.ts';
@@ -305,13 +306,7 @@ describe('pacing and retries', () => {
     const mail = await inbox(stack.sesUrl, emails);
     expect(mail).toHaveLength(30);
     expect(new Set(mail.map((m) => m.destination.to[0])).size).toBe(30);
-    const items = await stack.ddb.send(
-      new QueryCommand({
-        TableName: stack.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :r)',
-        ExpressionAttributeValues: { ':pk': waveKey(wave.id).pk, ':r': 'RCPT#' },
-      }),
-    );
+    const items = { Items: await allWaveItems(stack, wave.id, { prefix: 'RCPT#', consistent: true }) };
     expect((items.Items ?? []).every((r) => r.status === 'sent')).toBe(true);
   });
 });

@@ -5,7 +5,8 @@ import { readAudience } from '#shared/audience/audience.ts';
 import { contactIdOf } from '#shared/contacts/contacts.ts';
 import type { SenderDeps } from '#shared/sending/context.ts';
 import { sendDueWaves } from '#shared/sending/run.ts';
-import { contactKey, waveKey } from '#shared/store/keys.ts';
+import { contactKey } from '#shared/store/keys.ts';
+import { allWaveItems } from '#shared/store/wave-items.ts';
 import { createWave } from '#shared/waves/create.ts';
 import { cancelWave, getWave, listWaves } from '#shared/waves/repository.ts';
 import { audienceCsv, inbox, senderDeps, useLocalStack } from '../support/stack.ts';
@@ -30,13 +31,7 @@ const newWave = (csv: string, sendAt: Date, extra: { every?: string; spreadDays?
   );
 
 const statuses = async (waveId: string) => {
-  const out = await stack.ddb.send(
-    new QueryCommand({
-      TableName: stack.table,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :r)',
-      ExpressionAttributeValues: { ':pk': waveKey(waveId).pk, ':r': 'RCPT#' },
-    }),
-  );
+  const out = { Items: await allWaveItems(stack, waveId, { prefix: 'RCPT#', consistent: true }) };
   return (out.Items ?? []).map((r) => `${r.status}${r.reason ? `:${r.reason}` : ''}`).sort();
 };
 

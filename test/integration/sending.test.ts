@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Handler } from '#infra/local/lambda.ts';
 import { mirrorSends } from '#infra/local/ses-mirror.ts';
@@ -10,6 +10,7 @@ import { verifyLink } from '#shared/core/links.ts';
 import type { SenderDeps } from '#shared/sending/context.ts';
 import { sendDueWaves } from '#shared/sending/run.ts';
 import { waveKey } from '#shared/store/keys.ts';
+import { allWaveItems } from '#shared/store/wave-items.ts';
 import { createWave } from '#shared/waves/create.ts';
 import { audienceCsv, inbox, linksOf, senderDeps, signingKeys, useLocalStack } from '../support/stack.ts';
 
@@ -99,13 +100,7 @@ describe('sending a due wave', () => {
   };
 
   const statesOf = async (waveId: string) => {
-    const recipients = await stack.ddb.send(
-      new QueryCommand({
-        TableName: stack.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :r)',
-        ExpressionAttributeValues: { ':pk': waveKey(waveId).pk, ':r': 'RCPT#' },
-      }),
-    );
+    const recipients = { Items: await allWaveItems(stack, waveId, { prefix: 'RCPT#', consistent: true }) };
     return (recipients.Items ?? []).map((r) => `${r.status}${r.reason ? `:${r.reason}` : ''}`);
   };
 

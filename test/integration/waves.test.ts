@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
-import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readAudience } from '#shared/audience/audience.ts';
 import { ValidationError } from '#shared/core/errors.ts';
-import { waveKey } from '#shared/store/keys.ts';
+import { allWaveItems } from '#shared/store/wave-items.ts';
 import { createWave } from '#shared/waves/create.ts';
 import { getWave } from '#shared/waves/repository.ts';
 import { useLocalStack } from '../support/stack.ts';
@@ -40,13 +40,7 @@ describe('creating a wave from an audience file', () => {
     expect(result.skipped).toEqual([{ line: 4, email: 'anna@example.nl', reason: 'duplicate' }]);
     const wave = await getWave(stack.ddb, stack.table, result.id);
     expect(wave).toMatchObject({ status: 'scheduled', recipients: 2, locale: 'nl' });
-    const recipients = await stack.ddb.send(
-      new QueryCommand({
-        TableName: stack.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :r)',
-        ExpressionAttributeValues: { ':pk': waveKey(result.id).pk, ':r': 'RCPT#' },
-      }),
-    );
+    const recipients = { Items: await allWaveItems(stack, result.id, { prefix: 'RCPT#', consistent: true }) };
     const byEmail = Object.fromEntries((recipients.Items ?? []).map((r) => [r.email, r]));
     expect(byEmail['anna@example.nl']).toMatchObject({
       name: 'de Vries; Anna',

@@ -18,6 +18,7 @@ import {
 } from '#shared/answering/responses.ts';
 import type { SurveyPolicy } from '#shared/core/config.ts';
 import { ValidationError } from '#shared/core/errors.ts';
+import { recipientKey } from '#shared/store/keys.ts';
 
 const policy: SurveyPolicy = {
   fatigueDays: 90,
@@ -92,7 +93,7 @@ const commit = (
 describe('a new response', () => {
   it('starts pending, with no clicks, at version 0, keyed and labelled from its recipient', () => {
     expect(newResponse(recipient)).toEqual({
-      pk: 'WAVE#w1',
+      pk: recipientKey('w1', 'c1').pk, // the recipient's shard of the wave
       sk: 'RESP#c1',
       waveId: 'w1',
       contactId: 'c1',

@@ -1,7 +1,7 @@
 /** A send run's counts: each chunk worker's own, added after all are awaited. Pure. */
 import { describe, expect, it } from 'vitest';
 import { addTallies, emptyReport, emptyTally, withWave } from '#shared/sending/report.ts';
-import { chunksOf } from '#shared/sending/send-wave.ts';
+import { chunksOf } from '#shared/sending/send-lane.ts';
 
 describe('adding the counts of chunk workers', () => {
   it('adds every outcome field by field', () => {

@@ -1,19 +1,26 @@
-/** The writes that move a recipient between send states, and how many fit in one transaction. Pure. */
+/** The writes that move a recipient between send states, and the shard key that spreads them. Pure. */
 import { describe, expect, it } from 'vitest';
 import {
   CLAIM_LEASE_MS,
-  claim,
   fail,
   handBack,
   isStaleClaim,
   sent,
   skip,
   surveyedUpdate,
-  type Transition,
-  transactionPlan,
   transitionUpdate,
 } from '#shared/sending/transitions.ts';
+import {
+  laneShards,
+  lanesFor,
+  recipientKey,
+  responseKey,
+  shardOf,
+  WAVE_SHARDS,
+  waveShardPartition,
+} from '#shared/store/keys.ts';
 import type { Recipient } from '#shared/waves/model.ts';
+import { shownStatus } from '#shared/waves/status.ts';
 
 const recipient = (contactId: string): Recipient => ({
   pk: 'WAVE#w1',
@@ -33,13 +40,7 @@ describe('recipient transitions', () => {
   const now = new Date('2026-11-23T10:00:00Z');
   it.each([
     ['skip', skip(r, 'fatigue'), 'pending', { status: 'skipped', reason: 'fatigue' }],
-    [
-      'claim',
-      claim(r, now, 'sender-1'),
-      'pending',
-      { status: 'claimed', claimedAt: '2026-11-23T10:00:00.000Z', claimedBy: 'sender-1' },
-    ],
-    ['fail', fail(r, 'interrupted'), 'claimed', { status: 'failed', reason: 'interrupted' }],
+    ['fail', fail(r, 'rejected'), 'pending', { status: 'failed', reason: 'rejected' }],
     ['hand back', handBack(r), 'claimed', { status: 'pending' }],
   ])('%s moves from %s', (_name, t, from, set) => {
     expect(t).toEqual({ r, from, set });
@@ -49,9 +50,11 @@ describe('recipient transitions', () => {
     // 23:30 UTC on 22 November is 00:30 on 23 November in Amsterdam (UTC+1 in winter).
     expect(sent(r, 'm-1', new Date('2026-11-22T23:30:00Z'), 'Europe/Amsterdam')).toEqual({
       r,
-      from: 'claimed',
+      from: 'pending',
       set: { status: 'sent', sentAt: '2026-11-22T23:30:00.000Z', sentDay: '2026-11-23', messageId: 'm-1' },
     });
+    // SES's Send event settles a recipient claimed one by one (before shard locks) from `claimed`.
+    expect(sent(r, 'm-1', now, 'UTC', 'claimed').from).toBe('claimed');
     // The same instant is still 22 November in New York (UTC−5).
     expect(sent(r, 'm-1', new Date('2026-11-22T23:30:00Z'), 'America/New_York').set.sentDay).toBe(
       '2026-11-22',
@@ -59,19 +62,13 @@ describe('recipient transitions', () => {
   });
 
   it('is one conditional update on the state it leaves, bumping the version', () => {
-    expect(transitionUpdate('T', claim(r, now, 's1'))).toEqual({
+    expect(transitionUpdate('T', skip(r, 'fatigue'))).toEqual({
       TableName: 'T',
-      Key: { pk: 'WAVE#w1', sk: 'RCPT#c1' },
-      UpdateExpression: 'SET #f0 = :v0, #f1 = :v1, #f2 = :v2 ADD version :one',
+      Key: { pk: waveShardPartition('w1', shardOf('c1')), sk: 'RCPT#c1' },
+      UpdateExpression: 'SET #f0 = :v0, #f1 = :v1 ADD version :one',
       ConditionExpression: '#s = :from',
-      ExpressionAttributeNames: { '#s': 'status', '#f0': 'status', '#f1': 'claimedAt', '#f2': 'claimedBy' },
-      ExpressionAttributeValues: {
-        ':from': 'pending',
-        ':one': 1,
-        ':v0': 'claimed',
-        ':v1': '2026-11-23T10:00:00.000Z',
-        ':v2': 's1',
-      },
+      ExpressionAttributeNames: { '#s': 'status', '#f0': 'status', '#f1': 'reason' },
+      ExpressionAttributeValues: { ':from': 'pending', ':one': 1, ':v0': 'skipped', ':v1': 'fatigue' },
     });
   });
 
@@ -90,28 +87,21 @@ describe('recipient transitions', () => {
   });
 });
 
-describe('planning one transaction', () => {
-  const many = (n: number): Transition[] => Array.from({ length: n }, (_, i) => handBack(recipient(`c${i}`)));
-  const at = new Date('2026-11-23T10:00:00Z');
-
-  it('puts the transitions first, then their contacts surveyed marks in the same order', () => {
-    const plan = transactionPlan('T', many(2), at);
-    expect(plan?.map((item) => item.Update?.Key)).toEqual([
-      { pk: 'WAVE#w1', sk: 'RCPT#c0' },
-      { pk: 'WAVE#w1', sk: 'RCPT#c1' },
-      { pk: 'CONTACT#c0', sk: 'META' },
-      { pk: 'CONTACT#c1', sk: 'META' },
-    ]);
+describe('write sharding of a wave', () => {
+  it('puts a contact in the same shard of every wave, its recipient and response together', () => {
+    for (const id of ['c1', 'a3f9', 'x'.repeat(64)]) {
+      expect(recipientKey('w1', id).pk).toBe(responseKey('w1', id).pk);
+      expect(recipientKey('w1', id).pk).toBe(`WAVE#w1#${String(shardOf(id)).padStart(2, '0')}`);
+      expect(recipientKey('w2', id).pk).toBe(`WAVE#w2#${String(shardOf(id)).padStart(2, '0')}`);
+    }
   });
 
-  it.each([
-    // DynamoDB takes at most 100 items in one transaction.
-    [100, undefined, 100],
-    [101, undefined, undefined],
-    [50, at, 100], // 50 transitions + 50 marks
-    [51, at, undefined], // 51 + 51 = 102
-  ])('plans %i transitions (surveyed marks: %s) as %s items', (n, surveyedAt, items) => {
-    expect(transactionPlan('T', many(n), surveyedAt)?.length).toBe(items);
+  it('spreads 64,000 contacts evenly: no shard over 1.1 times its share', () => {
+    const counts = new Array<number>(WAVE_SHARDS).fill(0);
+    for (let i = 0; i < 64_000; i++)
+      counts[shardOf(`contact-${i}`)] = (counts[shardOf(`contact-${i}`)] ?? 0) + 1;
+    expect(Math.max(...counts)).toBeLessThan(1100);
+    expect(Math.min(...counts)).toBeGreaterThan(900);
   });
 });
 
@@ -130,5 +120,41 @@ describe('a stale claim', () => {
     ['without a claim time', {}, true],
   ])('%s: stale is %s', (_name, claimRecord, stale) => {
     expect(isStaleClaim(claimRecord, now)).toBe(stale);
+  });
+});
+
+describe('lanes of a wave', () => {
+  it.each([
+    [1, 1],
+    [5_000, 1],
+    [5_001, 2],
+    [20_000, 4],
+    [1_000_000, 64],
+    [10_000_000, 64],
+  ])('a wave of %i recipients is sent in %i lanes', (recipients, lanes) => {
+    expect(lanesFor(recipients)).toBe(lanes);
+  });
+
+  it('divides the shards among the lanes, each once', () => {
+    for (const lanes of [1, 2, 8, 64]) {
+      const covered = Array.from({ length: lanes }, (_, lane) => laneShards(lane, lanes)).flatMap(([a, b]) =>
+        Array.from({ length: b - a + 1 }, (_, i) => a + i),
+      );
+      expect(covered).toEqual(Array.from({ length: WAVE_SHARDS }, (_, i) => i));
+    }
+  });
+});
+
+describe('the status a wave shows', () => {
+  const now = Date.parse('2026-12-07T10:00:00Z');
+  it.each([
+    ['sending, heartbeat 10 s ago', 'sending', '2026-12-07T09:59:50Z', 'sending'],
+    ['sending, heartbeat 89 s ago', 'sending', '2026-12-07T09:58:31Z', 'sending'],
+    ['sending, heartbeat 90 s ago', 'sending', '2026-12-07T09:58:30Z', 'resuming'],
+    ['sending, no heartbeat', 'sending', undefined, 'resuming'],
+    ['sent, old heartbeat', 'sent', '2026-12-01T00:00:00Z', 'sent'],
+    ['scheduled', 'scheduled', undefined, 'scheduled'],
+  ] as const)('%s: %s', (_name, status, heartbeatAt, shown) => {
+    expect(shownStatus({ status, ...(heartbeatAt ? { heartbeatAt } : {}) }, now)).toBe(shown);
   });
 });

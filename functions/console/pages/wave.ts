@@ -8,7 +8,13 @@ import { surveyPolicy } from '#shared/core/config.ts';
 import { parseDurationDays } from '#shared/core/time.ts';
 import type { Wave } from '#shared/waves/model.ts';
 import { cancelWave, getWave } from '#shared/waves/repository.ts';
-import { type WaveSegments, type WaveStatus, waveSegments, waveStatus } from '#shared/waves/status.ts';
+import {
+  shownStatus,
+  type WaveSegments,
+  type WaveStatus,
+  waveSegments,
+  waveStatus,
+} from '#shared/waves/status.ts';
 import { formatNumber } from '#templates/console/format.ts';
 import { csrfField, html, LANGUAGE_NAMES, type SafeHtml, type Translate } from '#templates/console/index.ts';
 import { formatMargin, formatSigned } from '#templates/format.ts';
@@ -45,7 +51,7 @@ const facts = ({ t, locale, wave }: WaveView): SafeHtml => {
   const everyDays = wave.every ? parseDurationDays(wave.every) : undefined;
   return html`<dl class="facts">
 ${fact(t('wave.kind'), kindLabel(t, wave.kind))}
-${fact(t('wave.status'), statusLabel(t, wave.status), 'status')}
+${fact(t('wave.status'), statusLabel(t, shownStatus(wave)), 'status')}
 ${fact(t('wave.sendAt'), when(locale, wave.sendAt))}
 ${everyDays ? fact(t('wave.every'), t('wave.everyDays', { days: formatNumber(locale, everyDays, 1) })) : ''}
 ${wave.spreadDays ? fact(t('wave.spread'), spread(t, locale, wave.spreadDays)) : ''}

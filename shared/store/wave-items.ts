@@ -1,0 +1,121 @@
+/**
+ * Reading a wave's recipients or responses across its shard partitions (`WAVE#id#NN`, keys.ts): a page at a
+ * time from a cursor that names its shard, so a long walk (retention, a recurring wave's copy) resumes where
+ * it stopped, and a short one reads every shard.
+ */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { WAVE_SHARDS, waveShardPartition } from './keys.ts';
+import type { TableStore } from './table.ts';
+
+/** Where a walk over a wave's shards stands: the shard, and the last key read in it (none: its start). */
+export interface ShardCursor {
+  shard: number;
+  start?: Record<string, unknown>;
+}
+
+export interface WaveItemsQuery {
+  /** The sort key prefix: `RCPT#` or `RESP#`. */
+  prefix: string;
+  /** At most this many items per page (a page may hold fewer and still not be the last). */
+  limit?: number;
+  projection?: string;
+  filter?: string;
+  names?: Record<string, string>;
+  values?: Record<string, unknown>;
+  consistent?: boolean;
+  /** Only these shards, first to last (default: all of them). */
+  shards?: readonly [number, number];
+}
+
+/** Shards read at once while a page fills. */
+const SHARDS_IN_FLIGHT = 8;
+
+const queryShard = (
+  store: TableStore,
+  waveId: string,
+  q: WaveItemsQuery,
+  cursor: ShardCursor,
+  limit?: number,
+) =>
+  store.ddb.send(
+    new QueryCommand({
+      TableName: store.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ...(q.filter ? { FilterExpression: q.filter } : {}),
+      ...(q.projection ? { ProjectionExpression: q.projection } : {}),
+      ...(q.names ? { ExpressionAttributeNames: q.names } : {}),
+      ExpressionAttributeValues: {
+        ':pk': waveShardPartition(waveId, cursor.shard),
+        ':prefix': q.prefix,
+        ...q.values,
+      },
+      ...(cursor.start ? { ExclusiveStartKey: cursor.start } : {}),
+      ...(limit ? { Limit: limit } : {}),
+      ...(q.consistent ? { ConsistentRead: true } : {}),
+    }),
+  );
+
+/**
+ * One page of a wave's items of one kind from `cursor` (undefined: the beginning), shard after shard until
+ * `limit` items are read; `next` is undefined once the last shard is done.
+ */
+export const waveItemsPage = async (
+  store: TableStore,
+  waveId: string,
+  q: WaveItemsQuery,
+  cursor: ShardCursor | undefined,
+): Promise<{ items: Record<string, unknown>[]; next: ShardCursor | undefined }> => {
+  const [first, last] = q.shards ?? [0, WAVE_SHARDS - 1];
+  let at: ShardCursor | undefined = cursor ?? { shard: first };
+  const items: Record<string, unknown>[] = [];
+  while (at && (q.limit === undefined || items.length < q.limit)) {
+    const out = await queryShard(
+      store,
+      waveId,
+      q,
+      at,
+      q.limit === undefined ? undefined : q.limit - items.length,
+    );
+    items.push(...((out.Items ?? []) as Record<string, unknown>[]));
+    at = out.LastEvaluatedKey
+      ? { shard: at.shard, start: out.LastEvaluatedKey }
+      : at.shard < last
+        ? { shard: at.shard + 1 }
+        : undefined;
+  }
+  return { items, next: at };
+};
+
+/** Every item of one kind in one shard of a wave. */
+export const shardItems = async (
+  store: TableStore,
+  waveId: string,
+  shard: number,
+  q: WaveItemsQuery,
+): Promise<Record<string, unknown>[]> => {
+  const items: Record<string, unknown>[] = [];
+  let at: ShardCursor | undefined = { shard };
+  while (at) {
+    const out = await queryShard(store, waveId, q, at);
+    items.push(...((out.Items ?? []) as Record<string, unknown>[]));
+    at = out.LastEvaluatedKey ? { shard, start: out.LastEvaluatedKey } : undefined;
+  }
+  return items;
+};
+
+/** Every item of one kind in a wave, its shards read a few at a time. For walks that need no cursor. */
+export const allWaveItems = async (
+  store: TableStore,
+  waveId: string,
+  q: Omit<WaveItemsQuery, 'limit'>,
+): Promise<Record<string, unknown>[]> => {
+  const shards = Array.from({ length: WAVE_SHARDS }, (_, shard) => shard);
+  const items: Record<string, unknown>[] = [];
+  for (let i = 0; i < shards.length; i += SHARDS_IN_FLIGHT) {
+    const read = await Promise.all(
+      shards.slice(i, i + SHARDS_IN_FLIGHT).map((s) => shardItems(store, waveId, s, q)),
+    );
+    for (const part of read) items.push(...part);
+  }
+  return items;
+};
