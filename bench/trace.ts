@@ -1,7 +1,8 @@
 /**
- * A DynamoDB client that records every item write the code asks for (Put, Update, Delete, each item of a
- * batch write or transaction), refused conditional writes included, since they cost write capacity too. The
- * wave-life benchmark and `npm run simulate` read their figures from such a trace.
+ * A DynamoDB client that records every request the code makes: each item write it asks for (Put, Update,
+ * Delete, each item of a batch write or transaction; refused conditional writes included, since they cost
+ * write capacity too) and the read and write capacity DynamoDB Local says each request consumed
+ * (`ReturnConsumedCapacity`). The wave-life benchmark and `npm run simulate` read their figures from it.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
@@ -12,8 +13,17 @@ export interface TracedWrite {
   sk: string;
   /** The command that wrote it: PutCommand, UpdateCommand, TransactWriteCommand… */
   op: string;
+  /** Its share of the request's write units (a transaction's units split over its items). */
+  units: number;
   /** The phase of the wave's life it belongs to (set by the caller as it goes). */
   phase: string;
+}
+
+export interface TracedRequest {
+  op: string;
+  phase: string;
+  readUnits: number;
+  writeUnits: number;
 }
 
 interface KeyOf {
@@ -25,7 +35,9 @@ type AnyInput = {
   Item?: KeyOf;
   RequestItems?: Record<string, { PutRequest?: { Item: KeyOf }; DeleteRequest?: { Key: KeyOf } }[]>;
   TransactItems?: { Put?: { Item: KeyOf }; Update?: { Key: KeyOf }; Delete?: { Key: KeyOf } }[];
+  ReturnConsumedCapacity?: string;
 };
+type Capacity = { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number };
 
 const WRITES = new Set([
   'PutCommand',
@@ -34,40 +46,72 @@ const WRITES = new Set([
   'BatchWriteCommand',
   'TransactWriteCommand',
 ]);
+const READS = new Set(['GetCommand', 'QueryCommand', 'BatchGetCommand', 'ScanCommand']);
 
-/** Wraps `ddb` so every write is appended to the returned trace; `phase` names what is being done. */
+const unitsOf = (capacity: unknown): { read: number; write: number } => {
+  const list = (Array.isArray(capacity) ? capacity : capacity ? [capacity] : []) as Capacity[];
+  let read = 0;
+  let write = 0;
+  for (const c of list) {
+    read += c.ReadCapacityUnits ?? 0;
+    write += c.WriteCapacityUnits ?? 0;
+    if (c.ReadCapacityUnits === undefined && c.WriteCapacityUnits === undefined) continue;
+  }
+  return { read, write };
+};
+
+/** Wraps `ddb` so every request is traced; `state.phase` names what is being done. */
 export const traced = (ddb: DynamoDBDocumentClient) => {
   const writes: TracedWrite[] = [];
+  const requests: TracedRequest[] = [];
   const state = { phase: 'import' };
   const started = performance.now();
   const send = ddb.send.bind(ddb) as (command: unknown) => Promise<unknown>;
   const wrapped = Object.create(ddb) as DynamoDBDocumentClient;
   wrapped.send = (async (command: { constructor: { name: string }; input: AnyInput }) => {
     const op = command.constructor.name;
+    const phase = state.phase;
+    if (!WRITES.has(op) && !READS.has(op)) return send(command);
+    command.input.ReturnConsumedCapacity = 'INDEXES';
+    const at = performance.now() - started;
+    const keys: KeyOf[] = [];
+    const input = command.input;
     if (WRITES.has(op)) {
-      const at = performance.now() - started;
-      const keys: KeyOf[] = [];
-      const input = command.input;
       if (input.Key) keys.push(input.Key);
       else if (input.Item) keys.push(input.Item);
       for (const requests of Object.values(input.RequestItems ?? {}))
         for (const r of requests) keys.push(r.PutRequest?.Item ?? r.DeleteRequest?.Key ?? {});
       for (const t of input.TransactItems ?? [])
         keys.push(t.Put?.Item ?? t.Update?.Key ?? t.Delete?.Key ?? {});
-      for (const k of keys) writes.push({ at, pk: String(k.pk), sk: String(k.sk), op, phase: state.phase });
     }
-    return send(command);
+    let capacity: unknown;
+    try {
+      const out = (await send(command)) as { ConsumedCapacity?: unknown };
+      capacity = out?.ConsumedCapacity;
+      return out;
+    } catch (error) {
+      // A refused conditional write costs what its item would have: one unit per item (≤ 1 KB), at least.
+      capacity = {
+        WriteCapacityUnits: WRITES.has(op) ? keys.length * (op === 'TransactWriteCommand' ? 2 : 1) : 0,
+      };
+      throw error;
+    } finally {
+      const units = unitsOf(capacity);
+      requests.push({ op, phase, readUnits: units.read, writeUnits: units.write });
+      const share = keys.length > 0 ? units.write / keys.length : 0;
+      for (const k of keys) writes.push({ at, pk: String(k.pk), sk: String(k.sk), op, units: share, phase });
+    }
   }) as DynamoDBDocumentClient['send'];
-  return { ddb: wrapped, writes, state };
+  return { ddb: wrapped, writes, requests, state };
 };
 
 /** The class of a partition key: ids replaced by placeholders, so keys of one kind count together. */
 export const keyClass = (pk: string): string =>
   pk
-    .replace(/^WAVE#[^#]+#L\d+$/, 'WAVE#id#L(lane lock)')
-    .replace(/^WAVE#[^#]+#\d+$/, 'WAVE#id#NN(shard)')
-    .replace(/^WAVE#[^#]+$/, 'WAVE#id(META)')
-    .replace(/^APPLIED#WAVE#[^#]+#\d+$/, 'APPLIED#WAVE#id#NN(checkpoint)')
+    .replace(/^WAVE#[^#]+#L\d+$/, 'WAVE#id#Lg (lane lock)')
+    .replace(/^WAVE#[^#]+#\d+$/, 'WAVE#id#NNN (shard)')
+    .replace(/^WAVE#[^#]+$/, 'WAVE#id (wave)')
+    .replace(/^APPLIED#WAVE#[^#]+#\d+$/, 'APPLIED#WAVE#id#NNN (checkpoint)')
     .replace(/^CONTACT#.+$/, 'CONTACT#id')
     .replace(/^RATE#.+$/, 'RATE#wave#contact')
     .replace(/^AGG#(\w+)#.+$/, 'AGG#$1#scope');

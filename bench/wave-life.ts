@@ -7,12 +7,11 @@ import { Readable } from 'node:stream';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
-  DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
 import { toChange } from '#functions/commons/stream-records.ts';
-import { toLambdaRecord } from '#infra/local/streams.ts';
+import { streamsClient, toLambdaRecord } from '#infra/local/streams.ts';
 import { FUNCTIONS } from '#infra/system.ts';
 import { applyChanges } from '#shared/aggregation/apply.ts';
 import { commitScore, recordClick, resolveScoreLink } from '#shared/answering/answering.ts';
@@ -25,13 +24,14 @@ import type { ItemChange } from '#shared/store/item-change.ts';
 import { allWaveItems } from '#shared/store/wave-items.ts';
 import { createWave } from '#shared/waves/create.ts';
 import type { BenchContext } from './support.ts';
-import { type TracedWrite, traced } from './trace.ts';
+import { type TracedRequest, type TracedWrite, traced } from './trace.ts';
 
 export interface WaveLife {
   recipients: number;
   sent: number;
   responders: number;
   writes: TracedWrite[];
+  requests: TracedRequest[];
   /** Seconds each phase took locally. */
   seconds: Record<string, number>;
 }
@@ -125,7 +125,7 @@ export const runWaveLife = async (
   });
   // The aggregator over the table's stream, in its configured batches, as Lambda would hand them over.
   await phase('aggregate', async () => {
-    const changes = await streamChanges(table);
+    const changes = await streamChanges(table, ctx.ddbPort);
     const { batchSize, sortKeyPrefixes } = FUNCTIONS.aggregateResponses.trigger as {
       batchSize: number;
       sortKeyPrefixes: readonly string[];
@@ -141,15 +141,16 @@ export const runWaveLife = async (
     sent: report.sent,
     responders: responders.length,
     writes: trace.writes,
+    requests: trace.requests,
     seconds,
   };
 };
 
 /** Every change on the table's stream so far, shard by shard in order. */
-const streamChanges = async (table: string): Promise<ItemChange[]> => {
+const streamChanges = async (table: string, ddbPort: number): Promise<ItemChange[]> => {
   const described = await new DynamoDBClient({}).send(new DescribeTableCommand({ TableName: table }));
   const streamArn = described.Table?.LatestStreamArn as string;
-  const streams = new DynamoDBStreamsClient({});
+  const streams = streamsClient(`http://127.0.0.1:${ddbPort}`);
   const stream = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
   const changes: ItemChange[] = [];
   for (const shard of stream.StreamDescription?.Shards ?? []) {

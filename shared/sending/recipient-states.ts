@@ -26,6 +26,7 @@ export const openRecipients = async (
   waveId: string,
   shards: readonly [number, number],
   cursor: ShardCursor | undefined,
+  limit: number = PAGE_SIZE,
 ): Promise<{ pending: Recipient[]; claimed: Recipient[]; next: ShardCursor | undefined }> => {
   const page = await waveItemsPage(
     store,
@@ -35,7 +36,7 @@ export const openRecipients = async (
       filter: '#s IN (:pending, :claimed)',
       names: { '#s': 'status' },
       values: { ':pending': 'pending', ':claimed': 'claimed' },
-      limit: PAGE_SIZE,
+      limit,
       consistent: true,
       shards,
     },

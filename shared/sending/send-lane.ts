@@ -1,5 +1,5 @@
 /**
- * Sending one lane of a wave (a run of its shards, keys.ts), batch after batch: skip those who may not be
+ * Sending one lane of a wave (a run of its shards, keys.ts), a batch per turn: skip those who may not be
  * surveyed, take a spread wave's quota and the rate budget, then claim the batch (one write on the lane's
  * lock), send it per language, write the outcomes and release it (one more write). A crash leaves at most one
  * batch per lane in doubt, and only for the SES call itself.
@@ -19,48 +19,41 @@ import { sendGroup } from './send-group.ts';
 import { returnSpreadQuota, takeSpreadQuota } from './spread-quota.ts';
 import { skip } from './transitions.ts';
 
-export interface LaneResult {
+export interface LaneTurn {
   tally: Tally;
-  /** Every pending recipient of the lane was read and given an outcome or counted open. */
-  complete: boolean;
-  /** Another sender holds (or just claimed in) the lane: it may be tried again shortly. */
+  /** Where the lane goes on from; undefined when every pending recipient of it has been read. */
+  next?: ShardCursor | undefined;
+  /** Another sender holds (or just claimed in) the lane: the same turn may be tried again shortly. */
   busy?: LaneLock;
+  /** The run stopped (SES paused it, or its time is up) before this turn sent anything. */
+  stopped?: boolean;
 }
 
-export const sendLane = async (
+/**
+ * One turn in a lane: its next batch (up to `run.batchSize` pending recipients from `cursor`), claimed with
+ * one write, sent, settled and released. Senders take lanes in turn, a batch each, so every lane (and every
+ * shard partition) takes an even share of the writes while the wave sends.
+ */
+export const sendLaneTurn = async (
   deps: SenderDeps,
   run: WaveRun,
   lane: number,
   lanes: number,
-): Promise<LaneResult> => {
+  cursor: ShardCursor | undefined,
+): Promise<LaneTurn> => {
   const lock = await readLaneLock(deps, run.wave.id, lane);
-  if (isHeld(lock, deps.now())) return { tally: addTallies(), complete: false, busy: lock };
-  let version = lock.version;
-  const shards = laneShards(lane, lanes);
-  const tallies: Partial<Tally>[] = [];
-  let cursor: ShardCursor | undefined;
-  do {
-    const page = await openRecipients(deps, run.wave.id, shards, cursor);
-    tallies.push({ open: await closeStaleClaims(deps, page.claimed, deps.now()) });
-    const batches = chunksOf(page.pending, run.batchSize);
-    for (const [i, batch] of batches.entries()) {
-      const rest = () => batches.slice(i).reduce((n, b) => n + b.length, 0);
-      if (run.signal.stop || pastDeadline(deps)) {
-        tallies.push({ open: rest() });
-        return { tally: addTallies(...tallies), complete: false };
-      }
-      const sent = await sendBatch(deps, run, lane, version, batch);
-      if (!sent) {
-        // Another sender claimed in this lane since we read it: what we read may be theirs now.
-        tallies.push({ open: rest() });
-        return { tally: addTallies(...tallies), complete: false, busy: { version: version + 1 } };
-      }
-      version++;
-      tallies.push(sent);
-    }
-    cursor = page.next;
-  } while (cursor);
-  return { tally: addTallies(...tallies), complete: true };
+  if (isHeld(lock, deps.now())) return { tally: addTallies(), next: cursor, busy: lock };
+  const page = await openRecipients(deps, run.wave.id, laneShards(lane, lanes), cursor, run.batchSize);
+  const tallies: Partial<Tally>[] = [{ open: await closeStaleClaims(deps, page.claimed, deps.now()) }];
+  if (page.pending.length === 0) return { tally: addTallies(...tallies), next: page.next };
+  if (run.signal.stop || pastDeadline(deps)) {
+    tallies.push({ open: page.pending.length });
+    return { tally: addTallies(...tallies), stopped: true };
+  }
+  const sent = await sendBatch(deps, run, lane, lock.version, page.pending);
+  // Another sender claimed in this lane since we read it: what we read may be theirs now.
+  if (!sent) return { tally: addTallies(...tallies), next: cursor, busy: { version: lock.version + 1 } };
+  return { tally: addTallies(...tallies, sent), next: page.next };
 };
 
 /** Sends one batch under one claim; undefined when another sender claimed in the lane first. */

@@ -1,6 +1,7 @@
 /**
- * Sending one due wave, lane by lane (keys.ts), a few lanes in flight: the DynamoDB work of one batch overlaps
- * the SES calls of the others, and several senders (Lambda runs) can share one wave's lanes. A lane another
+ * Sending one due wave, lane by lane (keys.ts), a batch per turn, a few lanes in flight: the DynamoDB work of
+ * one batch overlaps the SES calls of the others, every shard partition takes an even share of the writes,
+ * and several senders (Lambda runs) can share one wave's lanes. A lane another
  * sender holds is tried again shortly, until that sender lets go or shows no progress for a while. Each lane
  * worker counts its own outcomes; they are added once all are awaited.
  */
@@ -8,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import type { ShardCursor } from '#shared/store/wave-items.ts';
 import type { Wave } from '#shared/waves/model.ts';
 import { scheduleNextOccurrence } from '#shared/waves/recurrence.ts';
 import { BULK_LIMIT } from './bulk-email.ts';
@@ -15,7 +17,7 @@ import { pastDeadline, type SenderDeps, type WaveRun } from './context.ts';
 import type { LaneLock } from './lane-lock.ts';
 import type { SharedRateLimiter } from './rate-limiter.ts';
 import { addTallies, emptyTally, type Tally } from './report.ts';
-import { sendLane } from './send-lane.ts';
+import { sendLaneTurn } from './send-lane.ts';
 import { finishWave, heartbeat } from './wave-state.ts';
 
 /** Lanes sent at once by one sender. */
@@ -51,7 +53,13 @@ export const sendWave = async (
     signal: { stop: false },
   };
   const lanes = wave.lanes ?? 1;
-  const queue = Array.from({ length: lanes }, (_, lane) => lane);
+  // Lanes in turn, a batch each: a lane goes to the back of the queue with where it got to.
+  const queue: { lane: number; cursor?: ShardCursor | undefined }[] = Array.from(
+    { length: lanes },
+    (_, lane) => ({
+      lane,
+    }),
+  );
   // Per busy lane: the holder's batch last seen, and since when it has not moved.
   const waiting = new Map<number, { version: number; since: number }>();
   let complete = true;
@@ -66,7 +74,7 @@ export const sendWave = async (
   };
   const worker = async (): Promise<Tally> => {
     const own: Tally[] = [];
-    for (let lane = queue.shift(); lane !== undefined; lane = queue.shift()) {
+    for (let turn = queue.shift(); turn !== undefined; turn = queue.shift()) {
       if (failure || run.signal.stop || pastDeadline(deps)) {
         complete = false;
         continue;
@@ -77,16 +85,18 @@ export const sendWave = async (
         await heartbeat(deps, wave.id, new Date());
       }
       try {
-        const result = await sendLane(deps, run, lane, lanes);
-        if (result.busy && busyAgain(lane, result.busy)) {
-          // Another sender has the lane: its outcomes are counted there; look again once it lets go.
-          own.push({ ...result.tally, open: 0 });
-          await sleep(BUSY_RETRY_MS + Math.random() * BUSY_RETRY_MS);
-          queue.push(lane);
-          continue;
-        }
+        const result = await sendLaneTurn(deps, run, turn.lane, lanes, turn.cursor);
         own.push(result.tally);
-        if (!result.complete) complete = false;
+        if (result.busy) {
+          if (!busyAgain(turn.lane, result.busy)) {
+            complete = false; // its holder shows no progress: the lease will tell, in a later run
+            continue;
+          }
+          // Another sender has the lane: look again once it lets go.
+          await sleep(BUSY_RETRY_MS + Math.random() * BUSY_RETRY_MS);
+          queue.push(turn);
+        } else if (result.stopped) complete = false;
+        else if (result.next) queue.push({ lane: turn.lane, cursor: result.next });
       } catch (error) {
         // Let the other lanes in flight record their outcomes before giving up.
         failure ??= { error };

@@ -3,7 +3,7 @@
  * through these so an item's shape is defined in one place.
  *
  *   Wave       WAVE#id        META
- *   Recipient  WAVE#id#NN     RCPT#contactId   (NN: the contact's shard of the wave, 00–63: write sharding)
+ *   Recipient  WAVE#id#NN     RCPT#contactId   (NN: the contact's shard of the wave, 00–127: write sharding)
  *   Response   WAVE#id#NN     RESP#contactId
  *   Lane lock  WAVE#id#Lg     LOCK             (the batch a sender has claimed in lane g of the wave, if any)
  *   Checkpoint APPLIED#pk     POSITION   (the aggregator's stream position applied up to, per source partition)
@@ -29,9 +29,10 @@ export const waveKey = (waveId: string) => ({ pk: `WAVE#${waveId}`, sk: 'META' }
 /**
  * A wave's recipients and responses are spread over this many partition keys, by contact, so no key takes
  * more than a small share of a wave's writes (DynamoDB gives one partition key at most 1,000 write units a
- * second). 64 keeps the hottest key under 0.05 item writes per recipient over a wave's life (docs/scale.md).
+ * second). 128 keeps the hottest key under 0.05 item writes per recipient over a wave's life even for a few
+ * thousand recipients, where the hash spreads them least evenly (docs/scale.md).
  */
-export const WAVE_SHARDS = 64;
+export const WAVE_SHARDS = 128;
 /** The shard of a contact within any wave: FNV-1a of the contact id. Pure and stable. */
 export const shardOf = (contactId: string): number => {
   let hash = 0x811c9dc5;
@@ -43,7 +44,7 @@ export const shardOf = (contactId: string): number => {
 };
 /** One of a wave's partitions of recipients and responses. */
 export const waveShardPartition = (waveId: string, shard: number) =>
-  `WAVE#${waveId}#${String(shard).padStart(2, '0')}`;
+  `WAVE#${waveId}#${String(shard).padStart(3, '0')}`;
 /** Every partition of a wave's recipients and responses, in shard order. */
 export const waveShardPartitions = (waveId: string): string[] =>
   Array.from({ length: WAVE_SHARDS }, (_, shard) => waveShardPartition(waveId, shard));
@@ -61,16 +62,16 @@ export const responseKey = (waveId: string, contactId: string) => ({
 });
 /**
  * A wave's shards are sent in lanes, each a run of consecutive shards with one lock: a sender holds a lane
- * while it sends one batch of it. Small waves have one lane (batches of 50 from all shards, and the lock's
- * writes are a small share); the largest have one per shard, so up to 64 senders can share one wave.
+ * while it sends one batch of it, and several lanes are sent at once. A lane holds a few batches' worth at
+ * least (so batches stay full); the largest waves have one lane per shard, so many senders can share them.
  */
 export const MAX_LANES = WAVE_SHARDS;
-/** Recipients per lane a wave is created with: ~5,000 (the lock's two writes per batch stay a small share). */
-const RECIPIENTS_PER_LANE = 5_000;
-/** The lanes of a wave of `recipients`: a power of two from 1 to 64, so lanes divide the shards evenly. */
+/** Recipients a lane holds at least, when the wave is large enough for more than one. */
+const RECIPIENTS_PER_LANE = 200;
+/** The lanes of a wave of `recipients`: a power of two from 1 to 128, so lanes divide the shards evenly. */
 export const lanesFor = (recipients: number): number => {
   let lanes = 1;
-  while (lanes < MAX_LANES && lanes * RECIPIENTS_PER_LANE < recipients) lanes *= 2;
+  while (lanes < MAX_LANES && lanes * 2 * RECIPIENTS_PER_LANE <= recipients) lanes *= 2;
   return lanes;
 };
 /** The shards of one lane of a wave with `lanes` lanes: [first, last]. */

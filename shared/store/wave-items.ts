@@ -55,9 +55,13 @@ const queryShard = (
     }),
   );
 
+/** The key a page stopped after, to start the next page from (an item holds it: queries project pk, sk). */
+const keyOf = (item: Record<string, unknown>) => ({ pk: item.pk, sk: item.sk });
+
 /**
  * One page of a wave's items of one kind from `cursor` (undefined: the beginning), shard after shard until
- * `limit` items are read; `next` is undefined once the last shard is done.
+ * `limit` items are read; `next` is undefined once the last shard is done. Shards are read a few at once;
+ * what a page does not take of them is read again by the next.
  */
 export const waveItemsPage = async (
   store: TableStore,
@@ -66,22 +70,41 @@ export const waveItemsPage = async (
   cursor: ShardCursor | undefined,
 ): Promise<{ items: Record<string, unknown>[]; next: ShardCursor | undefined }> => {
   const [first, last] = q.shards ?? [0, WAVE_SHARDS - 1];
+  const query =
+    q.projection && !/\bsk\b/.test(q.projection) ? { ...q, projection: `${q.projection}, pk, sk` } : q;
+  const limit = q.limit ?? Number.POSITIVE_INFINITY;
   let at: ShardCursor | undefined = cursor ?? { shard: first };
   const items: Record<string, unknown>[] = [];
-  while (at && (q.limit === undefined || items.length < q.limit)) {
-    const out = await queryShard(
-      store,
-      waveId,
-      q,
-      at,
-      q.limit === undefined ? undefined : q.limit - items.length,
-    );
-    items.push(...((out.Items ?? []) as Record<string, unknown>[]));
-    at = out.LastEvaluatedKey
-      ? { shard: at.shard, start: out.LastEvaluatedKey }
-      : at.shard < last
-        ? { shard: at.shard + 1 }
-        : undefined;
+  while (at && items.length < limit) {
+    const wanted = Number.isFinite(limit) ? limit - items.length : undefined;
+    const from: ShardCursor = at;
+    // Mid-shard, that shard alone; at a shard's start, it and the next few at once.
+    const shards = from.start
+      ? [from]
+      : Array.from({ length: Math.min(SHARDS_IN_FLIGHT, last - from.shard + 1) }, (_, i) => ({
+          shard: from.shard + i,
+        }));
+    const pages = await Promise.all(shards.map((c) => queryShard(store, waveId, query, c, wanted)));
+    at = undefined;
+    for (const [i, page] of pages.entries()) {
+      const shard = (shards[i] as ShardCursor).shard;
+      const found = (page.Items ?? []) as Record<string, unknown>[];
+      const room = limit - items.length;
+      if (found.length > room) {
+        // The page is full within this shard: the next one starts after the last item taken.
+        const taken = found.slice(0, room);
+        items.push(...taken);
+        at = { shard, start: keyOf(taken[taken.length - 1] as Record<string, unknown>) };
+        break;
+      }
+      items.push(...found);
+      if (page.LastEvaluatedKey) {
+        at = { shard, start: page.LastEvaluatedKey };
+        break;
+      }
+      at = shard < last ? { shard: shard + 1 } : undefined;
+      if (items.length >= limit) break;
+    }
   }
   return { items, next: at };
 };

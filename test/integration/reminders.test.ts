@@ -112,19 +112,24 @@ describe('reminders', () => {
       },
     } as unknown as SESv2Client;
     await expect(sendDueWaves(deps(at(70), { ses: dying }))).rejects.toThrow('the sender died');
-    // The first bulk call (the two English recipients) went out; the run died before the Dutch one.
-    expect(await reminders(emails)).toHaveLength(2);
-    // Within the lease the claims are left alone and the Dutch recipient is reminded; after it the two
-    // claims are closed as unknown, never sent again.
-    expect((await sendDueWaves(deps(at(71)))).reminders).toMatchObject({ reminded: 1, unknown: 0 });
+    // The first bulk call (one language's recipients: the two English or the one Dutch, whichever the
+    // wave's shards hold first) went out; the run died before the other.
+    const first = (await reminders(emails)).map((m) => m.destination.to[0] as string);
+    expect([1, 2]).toContain(first.length);
+    // Within the lease the claims are left alone and the others are reminded; after it the claims of the
+    // first call are closed as unknown, never sent again.
+    expect((await sendDueWaves(deps(at(71)))).reminders).toMatchObject({
+      reminded: 3 - first.length,
+      unknown: 0,
+    });
     const after = await sendDueWaves(deps(new Date(at(70).getTime() + CLAIM_LEASE_MS + 60_000)));
-    expect(after.reminders).toMatchObject({ reminded: 0, unknown: 2 });
+    expect(after.reminders).toMatchObject({ reminded: 0, unknown: first.length });
     const mail = await reminders(emails);
     expect(mail.map((m) => m.destination.to[0]).sort()).toEqual([...emails].sort());
     const recipient = await stack.ddb.send(
       new GetCommand({
         TableName: stack.table,
-        Key: recipientKey(wave.id, contactIdOf(emails[0] as string)),
+        Key: recipientKey(wave.id, contactIdOf(first[0] as string)),
       }),
     );
     expect(recipient.Item?.reminder).toBe('unknown');
