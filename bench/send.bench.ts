@@ -1,11 +1,15 @@
 /**
  * The send path. `cpuMicrosPerRecipient`: CPU our code spends per recipient (the template is rendered once
  * per locale; per recipient only two signed tokens and the substitution data). `throughputRatio`: a wave
- * sent end to end (claims, bulk sends, outcomes in DynamoDB Local) against raw SendBulkEmail calls of the
- * same content and batch size to the same SES emulator, as many in flight — 1.0 means no overhead.
+ * sent end to end (batch claims, bulk sends, outcomes in DynamoDB Local) against raw SendBulkEmail calls of
+ * the same content and batch size to the same SES emulator, as many in flight — 1.0 means no overhead.
+ * `dynamoBoundRatio`: the same wave against what DynamoDB Local can take of the item writes an email needs
+ * (raw UpdateItem calls, 100 in flight, in the same run): how close the send path comes to the floor the
+ * local table sets.
  */
 import { Readable } from 'node:stream';
 import { SendBulkEmailCommand } from '@aws-sdk/client-sesv2';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { readAudience } from '#shared/audience/audience.ts';
 import { contactIdOf } from '#shared/contacts/contacts.ts';
 import { emailConfig, publicBaseUrl, surveyPolicy } from '#shared/core/config.ts';
@@ -15,12 +19,12 @@ import { sendDueWaves } from '#shared/sending/run.ts';
 import { createWave } from '#shared/waves/create.ts';
 import { surveyEmail } from '#templates/index.ts';
 import type { Bench } from './support.ts';
+import { traced } from './trace.ts';
 
 const RECIPIENTS = 2_000;
 const IN_FLIGHT = 4;
 
 const bench: Bench = async (ctx) => {
-  const table = await ctx.newTable();
   const keys = parseSigningKeys(process.env.LINK_SIGNING_KEYS ?? '');
   const baseUrl = publicBaseUrl();
   const policy = surveyPolicy();
@@ -66,18 +70,41 @@ const bench: Bench = async (ctx) => {
   );
   const rawSeconds = (performance.now() - rawStart) / 1000;
 
-  // 3. A wave end to end through the sender.
+  // 3. Raw UpdateItem calls to DynamoDB Local, 100 in flight: what the local table can take.
+  const table = await ctx.newTable();
+  const updates = 2 * RECIPIENTS;
+  const ddbStart = performance.now();
+  for (let i = 0; i < updates; i += 100)
+    await Promise.all(
+      Array.from({ length: 100 }, (_, k) =>
+        ctx.clients.ddb.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { pk: `RAW#${i + k}`, sk: 'META' },
+            UpdateExpression: 'SET #s = :s ADD version :one',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':s': 'sent', ':one': 1 },
+          }),
+        ),
+      ),
+    );
+  const dynamoUpdatesPerSecond = updates / ((performance.now() - ddbStart) / 1000);
+
+  // 4. A wave end to end through the sender.
   const csv = ['email,name', ...people('wave').map((p) => `${p.email},${p.name}`)].join('\n');
   const store = { ddb: ctx.clients.ddb, table };
+  const trace = traced(ctx.clients.ddb);
   await createWave(
     store,
     { name: 'Bench', kind: 'nps', locale: 'en', product: 'Acme', sendAt: new Date(Date.now() - 1000) },
     () => readAudience(Readable.from([csv]), 'bench.csv'),
     { skipInvalid: false, file: 'bench.csv' },
   );
+  trace.state.phase = 'send';
   const waveStart = performance.now();
   const report = await sendDueWaves({
     ...ctx.clients,
+    ddb: trace.ddb,
     table,
     email: emailConfig(),
     baseUrl,
@@ -98,6 +125,12 @@ const bench: Bench = async (ctx) => {
     rawEmailsPerSecond: Math.round(RECIPIENTS / rawSeconds),
     waveEmailsPerSecond: Math.round(RECIPIENTS / waveSeconds),
     throughputRatio: Math.round((rawSeconds / waveSeconds) * 100) / 100,
+    itemWritesPerEmail: Math.round((trace.writes.length / RECIPIENTS) * 100) / 100,
+    dynamoUpdatesPerSecond: Math.round(dynamoUpdatesPerSecond),
+    dynamoBoundRatio:
+      Math.round(
+        ((RECIPIENTS / waveSeconds) * (trace.writes.length / RECIPIENTS) * 100) / dynamoUpdatesPerSecond,
+      ) / 100,
   };
 };
 

@@ -48,16 +48,17 @@ const WRITES = new Set([
 ]);
 const READS = new Set(['GetCommand', 'QueryCommand', 'BatchGetCommand', 'ScanCommand']);
 
-const unitsOf = (capacity: unknown): { read: number; write: number } => {
+/**
+ * The units a response says its request consumed (table and indexes). DynamoDB Local gives the total only
+ * (`CapacityUnits`), so whether they are read or write units follows from the request.
+ */
+const unitsOf = (capacity: unknown, write: boolean): { read: number; write: number } => {
   const list = (Array.isArray(capacity) ? capacity : capacity ? [capacity] : []) as Capacity[];
-  let read = 0;
-  let write = 0;
-  for (const c of list) {
-    read += c.ReadCapacityUnits ?? 0;
-    write += c.WriteCapacityUnits ?? 0;
-    if (c.ReadCapacityUnits === undefined && c.WriteCapacityUnits === undefined) continue;
-  }
-  return { read, write };
+  const total = list.reduce(
+    (n, c) => n + (c.CapacityUnits ?? (c.ReadCapacityUnits ?? 0) + (c.WriteCapacityUnits ?? 0)),
+    0,
+  );
+  return write ? { read: 0, write: total } : { read: total, write: 0 };
 };
 
 /** Wraps `ddb` so every request is traced; `state.phase` names what is being done. */
@@ -96,7 +97,9 @@ export const traced = (ddb: DynamoDBDocumentClient) => {
       };
       throw error;
     } finally {
-      const units = unitsOf(capacity);
+      const units = unitsOf(capacity, WRITES.has(op));
+      // DynamoDB Local under-reports transactions: each item costs two write units at least (≤ 1 KB each).
+      if (op === 'TransactWriteCommand') units.write = Math.max(units.write, 2 * keys.length);
       requests.push({ op, phase, readUnits: units.read, writeUnits: units.write });
       const share = keys.length > 0 ? units.write / keys.length : 0;
       for (const k of keys) writes.push({ at, pk: String(k.pk), sk: String(k.sk), op, units: share, phase });

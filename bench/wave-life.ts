@@ -32,6 +32,10 @@ export interface WaveLife {
   responders: number;
   writes: TracedWrite[];
   requests: TracedRequest[];
+  /** Changes of recipients and responses on the table's stream (what the aggregator was handed). */
+  streamRecords: number;
+  /** Batches the aggregator was handed. */
+  aggregatorBatches: number;
   /** Seconds each phase took locally. */
   seconds: Record<string, number>;
 }
@@ -124,6 +128,8 @@ export const runWaveLife = async (
       );
   });
   // The aggregator over the table's stream, in its configured batches, as Lambda would hand them over.
+  let streamRecords = 0;
+  let aggregatorBatches = 0;
   await phase('aggregate', async () => {
     const changes = await streamChanges(table, ctx.ddbPort);
     const { batchSize, sortKeyPrefixes } = FUNCTIONS.aggregateResponses.trigger as {
@@ -131,7 +137,9 @@ export const runWaveLife = async (
       sortKeyPrefixes: readonly string[];
     };
     const wanted = changes.filter((c) => sortKeyPrefixes.some((p) => c.sk.startsWith(p)));
+    streamRecords = wanted.length;
     for (let i = 0; i < wanted.length; i += batchSize) {
+      aggregatorBatches++;
       const out = await applyChanges(store, wanted.slice(i, i + batchSize));
       if (out.failed.length > 0) throw new Error('the aggregator failed a batch');
     }
@@ -142,6 +150,8 @@ export const runWaveLife = async (
     responders: responders.length,
     writes: trace.writes,
     requests: trace.requests,
+    streamRecords,
+    aggregatorBatches,
     seconds,
   };
 };

@@ -4,8 +4,8 @@
  * batch however many changes touch it, in two steps:
  *
  * 1. Stage: one transaction advances the checkpoint of each source partition the changes come from (the
- *    stream position applied up to, conditional on the one read) and puts one staged item holding the
- *    merged deltas. A redelivered, replayed or concurrent record is at or below its partition's checkpoint
+ *    stream position applied up to, conditional on the one read; a wave's 128 shards share 4 checkpoint
+ *    items, keys.ts `checkpointOf`) and puts one staged item holding the merged deltas. A redelivered, replayed or concurrent record is at or below its partition's checkpoint
  *    and adds nothing.
  * 2. Drain: the staged deltas are added to the counters in transactions that each also move the staged
  *    item's `next` index past what they added (conditional on the index they read), so each delta is added
@@ -17,21 +17,15 @@
  * a shard's records over in that order. So within a partition key a larger sequence number is a later
  * change, and staging a partition's changes in order, never skipping one, makes "applied up to" exact.
  */
-import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
-import { isConditionFailed, isTransactionCanceled } from '#shared/store/conditions.ts';
+import { isTransactionCanceled } from '#shared/store/conditions.ts';
 import { batchGetAll } from '#shared/store/dynamo.ts';
 import type { ItemChange } from '#shared/store/item-change.ts';
-import {
-  ALL_SCOPE,
-  aggregateKey,
-  checkpointKey,
-  SEGMENTS_PERIOD,
-  STAGED_PARTITION,
-  stagedKey,
-} from '#shared/store/keys.ts';
+import { ALL_SCOPE, aggregateKey, checkpointOf, SEGMENTS_PERIOD, stagedKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import { contribute, counterKeyOf, type Deltas } from './deltas.ts';
+import { drain, drainLeftovers, type Entry } from './staged.ts';
 
 const positionOf = (change: ItemChange): bigint => BigInt(change.sequenceNumber);
 const newStageId = monotonicFactory();
@@ -43,22 +37,12 @@ export interface ApplyResult {
   failed: string[];
 }
 
-/** Checkpoints per stage transaction (DynamoDB's 100 items, less the staged item). */
-const MAX_PARTITIONS_PER_STAGE = 99;
+/** Checkpoint items per stage transaction (DynamoDB's 100 items, less the staged item). */
+const MAX_CHECKPOINTS_PER_STAGE = 99;
 /** Counter updates per staged item (its size stays far below DynamoDB's 400 KB). */
 const MAX_ENTRIES_PER_STAGE = 1500;
-/** Counter updates per drain transaction (their conditions and names stay within DynamoDB's limits). */
-const ENTRIES_PER_DRAIN = 60;
 /** Retries of a stage that lost a race, before the rest of the batch is reported as failed. */
 const MAX_RACE_RETRIES = 5;
-
-/** One counter update: attributes to add to, or segment values to add to a catalogue. */
-interface Entry {
-  pk: string;
-  sk: string;
-  add?: Record<string, number>;
-  values?: string[];
-}
 
 interface Stage {
   positions: Map<string, bigint>;
@@ -125,15 +109,22 @@ const readCheckpoints = async (
   changes: readonly ItemChange[],
 ): Promise<Map<string, bigint>> => {
   const partitions = [...new Set(changes.map((c) => c.pk))];
-  const items = await batchGetAll(store.ddb, store.table, partitions.map(checkpointKey), {
-    consistent: true,
-  });
-  return new Map(items.map((item) => [item.source as string, BigInt(item.position as string)]));
+  const keys = [...new Map(partitions.map((pk) => [checkpointOf(pk).key.pk, checkpointOf(pk).key])).values()];
+  const items = new Map(
+    (await batchGetAll(store.ddb, store.table, keys, { consistent: true })).map((item) => [item.pk, item]),
+  );
+  const positions = new Map<string, bigint>();
+  for (const pk of partitions) {
+    const { key, attribute } = checkpointOf(pk);
+    const position = items.get(key.pk)?.[attribute];
+    if (typeof position === 'string') positions.set(pk, BigInt(position));
+  }
+  return positions;
 };
 
 /**
- * Packs changes, in stream order, into stages: each at most 99 partitions and 1,500 counter updates; a
- * partition's changes may span stages, in order.
+ * Packs changes, in stream order, into stages: each at most 99 checkpoint items and 1,500 counter updates;
+ * a partition's changes may span stages, in order.
  */
 const planStages = (changes: readonly ItemChange[], applied: ReadonlyMap<string, bigint>): Stage[] => {
   const ordered = [...changes].sort((a, b) => {
@@ -144,6 +135,7 @@ const planStages = (changes: readonly ItemChange[], applied: ReadonlyMap<string,
   let deltas: Deltas = new Map();
   let segments = new Map<string, Set<string>>();
   let positions = new Map<string, bigint>();
+  let items = new Set<string>();
   let included: ItemChange[] = [];
   const flush = () => {
     if (included.length === 0) return;
@@ -151,17 +143,17 @@ const planStages = (changes: readonly ItemChange[], applied: ReadonlyMap<string,
     deltas = new Map();
     segments = new Map();
     positions = new Map();
+    items = new Set();
     included = [];
   };
   const reached = new Map(applied);
   for (const change of ordered) {
     // A change repeated within the batch is applied once.
     if (positionOf(change) <= (reached.get(change.pk) ?? -1n)) continue;
-    if (
-      (!positions.has(change.pk) && positions.size >= MAX_PARTITIONS_PER_STAGE) ||
-      deltas.size >= MAX_ENTRIES_PER_STAGE
-    )
+    const item = checkpointOf(change.pk).key.pk;
+    if ((!items.has(item) && items.size >= MAX_CHECKPOINTS_PER_STAGE) || deltas.size >= MAX_ENTRIES_PER_STAGE)
       flush();
+    items.add(item);
     const kind = (change.newImage ?? change.oldImage)?.kind as string;
     const seen = segments.get(kind) ?? new Set<string>();
     segments.set(kind, seen);
@@ -190,116 +182,46 @@ const entriesOf = (deltas: Deltas, segments: ReadonlyMap<string, Set<string>>): 
 
 type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
 
-/** The stage transaction: each partition's checkpoint moved on from the one read, and the staged item. */
+/**
+ * The stage transaction: each checkpoint item with the positions of its partitions moved on from the ones
+ * read (each conditional on its own), and the staged item.
+ */
 const stageItems = (
   table: string,
   id: string,
   stage: Stage,
   previous: ReadonlyMap<string, bigint>,
-): TransactItems => [
-  ...[...stage.positions].map(([source, position]) => {
-    const before = previous.get(source);
-    return {
+): TransactItems => {
+  const byItem = new Map<
+    string,
+    { key: { pk: string; sk: string }; moves: [string, bigint, bigint | undefined][] }
+  >();
+  for (const [source, position] of stage.positions) {
+    const { key, attribute } = checkpointOf(source);
+    const entry = byItem.get(key.pk) ?? { key, moves: [] };
+    entry.moves.push([attribute, position, previous.get(source)]);
+    byItem.set(key.pk, entry);
+  }
+  return [
+    ...[...byItem.values()].map(({ key, moves }) => ({
       Update: {
         TableName: table,
-        Key: checkpointKey(source),
-        UpdateExpression: 'SET #p = :p, #s = :s',
-        ConditionExpression: before === undefined ? 'attribute_not_exists(#p)' : '#p = :prev',
-        ExpressionAttributeNames: { '#p': 'position', '#s': 'source' },
-        ExpressionAttributeValues: {
-          ':p': position.toString(),
-          ':s': source,
-          ...(before === undefined ? {} : { ':prev': before.toString() }),
-        },
+        Key: key,
+        UpdateExpression: `SET ${moves.map((_, i) => `#a${i} = :p${i}`).join(', ')}`,
+        ConditionExpression: moves
+          .map(([, , before], i) =>
+            before === undefined ? `attribute_not_exists(#a${i})` : `#a${i} = :b${i}`,
+          )
+          .join(' AND '),
+        ExpressionAttributeNames: Object.fromEntries(moves.map(([attribute], i) => [`#a${i}`, attribute])),
+        ExpressionAttributeValues: Object.fromEntries(
+          moves.flatMap(([, position, before], i) => [
+            [`:p${i}`, position.toString()],
+            ...(before === undefined ? [] : [[`:b${i}`, before.toString()]]),
+          ]),
+        ),
       },
-    };
-  }),
-  { Put: { TableName: table, Item: { ...stagedKey(id), entries: stage.entries, next: 0 } } },
-];
-
-/** Adds a staged item's deltas from `next` on, moving `next` with each transaction; then deletes it. */
-const drain = async (
-  store: TableStore,
-  id: string,
-  entries: readonly Entry[],
-  from: number,
-): Promise<void> => {
-  let next = from;
-  while (next < entries.length) {
-    const part = entries.slice(next, next + ENTRIES_PER_DRAIN);
-    const items: TransactItems = part.map((entry) => ({
-      Update: { TableName: store.table, ...counterUpdate(entry) },
-    }));
-    items.push({
-      Update: {
-        TableName: store.table,
-        Key: stagedKey(id),
-        UpdateExpression: 'SET #n = :to',
-        ConditionExpression: '#n = :from',
-        ExpressionAttributeNames: { '#n': 'next' },
-        ExpressionAttributeValues: { ':from': next, ':to': next + part.length },
-      },
-    });
-    try {
-      await store.ddb.send(new TransactWriteCommand({ TransactItems: items }));
-      next += part.length;
-    } catch (error) {
-      if (!isTransactionCanceled(error)) throw error;
-      // Another invocation drained some of it (or all of it, and deleted it): go on from where it is.
-      const current = await store.ddb.send(
-        new GetCommand({ TableName: store.table, Key: stagedKey(id), ConsistentRead: true }),
-      );
-      if (!current.Item) return;
-      next = current.Item.next as number;
-    }
-  }
-  try {
-    await store.ddb.send(
-      new DeleteCommand({
-        TableName: store.table,
-        Key: stagedKey(id),
-        ConditionExpression: '#n = :done',
-        ExpressionAttributeNames: { '#n': 'next' },
-        ExpressionAttributeValues: { ':done': entries.length },
-      }),
-    );
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-  }
-};
-
-/** Drains every staged item an invocation that died left behind, oldest first. */
-const drainLeftovers = async (store: TableStore): Promise<void> => {
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await store.ddb.send(
-      new QueryCommand({
-        TableName: store.table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': STAGED_PARTITION },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? [])
-      await drain(store, item.sk as string, item.entries as Entry[], item.next as number);
-    start = page.LastEvaluatedKey;
-  } while (start);
-};
-
-const counterUpdate = (entry: Entry) => {
-  if (entry.values)
-    return {
-      Key: { pk: entry.pk, sk: entry.sk },
-      UpdateExpression: 'ADD #v :v',
-      ExpressionAttributeNames: { '#v': 'values' },
-      ExpressionAttributeValues: { ':v': new Set(entry.values) },
-    };
-  const attributes = Object.entries(entry.add ?? {});
-  return {
-    Key: { pk: entry.pk, sk: entry.sk },
-    UpdateExpression: `ADD ${attributes.map((_, i) => `#a${i} :d${i}`).join(', ')}`,
-    ExpressionAttributeNames: Object.fromEntries(attributes.map(([a], i) => [`#a${i}`, a])),
-    ExpressionAttributeValues: Object.fromEntries(attributes.map(([, by], i) => [`:d${i}`, by])),
-  };
+    })),
+    { Put: { TableName: table, Item: { ...stagedKey(id), entries: stage.entries, next: 0 } } },
+  ];
 };

@@ -123,11 +123,11 @@ export const PERSONAL_DATA: Readonly<Record<ItemKind, PersonalDataEntry>> = {
     retention: { expires: 'TTL two years after the action' },
   },
   appliedMarker: {
-    key: 'APPLIED#WAVE#waveId#shard / POSITION',
+    key: 'APPLIED#WAVE#waveId#Ggroup / POSITION',
     holds: [],
     find: 'not needed: a source partition and its stream position, kept so a redelivered change is not counted twice',
     erasure: 'keep',
-    retention: { kept: 'no contact at all: one per partition of a wave' },
+    retention: { kept: 'no contact at all: four per wave' },
   },
   laneLock: {
     key: 'WAVE#waveId#Llane / LOCK',

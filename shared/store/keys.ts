@@ -6,7 +6,8 @@
  *   Recipient  WAVE#id#NN     RCPT#contactId   (NN: the contact's shard of the wave, 00–127: write sharding)
  *   Response   WAVE#id#NN     RESP#contactId
  *   Lane lock  WAVE#id#Lg     LOCK             (the batch a sender has claimed in lane g of the wave, if any)
- *   Checkpoint APPLIED#pk     POSITION   (the aggregator's stream position applied up to, per source partition)
+ *   Checkpoint APPLIED#WAVE#id#Gg POSITION (the aggregator's stream positions applied up to: one attribute per
+ *              source partition, 32 shards of a wave to an item)
  *   Staged     APPLIED#STAGED stageId   (merged counter deltas staged with the checkpoints, drained into AGG#)
  *   Contact    CONTACT#id     META
  *   Erasure notice CONTACT#id ERASED  (the stream's outbox for ContactErased: the contact id only, TTL)
@@ -81,8 +82,22 @@ export const laneShards = (lane: number, lanes: number): [number, number] => {
 };
 /** The lock of one lane of a wave, in a partition of its own so its writes do not add to a shard's. */
 export const laneLockKey = (waveId: string, lane: number) => ({ pk: `WAVE#${waveId}#L${lane}`, sk: 'LOCK' });
-/** The aggregator's checkpoint of one source partition: the stream position its counters are applied up to. */
-export const checkpointKey = (sourcePk: string) => ({ pk: `APPLIED#${sourcePk}`, sk: 'POSITION' });
+/** Shards of a wave whose checkpoints share one item (so a batch touching all 128 writes 4 items, not 128). */
+const SHARDS_PER_CHECKPOINT = 32;
+/**
+ * Where the aggregator keeps the stream position one source partition is applied up to: an attribute of a
+ * checkpoint item shared by 32 shards of a wave (`p000`…`p127`), or `p` of an item of its own for any other
+ * partition.
+ */
+export const checkpointOf = (sourcePk: string): { key: { pk: string; sk: string }; attribute: string } => {
+  const shard = /^(WAVE#[^#]+)#(\d+)$/.exec(sourcePk);
+  if (!shard) return { key: { pk: `APPLIED#${sourcePk}`, sk: 'POSITION' }, attribute: 'p' };
+  const n = Number(shard[2]);
+  return {
+    key: { pk: `APPLIED#${shard[1]}#G${Math.floor(n / SHARDS_PER_CHECKPOINT)}`, sk: 'POSITION' },
+    attribute: `p${shard[2]}`,
+  };
+};
 /** Deltas the aggregator staged with its checkpoints and has not yet added to the counters. */
 export const STAGED_PARTITION = 'APPLIED#STAGED';
 export const stagedKey = (stageId: string) => ({ pk: STAGED_PARTITION, sk: stageId });

@@ -16,6 +16,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readCounts } from '#shared/aggregation/counts.ts';
 import { verifyAggregates } from '#shared/aggregation/recount.ts';
 import { isoWeekRange } from '#shared/reporting/period.ts';
+import { recipientKey, responseKey } from '#shared/store/keys.ts';
 import { useLocalStack } from '../support/stack.ts';
 
 const EVENTS = 10_000;
@@ -72,7 +73,8 @@ const nextEvent = () => {
   const wave = pick(WAVES);
   const contactId = `c${Math.floor(random() * CONTACTS_PER_WAVE)}`;
   const isResponse = random() < 0.7;
-  const key = { pk: `WAVE#${wave.id}`, sk: `${isResponse ? 'RESP' : 'RCPT'}#${contactId}` };
+  // The real keys: each wave's items spread over its shard partitions, whose checkpoints share items.
+  const key = isResponse ? responseKey(wave.id, contactId) : recipientKey(wave.id, contactId);
   const id = `${key.pk}|${key.sk}`;
   if (retired.has(id)) return;
   const old = live.get(id);
