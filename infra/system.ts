@@ -235,11 +235,11 @@ export const FUNCTIONS = {
     entry: 'functions/ses-events.ts',
     description: 'Suppresses contacts on SES bounces and complaints; settles the claims SES accepted',
     trigger: { kind: 'sesEvents', detailTypes: ['Email Bounced', 'Email Complaint Received', 'Email Sent'] },
-    // A contact's suppression; an accepted email's recipient, read first, then claimed → sent (in one
-    // transaction with the contact's surveyed mark) or the reminder's claimed → sent.
+    // A contact's suppression; an accepted email's recipient, read first, then pending → sent (with the
+    // contact's fatigue mark, a batch write) or the reminder's claimed → sent.
     table: {
       read: { actions: ['GetItem'], partitions: ['WAVE#*'] },
-      write: { actions: ['UpdateItem'], partitions: ['CONTACT#*', 'WAVE#*'] },
+      write: { actions: ['UpdateItem', 'BatchWriteItem'], partitions: ['CONTACT#*', 'WAVE#*'] },
     },
     sendsEmail: false,
     signsLinks: false,

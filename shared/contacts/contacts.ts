@@ -1,7 +1,7 @@
 /** Contacts: identity by a hash of the normalised address, consent and suppression state. */
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '#shared/store/dynamo.ts';
-import { contactKey } from '#shared/store/keys.ts';
+import { contactKey, surveyedKey } from '#shared/store/keys.ts';
 
 export type SuppressionReason = 'unsubscribed' | 'bounced' | 'complained' | 'erased';
 
@@ -41,9 +41,24 @@ export const getContacts = async (
   table: string,
   contactIds: readonly string[],
 ): Promise<Map<string, Contact>> => {
-  const keys = [...new Set(contactIds)].map((id) => contactKey(id));
-  const items = (await batchGetAll(ddb, table, keys)) as unknown as Contact[];
-  return new Map(items.map((contact) => [contact.contactId, contact]));
+  const ids = [...new Set(contactIds)];
+  const items = await batchGetAll(ddb, table, [...ids.map(contactKey), ...ids.map(surveyedKey)]);
+  // The record (consent, suppression, an imported history's last survey) and the fatigue mark, as one.
+  const contacts = new Map<string, Contact>();
+  for (const item of items) {
+    const id = item.contactId as string;
+    const known = contacts.get(id) ?? { contactId: id };
+    const surveyed = [known.lastSurveyedAt, item.lastSurveyedAt as string | undefined]
+      .filter((at): at is string => typeof at === 'string')
+      .sort()
+      .at(-1);
+    contacts.set(id, {
+      ...known,
+      ...(item.sk === 'META' ? (item as unknown as Contact) : {}),
+      ...(surveyed ? { lastSurveyedAt: surveyed } : {}),
+    });
+  }
+  return contacts;
 };
 
 export const markUnsubscribed = async (

@@ -229,6 +229,7 @@ export const ERASERS: Readonly<Record<ItemKind, (scope: ErasureScope) => Promise
   activity: redactActivity,
   appliedMarker: keep,
   laneLock: keep,
+  surveyedMark: keep,
   alertClaim: keep,
   webhookDelivery: keep,
   erasureNotice: keep,

@@ -126,6 +126,7 @@ const KIND_WORDS: Readonly<Record<ItemKind, readonly [string, string]>> = {
   activity: ['activity entry', 'activity entries'],
   appliedMarker: ['applied marker', 'applied markers'],
   laneLock: ['batch lock', 'batch locks'],
+  surveyedMark: ['fatigue mark', 'fatigue marks'],
   alertClaim: ['alert claim', 'alert claims'],
   webhookDelivery: ['webhook delivery record', 'webhook delivery records'],
   erasureNotice: ['erasure notice', 'erasure notices'],

@@ -19,6 +19,7 @@ export type ItemKind =
   | 'activity'
   | 'appliedMarker'
   | 'laneLock'
+  | 'surveyedMark'
   | 'alertClaim'
   | 'webhookDelivery'
   | 'erasureNotice';
@@ -128,6 +129,13 @@ export const PERSONAL_DATA: Readonly<Record<ItemKind, PersonalDataEntry>> = {
     find: 'not needed: a source partition and its stream position, kept so a redelivered change is not counted twice',
     erasure: 'keep',
     retention: { kept: 'no contact at all: four per wave' },
+  },
+  surveyedMark: {
+    key: 'CONTACT#contactId / SURVEYED',
+    holds: [],
+    find: 'not needed: when our last email reached the contact id, and from which wave (the fatigue rule)',
+    erasure: 'keep',
+    retention: { kept: 'the contact id, a time and a wave id: what the fatigue rule needs' },
   },
   laneLock: {
     key: 'WAVE#waveId#Llane / LOCK',

@@ -5,11 +5,12 @@
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '#shared/store/conditions.ts';
+import { batchPut } from '#shared/store/dynamo.ts';
 import { RECIPIENT_PREFIX } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import { type ShardCursor, waveItemsPage } from '#shared/store/wave-items.ts';
 import type { Recipient } from '#shared/waves/model.ts';
-import { handBack, isStaleClaim, surveyedUpdate, type Transition, transitionUpdate } from './transitions.ts';
+import { handBack, isStaleClaim, surveyedItem, type Transition, transitionUpdate } from './transitions.ts';
 
 /** Recipients read per page while a lane sends. */
 const PAGE_SIZE = 1000;
@@ -57,22 +58,24 @@ export const transition = async (store: TableStore, t: Transition): Promise<true
 };
 
 /**
- * Makes transitions side by side (and, given `surveyedAt`, marks the contacts of those it made surveyed).
- * Returns, per transition, whether it made it: false when the recipient had moved already.
+ * Makes transitions side by side and, given `surveyedAt`, puts the fatigue marks of the contacts whose
+ * transition it made (batch writes of 25). Returns, per transition, whether it made it: false when the
+ * recipient had moved already.
  */
-export const transitionAll = (
+export const transitionAll = async (
   store: TableStore,
   transitions: readonly Transition[],
   surveyedAt?: Date,
-): Promise<boolean[]> =>
-  Promise.all(
-    transitions.map(async (t) => {
-      const ok = await transition(store, t).catch(conflictAsFalse);
-      if (ok && surveyedAt)
-        await store.ddb.send(new UpdateCommand(surveyedUpdate(store.table, t.r, surveyedAt)));
-      return ok;
-    }),
-  );
+): Promise<boolean[]> => {
+  const made = await Promise.all(transitions.map((t) => transition(store, t).catch(conflictAsFalse)));
+  if (surveyedAt)
+    await batchPut(
+      store.ddb,
+      store.table,
+      transitions.filter((_, i) => made[i]).map((t) => surveyedItem(t.r, surveyedAt)),
+    );
+  return made;
+};
 
 /**
  * Hands the stale one-by-one claims among `claimed` back to pending, to be sent again. Returns how many are

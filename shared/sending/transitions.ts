@@ -7,7 +7,7 @@
  */
 import { claimLeaseMs } from '#shared/core/config.ts';
 import { dayIn } from '#shared/core/time.ts';
-import { contactKey, recipientKey } from '#shared/store/keys.ts';
+import { recipientKey, surveyedKey } from '#shared/store/keys.ts';
 import type { Recipient, RecipientStatus } from '#shared/waves/model.ts';
 
 export interface Transition {
@@ -75,21 +75,12 @@ export const transitionUpdate = (table: string, { r, from, set }: Transition) =>
 };
 
 /**
- * The contact's "surveyed" mark, which the fatigue rule reads: when, and which waves reached them.
- * Idempotent: made again (by SES's Send event, or a retry) it changes nothing but the time.
+ * The contact's fatigue mark, which the fatigue rule reads: when our email reached them, and from which
+ * wave. Put whole, so making it again (SES's Send event after the sender, a retry) is harmless.
  */
-export const surveyedUpdate = (
-  table: string,
-  r: Pick<Recipient, 'contactId' | 'email' | 'waveId'>,
-  at: Date,
-) => ({
-  TableName: table,
-  Key: contactKey(r.contactId),
-  UpdateExpression: 'SET contactId = :id, email = :email, lastSurveyedAt = :now ADD waves :wave',
-  ExpressionAttributeValues: {
-    ':id': r.contactId,
-    ':email': r.email,
-    ':now': at.toISOString(),
-    ':wave': new Set([r.waveId]),
-  },
+export const surveyedItem = (r: Pick<Recipient, 'contactId' | 'waveId'>, at: Date) => ({
+  ...surveyedKey(r.contactId),
+  contactId: r.contactId,
+  lastSurveyedAt: at.toISOString(),
+  waveId: r.waveId,
 });

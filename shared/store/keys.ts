@@ -10,6 +10,7 @@
  *              source partition, 32 shards of a wave to an item)
  *   Staged     APPLIED#STAGED stageId   (merged counter deltas staged with the checkpoints, drained into AGG#)
  *   Contact    CONTACT#id     META
+ *   Surveyed   CONTACT#id     SURVEYED  (the fatigue mark: when our last email reached them, and the wave)
  *   Erasure notice CONTACT#id ERASED  (the stream's outbox for ContactErased: the contact id only, TTL)
  *   Aggregate  AGG#kind#scope ALL | DAY#yyyy-mm-dd
  *   Reader     DIGEST         READER#address
@@ -114,6 +115,11 @@ export const deliveryKey = (subscriptionId: string, eventId: string) => ({
   sk: eventId,
 });
 export const contactKey = (contactId: string) => ({ pk: `CONTACT#${contactId}`, sk: 'META' });
+/**
+ * A contact's fatigue mark: when an email of ours last reached them, and from which wave. An item of its own,
+ * put whole (idempotent, 25 to a batch write) by the sender and by SES's Send events.
+ */
+export const surveyedKey = (contactId: string) => ({ pk: `CONTACT#${contactId}`, sk: 'SURVEYED' });
 export const linkRateKey = (waveId: string, contactId: string, epochMinute: number) => ({
   pk: `RATE#${waveId}#${contactId}`,
   sk: `MIN#${epochMinute}`,

@@ -116,7 +116,10 @@ describe('least privilege on the table', () => {
     ],
     [
       'sesEvents',
-      () => [items('dynamodb:GetItem', ['WAVE#*']), items('dynamodb:UpdateItem', ['CONTACT#*', 'WAVE#*'])],
+      () => [
+        items('dynamodb:GetItem', ['WAVE#*']),
+        items(['dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'], ['CONTACT#*', 'WAVE#*']),
+      ],
     ],
     [
       'applyRetention',

@@ -7,7 +7,7 @@ import {
   isStaleClaim,
   sent,
   skip,
-  surveyedUpdate,
+  surveyedItem,
   transitionUpdate,
 } from '#shared/sending/transitions.ts';
 import {
@@ -72,17 +72,13 @@ describe('recipient transitions', () => {
     });
   });
 
-  it("marks the contact surveyed with the send's time and the wave", () => {
-    expect(surveyedUpdate('T', r, now)).toEqual({
-      TableName: 'T',
-      Key: { pk: 'CONTACT#c1', sk: 'META' },
-      UpdateExpression: 'SET contactId = :id, email = :email, lastSurveyedAt = :now ADD waves :wave',
-      ExpressionAttributeValues: {
-        ':id': 'c1',
-        ':email': 'c1@example.com',
-        ':now': '2026-11-23T10:00:00.000Z',
-        ':wave': new Set(['w1']),
-      },
+  it("marks the contact surveyed with the send's time and the wave, as an item of its own put whole", () => {
+    expect(surveyedItem(r, now)).toEqual({
+      pk: 'CONTACT#c1',
+      sk: 'SURVEYED',
+      contactId: 'c1',
+      lastSurveyedAt: '2026-11-23T10:00:00.000Z',
+      waveId: 'w1',
     });
   });
 });
