@@ -5,7 +5,7 @@
  * drained item is deleted. Deltas a crashed invocation staged are drained by the next one.
  */
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed, isTransactionCanceled } from '#shared/store/conditions.ts';
+import { isTransactionCanceled, whenConditionHolds } from '#shared/store/conditions.ts';
 import { STAGED_PARTITION, stagedKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 
@@ -58,8 +58,8 @@ export const drain = async (
       next = current.Item.next as number;
     }
   }
-  try {
-    await store.ddb.send(
+  await whenConditionHolds(
+    store.ddb.send(
       new DeleteCommand({
         TableName: store.table,
         Key: stagedKey(id),
@@ -67,10 +67,8 @@ export const drain = async (
         ExpressionAttributeNames: { '#n': 'next' },
         ExpressionAttributeValues: { ':done': entries.length },
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-  }
+    ),
+  );
 };
 
 /** Drains every staged item an invocation that died left behind, oldest first. */

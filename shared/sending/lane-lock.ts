@@ -11,7 +11,7 @@
  * with the next claim.
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '#shared/store/conditions.ts';
+import { whenConditionHolds } from '#shared/store/conditions.ts';
 import { laneLockKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import { isStaleClaim } from './transitions.ts';
@@ -46,7 +46,7 @@ export const isHeld = (lock: LaneLock, now: Date): boolean =>
  * Claims a batch: one conditional write, on the version read before the recipients were. False when
  * another sender claimed in the lane since.
  */
-export const claimBatch = async (
+export const claimBatch = (
   store: TableStore,
   waveId: string,
   lane: number,
@@ -54,9 +54,9 @@ export const claimBatch = async (
   members: readonly string[],
   now: Date,
   senderId: string,
-): Promise<boolean> => {
-  try {
-    await store.ddb.send(
+): Promise<boolean> =>
+  whenConditionHolds(
+    store.ddb.send(
       new UpdateCommand({
         TableName: store.table,
         Key: laneLockKey(waveId, lane),
@@ -72,13 +72,8 @@ export const claimBatch = async (
           ...(seen === 0 ? {} : { ':seen': seen }),
         },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
-};
+    ),
+  );
 
 /** Releases the batch claimed as `version`: its outcomes are written. A no-op if it was taken over meanwhile. */
 export const releaseBatch = async (
@@ -88,8 +83,8 @@ export const releaseBatch = async (
   version: number,
   now: Date,
 ): Promise<void> => {
-  try {
-    await store.ddb.send(
+  await whenConditionHolds(
+    store.ddb.send(
       new UpdateCommand({
         TableName: store.table,
         Key: laneLockKey(waveId, lane),
@@ -98,8 +93,6 @@ export const releaseBatch = async (
         ExpressionAttributeNames: { '#v': 'version' },
         ExpressionAttributeValues: { ':mine': version, ':now': now.toISOString() },
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-  }
+    ),
+  );
 };

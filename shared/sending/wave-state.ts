@@ -1,6 +1,6 @@
 /** A wave's status while it sends: scheduled → sending → sent, each step conditional so a cancel wins. */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '#shared/store/conditions.ts';
+import { isConditionFailed, whenConditionHolds } from '#shared/store/conditions.ts';
 import { dueSortKey, REMIND_PARTITION, waveKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 
@@ -9,8 +9,8 @@ import type { TableStore } from '#shared/store/table.ts';
  * wave whose heartbeat is older than `RESUMING_AFTER_MS` has no live sender; the next run resumes it.
  */
 export const heartbeat = async (store: TableStore, waveId: string, now: Date): Promise<void> => {
-  await store.ddb
-    .send(
+  await whenConditionHolds(
+    store.ddb.send(
       new UpdateCommand({
         TableName: store.table,
         Key: waveKey(waveId),
@@ -19,10 +19,8 @@ export const heartbeat = async (store: TableStore, waveId: string, now: Date): P
         ExpressionAttributeNames: { '#s': 'status' },
         ExpressionAttributeValues: { ':now': now.toISOString(), ':sending': 'sending' },
       }),
-    )
-    .catch((error: unknown) => {
-      if (!isConditionFailed(error)) throw error;
-    });
+    ),
+  );
 };
 
 /** Marks a due wave as sending; false when it was cancelled meanwhile. Another sender may hold it too. */

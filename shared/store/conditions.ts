@@ -22,3 +22,14 @@ export const cancellationCode = (error: unknown, index: number): string | undefi
   isTransactionCanceled(error)
     ? (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons?.[index]?.Code
     : undefined;
+
+/** Whether a conditional write was made: false when its condition did not hold; any other error is thrown. */
+export const whenConditionHolds = async (write: Promise<unknown>): Promise<boolean> => {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+};
