@@ -1,7 +1,8 @@
 /**
  * `npm run crash-test`: nothing lost, nothing twice, under crashes (issue "Sending at internet scale"). Three
  * waves of 2,000 recipients go out through the real local stack (`infra/local/start.ts`: DynamoDB Local, the
- * local runtime) while this script kills the stack's whole process group (`kill -9`) at random moments and
+ * local runtime) while this script kills the stack's whole process group (`kill -9`) at random points of the
+ * three waves (when a random number of emails is out, spread over all 6,000) and
  * starts it again. The SES emulator runs in this script (`SES_EXTERNAL=1`), so its inbox outlives the kills
  * and counts what really went out: at the end every address must have exactly one email. Claims are leased
  * for 15 s here instead of ten minutes (`CLAIM_LEASE_SECONDS`), so the run takes minutes, not hours.
@@ -69,6 +70,8 @@ const addresses: string[] = [];
 try {
   await start();
   const waves: string[] = [];
+  // All three due together once they exist, so the kills fall while each of them goes out.
+  const sendAt = new Date(Date.now() + 20_000).toISOString();
   for (let w = 0; w < WAVES; w++) {
     const emails = Array.from({ length: PER_WAVE }, (_, i) => `p${i}.w${w}@crash-test.example.com`);
     addresses.push(...emails);
@@ -89,15 +92,22 @@ try {
           `crash ${w}`,
           '--audience',
           file,
-          '--now',
+          '--at',
+          sendAt,
         )
       ).id,
     );
   }
-  // Kill at random moments while the waves go out, and start again each time.
+  // Kill at random points of the three waves (by how many emails are out), and start again each time.
+  const points = Array.from(
+    { length: KILLS },
+    () => 100 + Math.floor(Math.random() * (WAVES * PER_WAVE - 200)),
+  );
+  points.sort((a, b) => a - b);
   const kills: { atMs: number; inbox: number }[] = [];
-  for (let k = 0; k < KILLS; k++) {
-    await sleep(1_000 + Math.random() * 4_000);
+  for (const point of points) {
+    const until = Date.now() + 5 * 60_000;
+    while ((await inbox()).length < point && Date.now() < until) await sleep(50 + Math.random() * 150);
     killGroup();
     kills.push({ atMs: Date.now() - started, inbox: (await inbox()).length });
     await sleep(300);
