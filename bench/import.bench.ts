@@ -48,18 +48,10 @@ const bench: Bench = async (ctx) => {
       ...Array.from({ length: WRITE_SAMPLE }, (_, i) => `w${i}@example.com,W ${i}`),
     ].join('\n');
     const writeStart = performance.now();
-    await createWave(
-      { ddb: ctx.clients.ddb, table },
-      {
-        name: 'Import bench',
-        kind: 'nps',
-        locale: 'en',
-        product: 'Acme',
-        sendAt: new Date(Date.now() + 86_400_000),
-      },
-      () => readAudience(Readable.from([sample]), 'sample.csv'),
-      { skipInvalid: false, file: 'sample.csv' },
-    );
+    await importWave(ctx, table, 'Import bench', () => readAudience(Readable.from([sample]), 'sample.csv'), {
+      skipInvalid: false,
+      file: 'sample.csv',
+    });
     const writeSeconds = (performance.now() - writeStart) / 1000;
     return {
       rows: ROWS,
@@ -76,6 +68,21 @@ const bench: Bench = async (ctx) => {
     rmSync(file, { force: true });
   }
 };
+
+/** A wave for tomorrow from `readRows`, as `nps wave create` makes it. */
+const importWave = (
+  ctx: Parameters<Bench>[0],
+  table: string,
+  name: string,
+  readRows: Parameters<typeof createWave>[2],
+  options: { skipInvalid: boolean; file: string },
+) =>
+  createWave(
+    { ddb: ctx.clients.ddb, table },
+    { name, kind: 'nps', locale: 'en', product: 'Acme', sendAt: new Date(Date.now() + 86_400_000) },
+    readRows,
+    options,
+  );
 
 /** Samples the process's RSS every 20 ms from now until `stop()`: where it started, and its peak. */
 const sampleRss = () => {
@@ -97,15 +104,10 @@ const sampleRss = () => {
 const wholeFile = async (ctx: Parameters<Bench>[0], table: string, file: string) => {
   const rss = sampleRss();
   const started = performance.now();
-  const created = await createWave(
-    { ddb: ctx.clients.ddb, table },
-    {
-      name: 'Import end to end',
-      kind: 'nps',
-      locale: 'en',
-      product: 'Acme',
-      sendAt: new Date(Date.now() + 86_400_000),
-    },
+  const created = await importWave(
+    ctx,
+    table,
+    'Import end to end',
     () => readAudience(createReadStream(file, { highWaterMark: 256 * 1024 }), file),
     { skipInvalid: true, file },
   );
