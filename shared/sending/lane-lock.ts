@@ -60,14 +60,13 @@ export const claimBatch = (
       new UpdateCommand({
         TableName: store.table,
         Key: laneLockKey(waveId, lane),
-        UpdateExpression: 'SET members = :m, claimedAt = :now, claimedBy = :by, waveId = :w ADD #v :one',
+        UpdateExpression: 'SET members = :m, claimedAt = :now, claimedBy = :by ADD #v :one',
         ConditionExpression: seen === 0 ? 'attribute_not_exists(#v)' : '#v = :seen',
         ExpressionAttributeNames: { '#v': 'version' },
         ExpressionAttributeValues: {
           ':m': [...members],
           ':now': now.toISOString(),
           ':by': senderId,
-          ':w': waveId,
           ':one': 1,
           ...(seen === 0 ? {} : { ':seen': seen }),
         },

@@ -105,12 +105,6 @@ const sendBatch = async (
   return addTallies(...tallies);
 };
 
-export const chunksOf = <T>(items: readonly T[], size: number): T[][] => {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  return chunks;
-};
-
 /** The wave's email in one language, rendered once per run. */
 const templateFor = (deps: SenderDeps, run: WaveRun, locale: Locale): EmailContent => {
   let template = run.templates.get(locale);

@@ -1,7 +1,6 @@
 /** A send run's counts: each chunk worker's own, added after all are awaited. Pure. */
 import { describe, expect, it } from 'vitest';
 import { addTallies, emptyReport, emptyTally, withWave } from '#shared/sending/report.ts';
-import { chunksOf } from '#shared/sending/send-lane.ts';
 
 describe('adding the counts of chunk workers', () => {
   it('adds every outcome field by field', () => {
@@ -44,20 +43,5 @@ describe('adding the counts of chunk workers', () => {
       deferred: 0,
       scheduled: ['w1b'],
     });
-  });
-});
-
-describe('splitting pending recipients into chunks', () => {
-  it.each([
-    [7, 3, [3, 3, 1]],
-    [6, 3, [3, 3]],
-    [2, 50, [2]],
-    [0, 50, []],
-    [101, 50, [50, 50, 1]],
-  ])('%i recipients in chunks of %i are %j', (n, size, sizes) => {
-    const items = Array.from({ length: n }, (_, i) => i);
-    const chunks = chunksOf(items, size);
-    expect(chunks.map((c) => c.length)).toEqual(sizes);
-    expect(chunks.flat()).toEqual(items);
   });
 });
