@@ -1,7 +1,7 @@
 /**
  * SES said it took an email (its `Send` event, through the configuration set and EventBridge): the recipient
  * it answers is settled as sent, even when the sender that made the call died before it could record the
- * outcome. So the recipients of a batch still held when its lease runs out (`shard-lock.ts`) that are still
+ * outcome. So the recipients of a batch still held when its lease runs out (`lane-lock.ts`) that are still
  * pending had no sign of acceptance, and go out again: nobody is left unsurveyed by a crash, and nobody gets
  * two emails as long as SES's events arrive within the lease (seconds, against ten minutes).
  * Which recipient an email was for travels in its tags (`bulk-email.ts`): `nps-wave` and `nps-contact`.

@@ -4,7 +4,7 @@
  * written. Claiming a batch is one conditional write and releasing it one more, whatever its size: the
  * recipients themselves are written once at import and once with their outcome.
  *
- * The claim is conditional on the lock's version the sender read before it read the shard's recipients, so
+ * The claim is conditional on the lock's version the sender read before it read the lane's recipients, so
  * its page is current: had another sender claimed a batch in between, the claim fails and the sender reads
  * the lane again. A batch still held after its lease belongs to a sender that died: its recipients SES accepted
  * were settled as sent by SES's Send events (acceptance.ts), and the others, still pending, go out again
@@ -22,7 +22,6 @@ export interface LaneLock {
   /** The contacts of the batch held now, if one is. */
   members?: string[];
   claimedAt?: string;
-  claimedBy?: string;
 }
 
 export const readLaneLock = async (store: TableStore, waveId: string, lane: number): Promise<LaneLock> => {
@@ -34,7 +33,6 @@ export const readLaneLock = async (store: TableStore, waveId: string, lane: numb
     version: typeof item.version === 'number' ? item.version : 0,
     ...(Array.isArray(item.members) ? { members: item.members as string[] } : {}),
     ...(typeof item.claimedAt === 'string' ? { claimedAt: item.claimedAt } : {}),
-    ...(typeof item.claimedBy === 'string' ? { claimedBy: item.claimedBy } : {}),
   };
 };
 

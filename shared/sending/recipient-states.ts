@@ -1,6 +1,6 @@
 /**
  * Making recipient transitions (`transitions.ts`) in the table, each a conditional update of its own (no
- * transactions: the shard lock already says whose they are); reading a shard's recipients still open;
+ * transactions: the lane lock already says whose they are); reading a lane's recipients still open;
  * handing back the one-by-one claims of senders that died.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';

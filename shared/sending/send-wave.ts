@@ -1,14 +1,12 @@
 /**
  * Sending one due wave, lane by lane (keys.ts), a batch per turn, a few lanes in flight: the DynamoDB work of
  * one batch overlaps the SES calls of the others, every shard partition takes an even share of the writes,
- * and several senders (Lambda runs) can share one wave's lanes. A lane another
- * sender holds is tried again shortly, until that sender lets go or shows no progress for a while. Each lane
- * worker counts its own outcomes; they are added once all are awaited.
+ * and several senders (Lambda runs) can share one wave's lanes. A lane another sender holds is tried again
+ * shortly, until that sender lets go or shows no progress for a while. Each lane worker counts its own
+ * outcomes; they are added once all are awaited.
  */
-
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-
 import type { ShardCursor } from '#shared/store/wave-items.ts';
 import type { Wave } from '#shared/waves/model.ts';
 import { scheduleNextOccurrence } from '#shared/waves/recurrence.ts';

@@ -1,8 +1,8 @@
 /**
  * A recipient's send state: pending → sent, skipped or failed. Each move is a conditional update on the
- * state it leaves, so no recipient is moved twice. Which sender may move a shard's recipients, and who is in
- * doubt after a crash, is the shard lock's business (`shard-lock.ts`), one write per batch of up to 50, not
- * one per recipient. (`claimed` is a state of recipients claimed one by one before shard locks; a stale one
+ * state it leaves, so no recipient is moved twice. Which sender may move a lane's recipients, and who is in
+ * doubt after a crash, is the lane lock's business (`lane-lock.ts`), one write per batch of up to 50, not
+ * one per recipient. (`claimed` is a state of recipients claimed one by one before lane locks; a stale one
  * goes back to pending.) Pure: these build the writes, `recipient-states.ts` makes them.
  */
 import { claimLeaseMs } from '#shared/core/config.ts';
@@ -44,11 +44,11 @@ export const fail = (r: Recipient, reason: string): Transition => ({
   set: { status: 'failed', reason },
 });
 
-/** A recipient claimed one by one (before shard locks) whose sender died: back to pending, to be sent. */
+/** A recipient claimed one by one (before lane locks) whose sender died: back to pending, to be sent. */
 export const handBack = (r: Recipient): Transition => ({ r, from: 'claimed', set: { status: 'pending' } });
 
 /**
- * Whether a claim (a shard lock's batch, or an old one-by-one claim) is presumed dead. Had SES accepted its
+ * Whether a claim (a lane lock's batch, or an old one-by-one claim) is presumed dead. Had SES accepted its
  * emails, SES's `Send` events would have settled them as sent by now (acceptance.ts); those still pending go
  * out again.
  */

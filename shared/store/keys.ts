@@ -52,8 +52,6 @@ export const waveShardPartitions = (waveId: string): string[] =>
   Array.from({ length: WAVE_SHARDS }, (_, shard) => waveShardPartition(waveId, shard));
 /** The wave of a wave partition (`WAVE#id` or `WAVE#id#NN`); a wave id never holds `#`. */
 export const waveIdOfPartition = (pk: string): string => pk.split('#')[1] ?? '';
-/** The shard of a shard partition (`WAVE#id#NN`). */
-export const shardOfPartition = (pk: string): number => Number(pk.split('#')[2] ?? 0);
 export const recipientKey = (waveId: string, contactId: string) => ({
   pk: waveShardPartition(waveId, shardOf(contactId)),
   sk: `RCPT#${contactId}`,
@@ -67,7 +65,7 @@ export const responseKey = (waveId: string, contactId: string) => ({
  * while it sends one batch of it, and several lanes are sent at once. A lane holds a few batches' worth at
  * least (so batches stay full); the largest waves have one lane per shard, so many senders can share them.
  */
-export const MAX_LANES = WAVE_SHARDS;
+const MAX_LANES = WAVE_SHARDS;
 /** Recipients a lane holds at least, when the wave is large enough for more than one. */
 const RECIPIENTS_PER_LANE = 200;
 /** The lanes of a wave of `recipients`: a power of two from 1 to 128, so lanes divide the shards evenly. */

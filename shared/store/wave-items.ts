@@ -109,36 +109,18 @@ export const waveItemsPage = async (
   return { items, next: at };
 };
 
-/** Every item of one kind in one shard of a wave. */
-export const shardItems = async (
-  store: TableStore,
-  waveId: string,
-  shard: number,
-  q: WaveItemsQuery,
-): Promise<Record<string, unknown>[]> => {
-  const items: Record<string, unknown>[] = [];
-  let at: ShardCursor | undefined = { shard };
-  while (at) {
-    const out = await queryShard(store, waveId, q, at);
-    items.push(...((out.Items ?? []) as Record<string, unknown>[]));
-    at = out.LastEvaluatedKey ? { shard, start: out.LastEvaluatedKey } : undefined;
-  }
-  return items;
-};
-
-/** Every item of one kind in a wave, its shards read a few at a time. For walks that need no cursor. */
+/** Every item of one kind in a wave, page after page. For walks that need no cursor. */
 export const allWaveItems = async (
   store: TableStore,
   waveId: string,
   q: Omit<WaveItemsQuery, 'limit'>,
 ): Promise<Record<string, unknown>[]> => {
-  const shards = Array.from({ length: WAVE_SHARDS }, (_, shard) => shard);
   const items: Record<string, unknown>[] = [];
-  for (let i = 0; i < shards.length; i += SHARDS_IN_FLIGHT) {
-    const read = await Promise.all(
-      shards.slice(i, i + SHARDS_IN_FLIGHT).map((s) => shardItems(store, waveId, s, q)),
-    );
-    for (const part of read) items.push(...part);
-  }
+  let cursor: ShardCursor | undefined;
+  do {
+    const page = await waveItemsPage(store, waveId, q, cursor);
+    items.push(...page.items);
+    cursor = page.next;
+  } while (cursor);
   return items;
 };
