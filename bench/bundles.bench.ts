@@ -27,7 +27,9 @@ const bundle = async (entry: string, outfile: string): Promise<number> => {
     sourcemap: true,
     sourcesContent: false,
     mainFields: ['module', 'main'],
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
     logLevel: 'silent',
   });
   return Math.round(statSync(outfile).size / 1024);

@@ -6,10 +6,11 @@
  * the counts of 1,000 or 100,000 responses spread over 120 days, and the feedback index gets one item per
  * written answer (10% of responses).
  */
-import { dashboardPage } from '#functions/console/pages/dashboard.ts';
-import type { ConsoleRequest } from '#functions/console/request.ts';
+
+import type { ConsoleRequest } from '#functions/console/http/request.ts';
+import { dashboardPage } from '#functions/console/pages/dashboard/dashboard.ts';
 import type { RouteContext } from '#functions/console/router.ts';
-import { shellPage, translator } from '#templates/console/index.ts';
+import { shellPage, translator } from '#functions/console/ui/index.ts';
 import { seedAggregates } from './seed-aggregates.ts';
 import type { BenchContext } from './support.ts';
 

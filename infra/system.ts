@@ -6,8 +6,8 @@
 
 import { ERASURE_NOTICE_SORT_KEY, WAVES_INDEX } from '#shared/store/keys.ts';
 
-export { USER_POOL } from '#shared/console/user-pool.ts';
 export { ENV } from '#shared/core/env.ts';
+export { USER_POOL } from '#shared/team/user-pool.ts';
 
 export const TABLE = {
   /** Logical id in CDK; the physical name locally. */

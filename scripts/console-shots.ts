@@ -5,20 +5,20 @@
  */
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
+import { activityMain } from '#functions/console/pages/activity/activity-view.ts';
+import { dashboardMain } from '#functions/console/pages/dashboard/dashboard-view.ts';
+import { responsesMain } from '#functions/console/pages/responses/responses-view.ts';
 import { ROUTES } from '#functions/console/routes.ts';
-import type { ActivityEntry } from '#shared/console/activity.ts';
-import type { Dashboard } from '#shared/reporting/dashboard.ts';
-import type { FeedbackComment } from '#shared/reporting/feedback.ts';
-import { activityMain } from '#templates/console/activity.ts';
-import { dashboardMain } from '#templates/console/dashboard.ts';
 import {
   CONSOLE_ASSETS_PATH,
   consoleAsset,
   type SafeHtml,
   shellPage,
   translator,
-} from '#templates/console/index.ts';
-import { responsesMain } from '#templates/console/responses.ts';
+} from '#functions/console/ui/index.ts';
+import type { Dashboard } from '#shared/reporting/dashboard.ts';
+import type { FeedbackComment } from '#shared/reporting/feedback.ts';
+import type { ActivityEntry } from '#shared/team/activity.ts';
 import type { Locale } from '#templates/index.ts';
 import { WAVE_SHOTS } from './console-waves-shots.ts';
 

@@ -4,14 +4,14 @@
  * a hidden segment, every skip reason), the previews framed as the console frames them. No stack.
  */
 
-import { translator } from '#templates/console/index.ts';
-import { digestPreview, surveyEmailPreview } from '#templates/console/previews.ts';
+import { contactsMain } from '#functions/console/pages/contacts/contacts.ts';
+import { type CheckResult, PREVIEW_PATH, waveForm } from '#functions/console/pages/new-wave/new-wave-view.ts';
+import { readersMain } from '#functions/console/pages/readers/readers.ts';
+import { waveMain } from '#functions/console/pages/wave/wave.ts';
+import { wavesMain } from '#functions/console/pages/waves/waves.ts';
+import { translator } from '#functions/console/ui/index.ts';
 import { isLocale, type Locale } from '#templates/index.ts';
-import { contactsMain } from '../functions/console/pages/contacts.ts';
-import { type CheckResult, PREVIEW_PATH, waveForm } from '../functions/console/pages/new-wave-form.ts';
-import { readersMain } from '../functions/console/pages/readers.ts';
-import { waveMain } from '../functions/console/pages/wave.ts';
-import { wavesMain } from '../functions/console/pages/waves.ts';
+import { digestPreview, surveyEmailPreview } from '#templates/previews.ts';
 import type { Wave } from '../shared/waves/model.ts';
 import type { WaveSegments, WaveStatus } from '../shared/waves/status.ts';
 import type { ConsoleShot } from './console-shots.ts';

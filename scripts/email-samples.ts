@@ -4,7 +4,6 @@
  * carries the hard cases (long segment names, hostile and foreign-language comments, hidden segments).
  */
 import type { SurveyKind } from '#shared/core/survey.ts';
-import { fillTemplate } from '#templates/console/previews.ts';
 import {
   alertEmail,
   type DigestView,
@@ -12,6 +11,7 @@ import {
   surveyEmail,
   surveyTemplateData,
 } from '#templates/index.ts';
+import { fillTemplate } from '#templates/previews.ts';
 import { sampleDigestInsights } from './digest-insights-sample.ts';
 
 export const SAMPLE_PRODUCT = 'Acme Cloud';

@@ -3,15 +3,9 @@
  * emulator's pool, or the deployed stack's `UserPoolId` output with --stage).
  */
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { temporaryPassword } from '#shared/console/password-policy.ts';
-import {
-  addUser,
-  type Invitation,
-  listUsers,
-  removeUser,
-  type UserDirectory,
-} from '#shared/console/users.ts';
 import { ENV } from '#shared/core/env.ts';
+import { temporaryPassword } from '#shared/team/password-policy.ts';
+import { addUser, type Invitation, listUsers, removeUser, type UserDirectory } from '#shared/team/users.ts';
 import { command, group, UsageError } from '../command.ts';
 
 const EMAIL = [{ name: 'EMAIL', what: 'an email address' }] as const;

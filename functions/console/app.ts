@@ -4,11 +4,8 @@
  * and the outcome rendered inside the shell. One function of a Function URL event, the same in AWS and locally.
  */
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
-import { recordActivity } from '#shared/console/activity.ts';
-import { ANONYMOUS, csrfTokenMatches, newCsrfSecret } from '#shared/console/request-guard.ts';
-import { allows, type Role } from '#shared/console/roles.ts';
-import { JwksUnavailableError } from '#shared/console/tokens.ts';
-import { ConflictError, NotFoundError, ValidationError } from '#shared/core/errors.ts';
+import { JwksUnavailableError } from '#functions/console/auth/tokens.ts';
+import { ANONYMOUS, csrfTokenMatches, newCsrfSecret } from '#functions/console/guard.ts';
 import {
   CONSOLE_ASSETS_PATH,
   consoleAsset,
@@ -19,8 +16,27 @@ import {
   SIGN_OUT_PATH,
   shellPage,
   translator,
-} from '#templates/console/index.ts';
-import { type ConsoleRequest, formOf, localeOf, requestOf, selfPath, wantsJson } from './request.ts';
+} from '#functions/console/ui/index.ts';
+import { ConflictError, NotFoundError, ValidationError } from '#shared/core/errors.ts';
+import { recordActivity } from '#shared/team/activity.ts';
+import { allows, type Role } from '#shared/team/roles.ts';
+import {
+  CSRF_COOKIE,
+  csrfCookie,
+  resolveSession,
+  SESSION_COOKIE,
+  type Session,
+  sessionCookies,
+} from './auth/session.ts';
+import {
+  newPasswordSubmit,
+  refusedResponse,
+  signInPage,
+  signInSubmit,
+  signOut,
+  switchLanguage,
+} from './auth/sign-in.ts';
+import { type ConsoleRequest, formOf, localeOf, requestOf, selfPath, wantsJson } from './http/request.ts';
 import {
   assetResponse,
   fileResponse,
@@ -30,25 +46,9 @@ import {
   type Response,
   redirectResponse,
   withConnectSource,
-} from './responses.ts';
+} from './http/responses.ts';
 import { createRouter, type Outcome, type Route, type RouteContext } from './router.ts';
 import { bareResponse, type ConsoleDeps, cameFromConsole, csrfOf, type Scope } from './scope.ts';
-import {
-  CSRF_COOKIE,
-  csrfCookie,
-  resolveSession,
-  SESSION_COOKIE,
-  type Session,
-  sessionCookies,
-} from './session.ts';
-import {
-  newPasswordSubmit,
-  refusedResponse,
-  signInPage,
-  signInSubmit,
-  signOut,
-  switchLanguage,
-} from './sign-in.ts';
 
 const LANGUAGE = /^\/console\/language\/([a-z]{2})$/;
 

@@ -4,7 +4,7 @@
  */
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { S3Client } from '@aws-sdk/client-s3';
-import { createSessionVerifier } from '#shared/console/tokens.ts';
+import { createSessionVerifier } from '#functions/console/auth/tokens.ts';
 import { consoleScheme, tableName, uploadBucketConfig, userPoolConfig } from '#shared/core/config.ts';
 import { awsClients, logger } from '../commons/runtime.ts';
 import type { ConsoleDeps } from './scope.ts';

@@ -2,7 +2,7 @@
  * The console's router: a table of routes, `{ method, path, role, handler, nav }`, matched in order.
  *
  * HOW TO ADD A PAGE
- *   1. Write the handler in functions/console/pages/<page>.ts. It gets a RouteContext and returns an Outcome,
+ *   1. Write the handler in functions/console/pages/<page>/<page>.ts (its view beside it, <page>-view.ts). It gets a RouteContext and returns an Outcome,
  *      calling the same domain functions the CLI calls (the CLI and the console are two doors into one core):
  *
  *        export const wavesPage: Handler = async (ctx) => {
@@ -21,8 +21,8 @@
  *        route('GET', '/console/waves', 'viewer', wavesPage, { nav: 'nav.waves' }),
  *        route('POST', '/console/waves/:id/cancel', 'editor', cancelWave),
  *
- *   3. Add its messages to templates/console/locales/{en,nl,sv,de}.json (a test holds the four to one key set)
- *      and build markup only with `html` from #templates/console/index.ts, which escapes every value.
+ *   3. Add its messages to functions/console/locales/{en,nl,sv,de}.json (a test holds the four to one key set)
+ *      and build markup only with `html` from ./ui/index.ts, which escapes every value.
  *
  * WHAT THE ROUTER ALREADY DID BEFORE A HANDLER RUNS (handlers never check these themselves)
  *   - No session: a page GET is redirected (303) to /console/sign-in?next=…; an API call (a path under
@@ -42,13 +42,13 @@
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ActivityDetail, ActivityEntry, ActivityKind } from '#shared/console/activity.ts';
-import type { Role } from '#shared/console/roles.ts';
-import type { UploadStore } from '#shared/console/uploads.ts';
+import type { UploadStore } from '#functions/console/http/uploads.ts';
+import type { SafeHtml, Translate } from '#functions/console/ui/index.ts';
 import type { TableStore } from '#shared/store/table.ts';
-import type { SafeHtml, Translate } from '#templates/console/index.ts';
+import type { ActivityDetail, ActivityEntry, ActivityKind } from '#shared/team/activity.ts';
+import type { Role } from '#shared/team/roles.ts';
 import type { Locale } from '#templates/index.ts';
-import { type ConsoleRequest, consolePathOr } from './request.ts';
+import { type ConsoleRequest, consolePathOr } from './http/request.ts';
 
 export type Method = 'GET' | 'POST';
 
@@ -64,7 +64,7 @@ export interface RouteContext {
   /** The signed-in user; their role is at least the route's. */
   user: { sub: string; email: string; role: Role };
   locale: Locale;
-  /** Messages of templates/console/locales in the user's language. */
+  /** Messages of functions/console/locales in the user's language. */
   t: Translate;
   /** The CSRF token for this user: put `csrfField(ctx.csrf)` in every form that POSTs. */
   csrf: string;

@@ -3,27 +3,27 @@
  * order. How to add a page: see the top of router.ts. The public pages (sign-in, sign-out, language, assets)
  * are not here: app.ts serves them before any of these.
  */
-import { activityPage } from './pages/activity.ts';
-import { addAlertAction, alertsPage, removeAlertAction } from './pages/alerts.ts';
-import { confirmErasePage, contactsPage, eraseContactAction } from './pages/contacts.ts';
-import { dashboardPage } from './pages/dashboard.ts';
+import { activityPage } from './pages/activity/activity.ts';
+import { addAlertAction, alertsPage, removeAlertAction } from './pages/alerts/alerts.ts';
+import { confirmErasePage, contactsPage, eraseContactAction } from './pages/contacts/contacts.ts';
+import { dashboardPage } from './pages/dashboard/dashboard.ts';
 import {
   checkWaveAction,
   createWaveAction,
   emailPreview,
   newWavePage,
   uploadTicket,
-} from './pages/new-wave.ts';
+} from './pages/new-wave/new-wave.ts';
 import {
   addReaderAction,
   digestPreviewFrame,
   readersPage,
   removeReaderAction,
   sendDigestAction,
-} from './pages/readers.ts';
-import { responsesExport, responsesPage } from './pages/responses.ts';
-import { cancelWaveAction, cancelWavePage, waveLive, wavePage } from './pages/wave.ts';
-import { wavesLive, wavesPage } from './pages/waves.ts';
+} from './pages/readers/readers.ts';
+import { responsesExport, responsesPage } from './pages/responses/responses.ts';
+import { cancelWaveAction, cancelWavePage, waveLive, wavePage } from './pages/wave/wave.ts';
+import { wavesLive, wavesPage } from './pages/waves/waves.ts';
 import { type Route, route } from './router.ts';
 
 export const ROUTES: readonly Route[] = [

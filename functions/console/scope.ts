@@ -1,14 +1,14 @@
 /** What every console request carries through the pipeline: its parsed form, language, deps and new cookies. */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { AuthClient } from '#shared/console/auth.ts';
-import { csrfToken, isSameOrigin } from '#shared/console/request-guard.ts';
-import type { SignInLimits } from '#shared/console/sign-in-limit.ts';
-import type { SessionVerifier } from '#shared/console/tokens.ts';
+import type { AuthClient } from '#functions/console/auth/cognito.ts';
+import type { SignInLimits } from '#functions/console/auth/sign-in-limit.ts';
+import type { SessionVerifier } from '#functions/console/auth/tokens.ts';
+import { csrfToken, isSameOrigin } from '#functions/console/guard.ts';
+import { barePage, type SafeHtml, type Translate } from '#functions/console/ui/index.ts';
 import type { TableStore } from '#shared/store/table.ts';
-import { barePage, type SafeHtml, type Translate } from '#templates/console/index.ts';
 import type { Locale } from '#templates/index.ts';
-import { type ConsoleRequest, selfPath } from './request.ts';
-import { htmlResponse, type Response } from './responses.ts';
+import { type ConsoleRequest, selfPath } from './http/request.ts';
+import { htmlResponse, type Response } from './http/responses.ts';
 import type { ConsoleClients } from './router.ts';
 
 export interface ConsoleDeps {

@@ -8,8 +8,8 @@ import type { SigningKeys } from '#shared/core/links.ts';
 import { simpleEmailInput } from '#shared/core/simple-email.ts';
 import { SURVEY_KINDS, type SurveyKind } from '#shared/core/survey.ts';
 import { bulkEmailInput } from '#shared/sending/bulk-email.ts';
-import { fillTemplate } from '#templates/console/previews.ts';
 import { digestEmail, LOCALES, type Locale, surveyEmail } from '#templates/index.ts';
+import { fillTemplate } from '#templates/previews.ts';
 import { SAMPLE_BASE_URL, SAMPLE_NAMES, SAMPLE_PRODUCT, sampleDigestView } from '../email-samples.ts';
 import type { EmlMessage } from './eml.ts';
 

@@ -10,7 +10,6 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { ACTIVITY_PARTITION, ACTIVITY_PREFIX } from '#shared/console/keys.ts';
 import type { ItemKind } from '#shared/privacy/personal-data.ts';
 import { unsubscribeReader } from '#shared/reporting/readers.ts';
 import { cancellationCode, isTransactionCanceled } from '#shared/store/conditions.ts';
@@ -26,6 +25,7 @@ import {
   waveKey,
 } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
+import { ACTIVITY_PARTITION, ACTIVITY_PREFIX } from '#shared/team/keys.ts';
 import { normaliseEmail } from './identity.ts';
 
 /** One person's items in the waves, found by key. */

@@ -9,10 +9,10 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { AdminRemoveUserFromGroupCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { Json } from 'aws-jwt-verify/safe-json-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSessionVerifier, InvalidSessionError } from '#functions/console/auth/tokens.ts';
 import { json, redirect, route } from '#functions/console/router.ts';
 import { ROUTES } from '#functions/console/routes.ts';
-import { listActivity } from '#shared/console/activity.ts';
-import { createSessionVerifier, InvalidSessionError } from '#shared/console/tokens.ts';
+import { listActivity } from '#shared/team/activity.ts';
 import {
   addConsoleUser,
   type CognitoLocal,

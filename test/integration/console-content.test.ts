@@ -9,7 +9,6 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '#functions/console/routes.ts';
 import { applyCommit, newResponse } from '#shared/answering/responses.ts';
-import { recordActivity } from '#shared/console/activity.ts';
 import { surveyPolicy } from '#shared/core/config.ts';
 import { readFeedbackPage } from '#shared/reporting/feedback.ts';
 import {
@@ -21,6 +20,7 @@ import {
   segmentValue,
   waveKey,
 } from '#shared/store/keys.ts';
+import { recordActivity } from '#shared/team/activity.ts';
 import { pendingRecipient } from '#shared/waves/model.ts';
 import {
   addConsoleUser,

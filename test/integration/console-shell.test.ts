@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '#functions/console/routes.ts';
-import { listActivity, recordActivity } from '#shared/console/activity.ts';
+import { listActivity, recordActivity } from '#shared/team/activity.ts';
 import {
   addConsoleUser,
   type CognitoLocal,

@@ -7,7 +7,7 @@
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '#functions/console/routes.ts';
-import { addUser } from '#shared/console/users.ts';
+import { addUser } from '#shared/team/users.ts';
 import {
   addConsoleUser,
   type CognitoLocal,

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_UPLOAD_BYTES, newUploadKey } from '#functions/console/http/uploads.ts';
 import { ROUTES } from '#functions/console/routes.ts';
 import { type LocalS3, startS3Local } from '#infra/local/s3.ts';
 import { UPLOADS } from '#infra/system.ts';
-import { MAX_UPLOAD_BYTES, newUploadKey } from '#shared/console/uploads.ts';
 import { listWaves } from '#shared/waves/repository.ts';
 import {
   addConsoleUser,

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLocalUserPool } from '#infra/local/cognito.ts';
-import { listUsers } from '#shared/console/users.ts';
+import { listUsers } from '#shared/team/users.ts';
 import { addConsoleUser, type CognitoLocal, startCognito } from '../support/console.ts';
 
 let cognito: CognitoLocal;

@@ -15,14 +15,14 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { createConsole } from '#functions/console/app.ts';
+import { createSessionVerifier } from '#functions/console/auth/tokens.ts';
 import type { Route } from '#functions/console/router.ts';
 import type { ConsoleDeps } from '#functions/console/scope.ts';
 import { ensureLocalUserPool, startCognitoLocal } from '#infra/local/cognito.ts';
 import type { LocalUserPool } from '#infra/local/environment.ts';
 import { startHttp } from '#infra/local/http.ts';
-import type { Role } from '#shared/console/roles.ts';
-import { createSessionVerifier } from '#shared/console/tokens.ts';
-import { addUser } from '#shared/console/users.ts';
+import type { Role } from '#shared/team/roles.ts';
+import { addUser } from '#shared/team/users.ts';
 import { freePort } from './local-services.ts';
 import type { useLocalStack } from './stack.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { distributionChart, trendChart } from '#templates/console/charts.ts';
+import { distributionChart, trendChart } from '#functions/console/ui/charts.ts';
 
 const attrs = (svg: string, tag: string) =>
   [...svg.matchAll(new RegExp(`<${tag} ([^>]*)/?>`, 'g'))].map((m) =>

@@ -5,19 +5,19 @@
 
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { consolePathOr, localeOf, requestOf } from '#functions/console/request.ts';
-import { createRouter, page, route } from '#functions/console/router.ts';
-import { ACTIVITY_KINDS } from '#shared/console/activity.ts';
-import { PASSWORD_POLICY, passwordProblems, temporaryPassword } from '#shared/console/password-policy.ts';
 import {
   ANONYMOUS,
   csrfToken,
   csrfTokenMatches,
   isSameOrigin,
   newCsrfSecret,
-} from '#shared/console/request-guard.ts';
-import { allows, ROLES, roleOfGroups } from '#shared/console/roles.ts';
-import { CONSOLE_CATALOGS, html, trusted } from '#templates/console/index.ts';
+} from '#functions/console/guard.ts';
+import { consolePathOr, localeOf, requestOf } from '#functions/console/http/request.ts';
+import { createRouter, page, route } from '#functions/console/router.ts';
+import { CONSOLE_CATALOGS, html, trusted } from '#functions/console/ui/index.ts';
+import { ACTIVITY_KINDS } from '#shared/team/activity.ts';
+import { PASSWORD_POLICY, passwordProblems, temporaryPassword } from '#shared/team/password-policy.ts';
+import { allows, ROLES, roleOfGroups } from '#shared/team/roles.ts';
 import { LOCALES } from '#templates/index.ts';
 
 describe('roles', () => {

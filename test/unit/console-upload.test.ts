@@ -3,11 +3,11 @@
  * filled the way SES fills a recipient's template data.
  */
 import { describe, expect, it } from 'vitest';
-import { multipartOf } from '#functions/console/multipart.ts';
-import type { ConsoleRequest } from '#functions/console/request.ts';
+import { multipartOf } from '#functions/console/http/multipart.ts';
+import type { ConsoleRequest } from '#functions/console/http/request.ts';
 import { ValidationError } from '#shared/core/errors.ts';
-import { fillTemplate, surveyEmailPreview, UnknownTemplateFieldError } from '#templates/console/previews.ts';
 import { LOCALES, t } from '#templates/index.ts';
+import { fillTemplate, surveyEmailPreview, UnknownTemplateFieldError } from '#templates/previews.ts';
 
 const requestWith = (contentType: string, body: Buffer): ConsoleRequest => ({
   method: 'POST',

@@ -1,0 +1,110 @@
+/**
+ * The console session: an ID token and a refresh token in HttpOnly, SameSite=Strict cookies on /console.
+ * Every request verifies the ID token; an expired one is renewed quietly with the refresh token, and the new
+ * one is set on the response. A forged or altered token is no session at all (and is not renewed).
+ */
+import {
+  type AuthClient,
+  refreshSession,
+  SessionEndedError,
+  type SessionTokens,
+} from '#functions/console/auth/cognito.ts';
+import {
+  InvalidSessionError,
+  SessionExpiredError,
+  type SessionUser,
+  type SessionVerifier,
+} from '#functions/console/auth/tokens.ts';
+import { USER_POOL } from '#shared/team/user-pool.ts';
+import type { ConsoleRequest } from '../http/request.ts';
+import { clearCookie, cookie } from '../http/responses.ts';
+
+export const SESSION_COOKIE = 'nps_session';
+export const REFRESH_COOKIE = 'nps_refresh';
+export const CSRF_COOKIE = 'nps_csrf';
+/** The email and Cognito session of a pending NEW_PASSWORD_REQUIRED challenge. */
+export const CHALLENGE_COOKIE = 'nps_challenge';
+
+const SESSION_SECONDS = USER_POOL.tokenValidity.refreshTokenHours * 3600;
+const CSRF_SECONDS = 30 * 86_400;
+/** Cognito's challenge sessions last three minutes. */
+const CHALLENGE_SECONDS = 180;
+
+export interface Session {
+  user: SessionUser;
+  /** Set when the ID token was renewed on this request: the response must carry the new cookie. */
+  renewed?: SessionTokens;
+}
+
+export interface SessionDeps {
+  auth: AuthClient;
+  verifier: SessionVerifier;
+}
+
+/** The request's session, renewed if its ID token expired; undefined when there is none (or it ended). */
+export const resolveSession = async (
+  deps: SessionDeps,
+  request: ConsoleRequest,
+): Promise<Session | undefined> => {
+  const idToken = request.cookies.get(SESSION_COOKIE);
+  if (idToken) {
+    try {
+      return { user: await deps.verifier.verify(idToken) };
+    } catch (error) {
+      if (error instanceof InvalidSessionError) return undefined;
+      if (!(error instanceof SessionExpiredError)) throw error;
+    }
+  }
+  const refreshToken = request.cookies.get(REFRESH_COOKIE);
+  if (!refreshToken) return undefined;
+  try {
+    const renewed = await refreshSession(deps.auth, refreshToken);
+    return { user: await deps.verifier.verify(renewed.idToken), renewed };
+  } catch (error) {
+    if (error instanceof SessionEndedError || error instanceof InvalidSessionError) return undefined;
+    if (error instanceof SessionExpiredError) return undefined;
+    throw error;
+  }
+};
+
+export const sessionCookies = (tokens: SessionTokens, secure: boolean): string[] => [
+  cookie(SESSION_COOKIE, tokens.idToken, { maxAge: SESSION_SECONDS, secure }),
+  ...(tokens.refreshToken
+    ? [cookie(REFRESH_COOKIE, tokens.refreshToken, { maxAge: SESSION_SECONDS, secure })]
+    : []),
+];
+
+export const clearCookieOfChallenge = (secure: boolean): string => clearCookie(CHALLENGE_COOKIE, secure);
+
+export const clearedSessionCookies = (secure: boolean): string[] => [
+  clearCookie(SESSION_COOKIE, secure),
+  clearCookie(REFRESH_COOKIE, secure),
+  clearCookieOfChallenge(secure),
+];
+
+export const csrfCookie = (secret: string, secure: boolean): string =>
+  cookie(CSRF_COOKIE, secret, { maxAge: CSRF_SECONDS, secure });
+
+export interface PendingChallenge {
+  email: string;
+  session: string;
+}
+
+export const challengeCookie = (challenge: PendingChallenge, secure: boolean): string =>
+  cookie(CHALLENGE_COOKIE, Buffer.from(JSON.stringify(challenge)).toString('base64url'), {
+    maxAge: CHALLENGE_SECONDS,
+    secure,
+  });
+
+export const challengeOf = (request: ConsoleRequest): PendingChallenge | undefined => {
+  const raw = request.cookies.get(CHALLENGE_COOKIE);
+  if (!raw) return undefined;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    if (typeof value !== 'object' || value === null) return undefined;
+    const { email, session } = value as Record<string, unknown>;
+    return typeof email === 'string' && typeof session === 'string' ? { email, session } : undefined;
+  } catch {
+    return undefined;
+  }
+};
