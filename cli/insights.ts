@@ -3,11 +3,11 @@
  * and the themes of the comments, as JSON and as lines for a terminal.
  */
 import { digestTimeZone, surveyPolicy } from '#shared/core/config.ts';
+import type { DayRange } from '#shared/core/period.ts';
 import type { SurveyKind } from '#shared/core/survey.ts';
 import { addDays, dayIn } from '#shared/core/time.ts';
 import { readDrivers, readThemes } from '#shared/insights/read.ts';
 import { isTrendUnit, readTrend, type TrendUnit, trendJson } from '#shared/insights/trend.ts';
-import type { DayRange } from '#shared/reporting/period.ts';
 import { waveScope } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import type { Output } from './command.ts';

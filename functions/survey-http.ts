@@ -19,15 +19,11 @@ import {
   unsubscribe,
   withChosenScore,
 } from '#shared/answering/answering.ts';
-import {
-  type Answers,
-  MAX_ANSWER_LENGTH,
-  parseAnswers,
-  ResponseBusyError,
-  typedAnswers,
-} from '#shared/answering/responses.ts';
+import { type Answers, parseAnswers, ResponseBusyError, typedAnswers } from '#shared/answering/responses.ts';
 import { digestTimeZone, surveyPolicy, tableName } from '#shared/core/config.ts';
 import { InvalidLinkError, ValidationError } from '#shared/core/errors.ts';
+import { type Locale, resolveLocale } from '#shared/core/locale.ts';
+import { MAX_ANSWER_LENGTH } from '#shared/core/survey.ts';
 import { OPT_OUT_TOKEN, optOutReader, readerOfOptOut } from '#shared/reporting/readers.ts';
 import {
   type AnswerField,
@@ -37,9 +33,7 @@ import {
   donePage,
   type ErrorReason,
   errorPage,
-  type Locale,
   PAGE_CSS,
-  resolveLocale,
   scorePage,
   type Typed,
   t,

@@ -13,7 +13,7 @@
  */
 import { parseArgs } from 'node:util';
 import { FUNCTIONS } from '#infra/system.ts';
-import { contactIdOf } from '#shared/contacts/identity.ts';
+import { contactIdOf } from '#shared/core/identity.ts';
 import { BULK_LIMIT } from '#shared/sending/bulk-email.ts';
 import { lanesFor, shardOf, WAVE_SHARDS } from '#shared/store/keys.ts';
 import { startBenchServices } from '../bench/support.ts';

@@ -33,7 +33,6 @@ export {
   ERROR_REASONS,
   type ErrorReason,
   errorPage,
-  MAX_ANSWER_LENGTH,
   PAGE_CSS_PATH,
   RECOMMEND_FREQUENCIES,
   type ScorePageOptions,

@@ -1,11 +1,12 @@
 /** Locales, their message catalogs and the one function that reads them. Pure. */
+
+import { LOCALES, type Locale } from '../shared/core/locale.ts';
 import de from './locales/de.json' with { type: 'json' };
 import en from './locales/en.json' with { type: 'json' };
 import nl from './locales/nl.json' with { type: 'json' };
 import sv from './locales/sv.json' with { type: 'json' };
 
-export const LOCALES = ['en', 'nl', 'sv', 'de'] as const;
-export type Locale = (typeof LOCALES)[number];
+export { isLocale, LOCALES, type Locale, resolveLocale } from '../shared/core/locale.ts';
 
 export type Catalog = Readonly<Record<string, string>>;
 
@@ -22,17 +23,6 @@ export class MissingMessageError extends Error {
     this.locale = locale;
   }
 }
-
-export const isLocale = (value: string): value is Locale => (LOCALES as readonly string[]).includes(value);
-
-/** The first candidate that names a supported language ('nl-NL', 'sv_SE', 'DE' all count), else 'en'. */
-export const resolveLocale = (...candidates: (string | undefined)[]): Locale => {
-  for (const candidate of candidates) {
-    const language = candidate?.trim().toLowerCase().split(/[-_]/)[0];
-    if (language && isLocale(language)) return language;
-  }
-  return 'en';
-};
 
 export type Params = Readonly<Record<string, string | number>>;
 

@@ -2,7 +2,13 @@
  * The survey's web pages: full HTML5 documents with no inline style or script (the CSP forbids both), so the
  * look lives in pages/page.css and the dwell timer in pages/dwell.js, served from the paths below.
  */
-import { type Category, isScore, type SurveyKind, scalePoints } from '../shared/core/survey.ts';
+import {
+  type Category,
+  isScore,
+  MAX_ANSWER_LENGTH,
+  type SurveyKind,
+  scalePoints,
+} from '../shared/core/survey.ts';
 import { formatInteger, type Locale, t } from './messages.ts';
 import { escapeHtml } from './render.ts';
 
@@ -10,7 +16,6 @@ export const PAGE_CSS_PATH = '/assets/page.css';
 export const DWELL_JS_PATH = '/assets/dwell.js';
 
 /** Longest answer a textarea accepts; the server should enforce the same bound. */
-export const MAX_ANSWER_LENGTH = 2000;
 
 export type ErrorReason = 'invalid' | 'expired' | 'notFound' | 'tooLarge' | 'rateLimited' | 'unavailable';
 export const ERROR_REASONS: readonly ErrorReason[] = [

@@ -1,5 +1,5 @@
 /** `nps contact …`: a person's data. */
-import { describeErasure, eraseContact } from '#shared/contacts/erasure.ts';
+import { describeErasure, eraseContact } from '#shared/privacy/erasure.ts';
 import { command, group } from '../command.ts';
 
 const erase = command({

@@ -1,9 +1,9 @@
 /** `nps digest …`: send the leadership digest now, and manage who gets the scheduled one. */
 import { digestSettings, emailConfig } from '#shared/core/config.ts';
+import { LOCALES } from '#shared/core/locale.ts';
 import { parseDurationDays } from '#shared/core/time.ts';
 import { type Reader, subscribeReader, unsubscribeReader } from '#shared/reporting/readers.ts';
 import { sendDigest } from '#shared/reporting/send.ts';
-import { LOCALES } from '#templates/index.ts';
 import { command, group, UsageError } from '../command.ts';
 
 const ADDRESS = [{ name: 'ADDR', what: 'an address' }] as const;

@@ -2,8 +2,8 @@
 import { existsSync } from 'node:fs';
 import { digestTimeZone } from '#shared/core/config.ts';
 import { SURVEY_KINDS } from '#shared/core/survey.ts';
-import { parseColumnMap, parseIgnoreList } from '#shared/history/columns.ts';
-import { ImportRejectedError, importResponses } from '#shared/history/import.ts';
+import { parseColumnMap, parseIgnoreList } from '#shared/response-import/columns.ts';
+import { ImportRejectedError, importResponses } from '#shared/response-import/import.ts';
 import { command, group, UsageError } from '../command.ts';
 import { trackedFile } from '../progress.ts';
 

@@ -1,6 +1,7 @@
 /** `nps report`: NPS, margin of error and the 0–10 histogram, overall, for a wave, a period or per segment. */
+
+import { isoWeekRange } from '#shared/core/period.ts';
 import { SURVEY_KINDS } from '#shared/core/survey.ts';
-import { isoWeekRange } from '#shared/reporting/period.ts';
 import { buildReport } from '#shared/reporting/report.ts';
 import { getWave } from '#shared/waves/repository.ts';
 import { command, group, UsageError } from '../command.ts';

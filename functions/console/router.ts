@@ -44,10 +44,10 @@ import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { UploadStore } from '#functions/console/http/uploads.ts';
 import type { SafeHtml, Translate } from '#functions/console/ui/index.ts';
+import type { Locale } from '#shared/core/locale.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import type { ActivityDetail, ActivityEntry, ActivityKind } from '#shared/team/activity.ts';
 import type { Role } from '#shared/team/roles.ts';
-import type { Locale } from '#templates/index.ts';
 import { type ConsoleRequest, consolePathOr } from './http/request.ts';
 
 export type Method = 'GET' | 'POST';

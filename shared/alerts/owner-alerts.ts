@@ -10,13 +10,14 @@
 
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { isLocale, type Locale } from '#shared/core/locale.ts';
 import { simpleEmailInput } from '#shared/core/simple-email.ts';
 import type { ResponseDetailsData } from '#shared/events/response-events.ts';
 import { alertKey, recipientKey, waveKey } from '#shared/store/keys.ts';
 import { claimOnce, settleClaim } from '#shared/store/lease-claim.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import type { Recipient, Wave } from '#shared/waves/model.ts';
-import { type AlertKind, alertEmail, isLocale, type Locale } from '#templates/index.ts';
+import { type AlertKind, alertEmail } from '#templates/index.ts';
 
 export interface AlertDeps extends TableStore {
   ses: SESv2Client;

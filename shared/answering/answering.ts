@@ -10,10 +10,10 @@ import { markUnsubscribed } from '#shared/contacts/contacts.ts';
 import type { SurveyPolicy } from '#shared/core/config.ts';
 import { InvalidLinkError } from '#shared/core/errors.ts';
 import { type LinkClaims, type SigningKeys, verifyLink } from '#shared/core/links.ts';
+import type { Locale } from '#shared/core/locale.ts';
 import { type Category, categoryOf, isScore, type SurveyKind } from '#shared/core/survey.ts';
 import { dayIn } from '#shared/core/time.ts';
 import type { Recipient } from '#shared/waves/model.ts';
-import type { Locale } from '#templates/index.ts';
 import { type LinkBudget, spendRequest } from './link-budget.ts';
 import {
   type Answers,

@@ -7,7 +7,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SurveyPolicy } from '#shared/core/config.ts';
 import { ValidationError } from '#shared/core/errors.ts';
-import { type Category, categoryOf, type SurveyKind } from '#shared/core/survey.ts';
+import { type Category, categoryOf, MAX_ANSWER_LENGTH, type SurveyKind } from '#shared/core/survey.ts';
 import { errorName, isConditionFailed } from '#shared/store/conditions.ts';
 import { feedbackPartition, responseKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
@@ -15,7 +15,7 @@ import type { Recipient } from '#shared/waves/model.ts';
 
 export { getRecipient, getRecipientAndResponse, getRecipientAndWave, type WaveFacts } from './link-items.ts';
 
-import type { Locale } from '#templates/index.ts';
+import type { Locale } from '#shared/core/locale.ts';
 
 export type ResponseStatus = 'pending' | 'committed' | 'quarantined';
 /** How a counted score was given: on the page, or imported from another tool (`nps import responses`). */
@@ -65,7 +65,6 @@ export interface ResponseItem {
 }
 
 const MAX_CLICKS = 30;
-export const MAX_ANSWER_LENGTH = 2000;
 
 const recentDistinctScores = (clicks: readonly Click[], now: Date, windowSeconds: number): number => {
   const since = now.getTime() - windowSeconds * 1000;

@@ -7,7 +7,7 @@
 
 import { contactIdOf, normaliseEmail } from '#shared/contacts/contacts.ts';
 import { ValidationError } from '#shared/core/errors.ts';
-import { isLocale, type Locale, resolveLocale } from '#templates/index.ts';
+import { isLocale, type Locale, resolveLocale } from '#shared/core/locale.ts';
 import { type CsvRecord, readCsv } from './csv.ts';
 import { IdSet } from './id-set.ts';
 import { plainText } from './plain-text.ts';

@@ -3,7 +3,7 @@
  * erased people) and which are invalid, and the languages the valid rows ask for. `createWave` checks with
  * it first, and the console shows it before a wave is created, so both see the same rows the same way.
  */
-import { withoutErased } from '#shared/contacts/import-guard.ts';
+import { withoutErased } from '#shared/audience/import-guard.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import type { AudienceRow, SkippedRow } from './audience.ts';
 

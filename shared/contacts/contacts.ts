@@ -15,7 +15,7 @@ export interface Contact {
   erasedAt?: string;
 }
 
-export { contactIdOf, normaliseEmail } from './identity.ts';
+export { contactIdOf, normaliseEmail } from '../core/identity.ts';
 
 /** Why a contact must not be surveyed now, or undefined. */
 export const blockedReason = (

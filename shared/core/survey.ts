@@ -44,3 +44,6 @@ export const categoryOf = (kind: SurveyKind, score: number): Category => {
       return score >= 5 ? 'promoter' : score === 4 ? 'passive' : 'detractor';
   }
 };
+
+/** The longest follow-up answer we keep, in characters: the page's counter and the server's check agree. */
+export const MAX_ANSWER_LENGTH = 2000;

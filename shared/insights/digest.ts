@@ -4,9 +4,9 @@
  * comments with one example each, the value held and at risk, and the gap to each benchmark.
  */
 import type { Counts } from '#shared/aggregation/counts.ts';
+import type { DayRange } from '#shared/core/period.ts';
 import { summarize } from '#shared/core/stats.ts';
 import { addDays } from '#shared/core/time.ts';
-import type { DayRange } from '#shared/reporting/period.ts';
 import { ALL_SCOPE } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import type { DigestInsights } from '#templates/digest-insights.ts';

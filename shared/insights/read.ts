@@ -4,9 +4,9 @@
  * index the rest of reporting reads.
  */
 import { readCounts, segmentValues } from '#shared/aggregation/counts.ts';
+import type { DayRange } from '#shared/core/period.ts';
 import type { SurveyKind } from '#shared/core/survey.ts';
 import { addDays, daysBetween } from '#shared/core/time.ts';
-import type { DayRange } from '#shared/reporting/period.ts';
 import { ALL_SCOPE, segmentScope } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import { type Driver, driversOf } from './drivers.ts';

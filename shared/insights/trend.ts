@@ -5,10 +5,10 @@
  * before is significant (`compareNps`, judged only when both periods have the minimum n).
  */
 import { paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { isoWeekOf, isoWeekRange } from '#shared/core/period.ts';
 import { compareNps, type Summary, summarize } from '#shared/core/stats.ts';
 import { type SurveyKind, scalePoints } from '#shared/core/survey.ts';
 import { addDays } from '#shared/core/time.ts';
-import { isoWeekOf, isoWeekRange } from '#shared/reporting/period.ts';
 import { ALL_SCOPE, ALL_TIME, aggregateKey, dayPeriod } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 

@@ -5,8 +5,8 @@
  */
 import { paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { VALUE_COUNTERS, VALUED_COUNTER } from '#shared/aggregation/deltas.ts';
+import type { DayRange } from '#shared/core/period.ts';
 import type { Category, SurveyKind } from '#shared/core/survey.ts';
-import type { DayRange } from '#shared/reporting/period.ts';
 import { ALL_TIME, aggregateKey, dayPeriod } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 

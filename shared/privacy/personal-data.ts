@@ -1,7 +1,7 @@
 /**
  * The one map of personal data (DESIGN.md): every item kind that can hold an address, a name, a segment
  * property or an answer, how erasure finds it for one contact and what it does, and what retention does.
- * Erasure (`#shared/contacts/erasure.ts`) and retention (`./retention.ts`) both walk this map, keyed by
+ * Erasure (`./erasure.ts`) and retention (`./retention.ts`) both walk this map, keyed by
  * `ItemKind`: a new kind added here does not compile until both say what they do with it. Pure data.
  */
 

@@ -11,8 +11,8 @@ import { readTrend, type TrendPoint } from '#shared/insights/trend.ts';
 import { ALL_SCOPE } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import type { OtherSurvey } from '#templates/index.ts';
+import type { DayRange } from '../core/period.ts';
 import { otherSurveysOf } from './digest.ts';
-import type { DayRange } from './period.ts';
 import { buildReport, figuresOf, type Report, type SegmentFigures, segmentFigures } from './report.ts';
 
 export interface DashboardQuery {

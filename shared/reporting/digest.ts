@@ -7,6 +7,7 @@
 import { paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { readCounts } from '#shared/aggregation/counts.ts';
 import type { ResponseItem } from '#shared/answering/responses.ts';
+import type { Locale } from '#shared/core/locale.ts';
 import { compareMeans, compareNps, compareShares, meanMargin, shareMargin } from '#shared/core/stats.ts';
 import type { SurveyKind } from '#shared/core/survey.ts';
 import { daysBetween } from '#shared/core/time.ts';
@@ -14,8 +15,8 @@ import { readDigestInsights } from '#shared/insights/digest.ts';
 import { batchGetAll } from '#shared/store/dynamo.ts';
 import { ALL_SCOPE, feedbackPartition, waveKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
-import type { DigestComment, DigestView, Locale, OtherSurvey } from '#templates/index.ts';
-import { type DayRange, type DigestWindow, digestPeriods } from './period.ts';
+import type { DigestComment, DigestView, OtherSurvey } from '#templates/index.ts';
+import { type DayRange, type DigestWindow, digestPeriods } from '../core/period.ts';
 import { figuresOf, segmentFigures } from './report.ts';
 
 /** Where the digest's figures come from and how they are shown, whatever the reader's language. */

@@ -7,12 +7,12 @@
 import { type NativeAttributeValue, paginateQuery, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ResponseItem } from '#shared/answering/responses.ts';
 import { ValidationError } from '#shared/core/errors.ts';
+import type { Locale } from '#shared/core/locale.ts';
 import { type Category, SURVEY_KINDS, type SurveyKind } from '#shared/core/survey.ts';
 import { addDays } from '#shared/core/time.ts';
 import { ALL_SCOPE, ALL_TIME, aggregateKey, dayPeriod, feedbackPartition } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
-import type { Locale } from '#templates/index.ts';
-import type { DayRange } from './period.ts';
+import type { DayRange } from '../core/period.ts';
 
 export interface FeedbackFilter {
   kind?: SurveyKind;

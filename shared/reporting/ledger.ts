@@ -6,7 +6,7 @@ import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import { isConditionFailed } from '#shared/store/conditions.ts';
 import { digestSentKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
-import type { DayRange } from './period.ts';
+import type { DayRange } from '../core/period.ts';
 
 /** A claim on a reader's scheduled digest older than this belongs to a run that died before sending. */
 const DIGEST_CLAIM_LEASE_MS = 5 * 60_000;

@@ -5,7 +5,7 @@
  */
 import { addDays, dayIn } from '#shared/core/time.ts';
 import { previousRange } from '#shared/insights/read.ts';
-import { type DayRange, digestPeriods, isoWeekOf, isoWeekRange } from './period.ts';
+import { type DayRange, digestPeriods, isoWeekOf, isoWeekRange } from '../core/period.ts';
 
 export const PERIOD_CHOICES = ['7d', '30d', '90d', 'week', 'custom'] as const;
 export type PeriodChoice = (typeof PERIOD_CHOICES)[number];

@@ -7,10 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { DeleteCommand, GetCommand, paginateQuery, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { normaliseEmail } from '#shared/contacts/contacts.ts';
 import { ValidationError } from '#shared/core/errors.ts';
+import type { Locale } from '#shared/core/locale.ts';
 import { isConditionFailed } from '#shared/store/conditions.ts';
 import { READER_PREFIX, readerKey, readerOptOutKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
-import type { Locale } from '#templates/index.ts';
 
 export interface Reader {
   address: string;

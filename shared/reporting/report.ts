@@ -6,7 +6,7 @@ import { type BenchmarkGap, benchmarkGaps, listBenchmarks } from '#shared/insigh
 import { readValue, type ValueFigures } from '#shared/insights/value.ts';
 import { ALL_SCOPE, segmentScope, waveScope, waveSegmentScope } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
-import type { DayRange } from './period.ts';
+import type { DayRange } from '../core/period.ts';
 
 export interface ReportFigures extends Summary {
   quarantined: number;

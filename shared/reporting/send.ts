@@ -3,11 +3,12 @@
  * language and email every reader of it, through the period's ledger when the schedule sends.
  */
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { Locale } from '#shared/core/locale.ts';
 import { simpleEmailInput } from '#shared/core/simple-email.ts';
-import { type DigestView, digestEmail, type EmailContent, type Locale } from '#templates/index.ts';
+import { type DigestView, digestEmail, type EmailContent } from '#templates/index.ts';
+import { type DayRange, type DigestWindow, digestPeriods } from '../core/period.ts';
 import { type DigestSource, digestViewIn, readDigestFigures } from './digest.ts';
 import { periodLedger } from './ledger.ts';
-import { type DayRange, type DigestWindow, digestPeriods } from './period.ts';
 import { listReaders, type Reader, readerAddress } from './readers.ts';
 
 export interface DigestDeps extends DigestSource {

@@ -5,9 +5,10 @@
 import type { BulkEmailEntry, SendBulkEmailCommandInput } from '@aws-sdk/client-sesv2';
 import type { EmailConfig, SurveyPolicy } from '#shared/core/config.ts';
 import { type SigningKeys, signLink } from '#shared/core/links.ts';
+import type { Locale } from '#shared/core/locale.ts';
 import { mailbox } from '#shared/core/mailbox.ts';
 import type { Recipient, Wave } from '#shared/waves/model.ts';
-import { type EmailContent, type Locale, surveyEmail, surveyTemplateData } from '#templates/index.ts';
+import { type EmailContent, surveyEmail, surveyTemplateData } from '#templates/index.ts';
 import { CONTACT_TAG, WAVE_TAG } from './acceptance.ts';
 
 /** SES v2 accepts at most 50 destinations per SendBulkEmail call. */

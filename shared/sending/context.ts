@@ -2,9 +2,10 @@
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { EmailConfig, SurveyPolicy } from '#shared/core/config.ts';
 import type { SigningKeys } from '#shared/core/links.ts';
+import type { Locale } from '#shared/core/locale.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import type { Wave } from '#shared/waves/model.ts';
-import type { EmailContent, Locale } from '#templates/index.ts';
+import type { EmailContent } from '#templates/index.ts';
 import type { SharedRateLimiter } from './rate-limiter.ts';
 
 export interface SenderDeps extends TableStore {

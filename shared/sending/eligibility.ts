@@ -1,7 +1,7 @@
 /** Who in a chunk may be surveyed now, and in which language. Pure. */
 import { blockedReason, type Contact } from '#shared/contacts/contacts.ts';
+import { isLocale, type Locale } from '#shared/core/locale.ts';
 import type { Recipient } from '#shared/waves/model.ts';
-import { isLocale, type Locale } from '#templates/index.ts';
 
 export interface Screened {
   eligible: Recipient[];

@@ -11,6 +11,7 @@
 import { SendBulkEmailCommand } from '@aws-sdk/client-sesv2';
 import { paginateQuery, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { blockedReason, getContacts } from '#shared/contacts/contacts.ts';
+import type { Locale } from '#shared/core/locale.ts';
 import { isConditionFailed } from '#shared/store/conditions.ts';
 import { batchGetAll } from '#shared/store/dynamo.ts';
 import {
@@ -23,7 +24,7 @@ import {
 } from '#shared/store/keys.ts';
 import { type ShardCursor, waveItemsPage } from '#shared/store/wave-items.ts';
 import type { Recipient, Wave } from '#shared/waves/model.ts';
-import { type EmailContent, type Locale, t } from '#templates/index.ts';
+import { type EmailContent, t } from '#templates/index.ts';
 import { bulkEmailInput, waveEmail } from './bulk-email.ts';
 import { pastDeadline, type SenderDeps } from './context.ts';
 import { groupByLocale } from './eligibility.ts';

@@ -5,10 +5,11 @@
  * batch per lane in doubt, and only for the SES call itself.
  */
 import { getContacts } from '#shared/contacts/contacts.ts';
+import type { Locale } from '#shared/core/locale.ts';
 import { laneShards } from '#shared/store/keys.ts';
 import type { ShardCursor } from '#shared/store/wave-items.ts';
 import type { Recipient } from '#shared/waves/model.ts';
-import type { EmailContent, Locale } from '#templates/index.ts';
+import type { EmailContent } from '#templates/index.ts';
 import { waveEmail } from './bulk-email.ts';
 import { pastDeadline, type SenderDeps, type WaveRun } from './context.ts';
 import { groupByLocale, screen } from './eligibility.ts';

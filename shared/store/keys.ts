@@ -24,7 +24,7 @@
  *   GSI1: due waves (DUE / sendAt#id) and feedback by day (FEEDBACK#day / at#wave#contact)
  *   Waves index: every wave (type `wave` / sendAt), keys only: erasure and retention find waves without a scan
  */
-import { contactIdOf } from '#shared/contacts/identity.ts';
+import { contactIdOf } from '#shared/core/identity.ts';
 
 export const waveKey = (waveId: string) => ({ pk: `WAVE#${waveId}`, sk: 'META' });
 

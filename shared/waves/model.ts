@@ -1,7 +1,8 @@
 /** What a wave and its recipients are, as stored: `WAVE#id / META` and `WAVE#id#NN / RCPT#contactId`. */
+
+import type { Locale } from '#shared/core/locale.ts';
 import type { SurveyKind } from '#shared/core/survey.ts';
 import { recipientKey } from '#shared/store/keys.ts';
-import type { Locale } from '#templates/index.ts';
 
 export type WaveStatus = 'importing' | 'scheduled' | 'sending' | 'sent' | 'cancelled' | 'imported';
 

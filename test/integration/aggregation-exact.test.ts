@@ -15,7 +15,7 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readCounts } from '#shared/aggregation/counts.ts';
 import { verifyAggregates } from '#shared/aggregation/recount.ts';
-import { isoWeekRange } from '#shared/reporting/period.ts';
+import { isoWeekRange } from '#shared/core/period.ts';
 import { recipientKey, responseKey } from '#shared/store/keys.ts';
 import { useLocalStack } from '../support/stack.ts';
 

@@ -15,7 +15,7 @@ import { deliverSesEvent, SES_EVENTS_PATH } from '#infra/local/ses-events.ts';
 import type { StreamPoller } from '#infra/local/streams.ts';
 import { readAudience } from '#shared/audience/audience.ts';
 import { contactIdOf, markUnsubscribed } from '#shared/contacts/contacts.ts';
-import { eraseContact } from '#shared/contacts/erasure.ts';
+import { eraseContact } from '#shared/privacy/erasure.ts';
 import type { SenderDeps } from '#shared/sending/context.ts';
 import { SharedRateLimiter } from '#shared/sending/rate-limiter.ts';
 import { sendDueWaves } from '#shared/sending/run.ts';

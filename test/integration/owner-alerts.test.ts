@@ -15,7 +15,7 @@ import type { Handler } from '#infra/local/lambda.ts';
 import { FUNCTIONS } from '#infra/system.ts';
 import { sendOwnerAlert } from '#shared/alerts/owner-alerts.ts';
 import { readAudience } from '#shared/audience/audience.ts';
-import { contactIdOf } from '#shared/contacts/identity.ts';
+import { contactIdOf } from '#shared/core/identity.ts';
 import { EVENT_SOURCE } from '#shared/events/catalog.ts';
 import { alertKey, recipientKey } from '#shared/store/keys.ts';
 import { createWave } from '#shared/waves/create.ts';

@@ -11,7 +11,7 @@ import { webhooksFromEvent } from '#functions/deliver-webhooks.ts';
 import { startEventRules } from '#infra/local/event-rules.ts';
 import type { Handler } from '#infra/local/lambda.ts';
 import { checkWebhookUrl, type Subscription } from '#shared/alerts/subscriptions.ts';
-import { contactIdOf } from '#shared/contacts/identity.ts';
+import { contactIdOf } from '#shared/core/identity.ts';
 import { pendingRecipient } from '#shared/waves/model.ts';
 import { run } from '../../cli/commands.ts';
 import { busEvent, commitAnswer } from '../support/responses.ts';

@@ -11,13 +11,13 @@ import {
   type Click,
   isAutomatedNow,
   isBurst,
-  MAX_ANSWER_LENGTH,
   newResponse,
   parseAnswers,
   type ResponseItem,
 } from '#shared/answering/responses.ts';
 import type { SurveyPolicy } from '#shared/core/config.ts';
 import { ValidationError } from '#shared/core/errors.ts';
+import { MAX_ANSWER_LENGTH } from '#shared/core/survey.ts';
 import { recipientKey } from '#shared/store/keys.ts';
 
 const policy: SurveyPolicy = {

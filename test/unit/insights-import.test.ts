@@ -5,10 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ResponseItem } from '#shared/answering/responses.ts';
 import { eventsOfChange } from '#shared/events/response-events.ts';
-import { columnsOf, parseColumnMap, parseIgnoreList } from '#shared/history/columns.ts';
-import { contactsOfImport } from '#shared/history/contacts.ts';
-import { importWaveId, responseItemOf } from '#shared/history/items.ts';
-import { parseAnsweredAt, validateResponseRow } from '#shared/history/rows.ts';
+import { columnsOf, parseColumnMap, parseIgnoreList } from '#shared/response-import/columns.ts';
+import { contactsOfImport } from '#shared/response-import/contacts.ts';
+import { importWaveId, responseItemOf } from '#shared/response-import/items.ts';
+import { parseAnsweredAt, validateResponseRow } from '#shared/response-import/rows.ts';
 
 const where = { file: 'export.csv', line: 1 };
 const NOW = new Date('2026-11-23T07:00:00Z');

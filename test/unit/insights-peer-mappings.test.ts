@@ -7,8 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { columnsOf, parseColumnMap, parseIgnoreList } from '#shared/history/columns.ts';
-import { validateResponseRow } from '#shared/history/rows.ts';
+import { columnsOf, parseColumnMap, parseIgnoreList } from '#shared/response-import/columns.ts';
+import { validateResponseRow } from '#shared/response-import/rows.ts';
 
 const DOC = readFileSync(new URL('../../docs/insights.md', import.meta.url), 'utf8');
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { contribute, type Deltas } from '#shared/aggregation/deltas.ts';
-import { ERASERS } from '#shared/contacts/erasers.ts';
+import { ERASERS } from '#shared/privacy/erasers.ts';
 import {
   ANONYMISED_AT,
   anonymised,

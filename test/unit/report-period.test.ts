@@ -4,7 +4,7 @@
  * ends on Thursday 31 December in week 53; 2027 starts on a Friday and has 52 weeks.
  */
 import { describe, expect, it } from 'vitest';
-import { digestPeriods, isoWeekOf, isoWeekRange } from '#shared/reporting/period.ts';
+import { digestPeriods, isoWeekOf, isoWeekRange } from '#shared/core/period.ts';
 
 describe('isoWeekOf', () => {
   const cases: [day: string, week: string][] = [

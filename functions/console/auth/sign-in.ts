@@ -16,8 +16,8 @@ import {
 import { admitSignInAttempt, SignInRateLimitedError } from '#functions/console/auth/sign-in-limit.ts';
 import { ANONYMOUS, csrfTokenMatches, newCsrfSecret } from '#functions/console/guard.ts';
 import { html, type Notice, newPasswordForm, SIGN_IN_PATH, signInForm } from '#functions/console/ui/index.ts';
+import { isLocale } from '#shared/core/locale.ts';
 import { passwordProblems } from '#shared/team/password-policy.ts';
-import { isLocale } from '#templates/index.ts';
 import { consolePathOr, formOf, LANG_COOKIE } from '../http/request.ts';
 import { cookie, type Response, redirectResponse } from '../http/responses.ts';
 import { bareResponse, cameFromConsole, csrfOf, type Scope } from '../scope.ts';

@@ -4,7 +4,7 @@
  */
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { ValidationError } from '#shared/core/errors.ts';
-import { isLocale, type Locale, resolveLocale } from '#templates/index.ts';
+import { isLocale, type Locale, resolveLocale } from '#shared/core/locale.ts';
 
 /** Forms and JSON up to this size; a page that takes files reads `body()` under the Function URL's 6 MB. */
 export const MAX_FORM_BYTES = 64 * 1024;

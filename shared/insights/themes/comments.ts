@@ -4,9 +4,9 @@
  */
 import { paginateQuery } from '@aws-sdk/lib-dynamodb';
 import type { ResponseItem } from '#shared/answering/responses.ts';
+import type { DayRange } from '#shared/core/period.ts';
 import type { SurveyKind } from '#shared/core/survey.ts';
 import { daysBetween } from '#shared/core/time.ts';
-import type { DayRange } from '#shared/reporting/period.ts';
 import { feedbackPartition } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import type { ThemedComment } from './report.ts';

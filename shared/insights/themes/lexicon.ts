@@ -1,5 +1,5 @@
 /**
- * Theme lexicons: the built-in ones per language (templates/themes/<lang>.json) and the user's own
+ * Theme lexicons: the built-in ones per language (./lexicons/<lang>.json) and the user's own
  * (config/themes.json, docs/insights.md), compiled once into per-language matchers.
  *
  * A keyword is one or more words, matched against consecutive words of a comment:
@@ -12,10 +12,10 @@
 
 import { ConfigError } from '#shared/core/errors.ts';
 import userConfig from '../../../config/themes.json' with { type: 'json' };
-import de from '../../../templates/themes/de.json' with { type: 'json' };
-import en from '../../../templates/themes/en.json' with { type: 'json' };
-import nl from '../../../templates/themes/nl.json' with { type: 'json' };
-import sv from '../../../templates/themes/sv.json' with { type: 'json' };
+import de from './lexicons/de.json' with { type: 'json' };
+import en from './lexicons/en.json' with { type: 'json' };
+import nl from './lexicons/nl.json' with { type: 'json' };
+import sv from './lexicons/sv.json' with { type: 'json' };
 import { fold, stemOf, THEME_LANGUAGES, type ThemeLanguage, type Token, wordsOf } from './text.ts';
 
 /** The built-in themes, in the order reports list them. */

@@ -16,8 +16,8 @@ import {
 } from '#shared/alerts/subscriptions.ts';
 import { webhookPolicy } from '#shared/core/config.ts';
 import { NotFoundError, ValidationError } from '#shared/core/errors.ts';
+import type { Locale } from '#shared/core/locale.ts';
 import { allows } from '#shared/team/roles.ts';
-import type { Locale } from '#templates/index.ts';
 import { type Handler, page, type RouteContext, redirect } from '../../router.ts';
 import { notice } from '../wave/wave-figures.ts';
 

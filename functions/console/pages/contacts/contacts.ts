@@ -4,8 +4,8 @@
  */
 
 import { csrfField, html, type SafeHtml } from '#functions/console/ui/index.ts';
-import { eraseContact } from '#shared/contacts/erasure.ts';
-import { normaliseEmail } from '#shared/contacts/identity.ts';
+import { normaliseEmail } from '#shared/core/identity.ts';
+import { eraseContact } from '#shared/privacy/erasure.ts';
 import type { ItemKind } from '#shared/privacy/personal-data.ts';
 import { PERSONAL_DATA } from '#shared/privacy/personal-data.ts';
 import { type Handler, page, type RouteContext, redirect } from '../../router.ts';

@@ -12,8 +12,8 @@ import {
   type SafeHtml,
   type Translate,
 } from '#functions/console/ui/index.ts';
+import { LOCALES, type Locale } from '#shared/core/locale.ts';
 import { SURVEY_KINDS, type SurveyKind } from '#shared/core/survey.ts';
-import { LOCALES, type Locale } from '#templates/index.ts';
 import { count } from '../wave/wave-figures.ts';
 
 export const CHECK_PATH = '/console/waves/new/check';

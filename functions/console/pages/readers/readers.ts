@@ -13,6 +13,7 @@ import {
 } from '#functions/console/ui/index.ts';
 import { digestSettings, emailConfig } from '#shared/core/config.ts';
 import { ValidationError } from '#shared/core/errors.ts';
+import { isLocale, LOCALES, type Locale } from '#shared/core/locale.ts';
 import { buildDigestView } from '#shared/reporting/digest.ts';
 import {
   listReaders,
@@ -23,7 +24,6 @@ import {
 } from '#shared/reporting/readers.ts';
 import { type DigestDeps, sendDigest } from '#shared/reporting/send.ts';
 import { allows } from '#shared/team/roles.ts';
-import { isLocale, LOCALES, type Locale } from '#templates/index.ts';
 import { digestPreview } from '#templates/previews.ts';
 import { type Handler, page, preview, type RouteContext, redirect } from '../../router.ts';
 import { count, notice } from '../wave/wave-figures.ts';

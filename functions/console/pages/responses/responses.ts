@@ -12,6 +12,7 @@ import {
 import { html } from '#functions/console/ui/index.ts';
 import { segmentValues } from '#shared/aggregation/counts.ts';
 import { digestTimeZone } from '#shared/core/config.ts';
+import { isLocale } from '#shared/core/locale.ts';
 import { type Category, isSurveyKind, SURVEY_KINDS } from '#shared/core/survey.ts';
 import { addDays, dayIn } from '#shared/core/time.ts';
 import { type FeedbackQuery, readFeedbackPage } from '#shared/reporting/feedback.ts';
@@ -24,7 +25,6 @@ import { MAX_CUSTOM_DAYS } from '#shared/reporting/period-choice.ts';
 import { parseSegmentValue, segmentValue } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import { listWaves } from '#shared/waves/repository.ts';
-import { isLocale } from '#templates/index.ts';
 import { file, type Handler, page, type RouteContext } from '../../router.ts';
 
 const PAGE_SIZE = 25;

@@ -5,10 +5,10 @@
 
 import { html, type SafeHtml, type Translate } from '#functions/console/ui/index.ts';
 import { digestTimeZone } from '#shared/core/config.ts';
+import type { Locale } from '#shared/core/locale.ts';
 import { summarize } from '#shared/core/stats.ts';
 import type { WaveStatus } from '#shared/waves/status.ts';
 import { formatMargin, formatSigned, percent } from '#templates/format.ts';
-import type { Locale } from '#templates/index.ts';
 import { formatNumber, formatTime } from '#templates/numbers.ts';
 
 /** Reasons a recipient is skipped (import: duplicate, invalid, erased; send: consent and fatigue). */

@@ -12,6 +12,7 @@ import {
   type Translate,
 } from '#functions/console/ui/index.ts';
 import { surveyPolicy } from '#shared/core/config.ts';
+import type { Locale } from '#shared/core/locale.ts';
 import { parseDurationDays } from '#shared/core/time.ts';
 import { allows } from '#shared/team/roles.ts';
 import type { Wave } from '#shared/waves/model.ts';
@@ -24,7 +25,6 @@ import {
   waveStatus,
 } from '#shared/waves/status.ts';
 import { formatMargin, formatSigned } from '#templates/format.ts';
-import type { Locale } from '#templates/index.ts';
 import { formatNumber } from '#templates/numbers.ts';
 import { type Handler, json, page, type RouteContext, redirect } from '../../router.ts';
 import { wavePath } from '../waves/waves.ts';

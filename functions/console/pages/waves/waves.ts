@@ -4,11 +4,11 @@
  */
 
 import { html, type SafeHtml, type Translate } from '#functions/console/ui/index.ts';
+import type { Locale } from '#shared/core/locale.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import { allows } from '#shared/team/roles.ts';
 import { listWaves } from '#shared/waves/repository.ts';
 import { type WaveStatus, waveStatus } from '#shared/waves/status.ts';
-import type { Locale } from '#templates/index.ts';
 import { type Handler, json, page } from '../../router.ts';
 import { count, headline, kindLabel, liveValues, statusLabel, when } from '../wave/wave-figures.ts';
 

@@ -26,7 +26,7 @@ import {
 } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import { ACTIVITY_PARTITION, ACTIVITY_PREFIX } from '#shared/team/keys.ts';
-import { normaliseEmail } from './identity.ts';
+import { normaliseEmail } from '../core/identity.ts';
 
 /** One person's items in the waves, found by key. */
 export interface Located {

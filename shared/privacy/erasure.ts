@@ -16,6 +16,7 @@ import { type ItemKind, PERSONAL_DATA } from '#shared/privacy/personal-data.ts';
 import { contactKey, erasureNoticeKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import { allWaveIds } from '#shared/waves/wave-index.ts';
+import { contactIdOf, normaliseEmail } from '../core/identity.ts';
 import {
   deleteRecipient,
   deleteResponse,
@@ -25,7 +26,6 @@ import {
   locateIn,
   putTombstone,
 } from './erasers.ts';
-import { contactIdOf, normaliseEmail } from './identity.ts';
 
 /** How long the erasure notice stays: the stream keeps a change 24 hours, then it is of no use. */
 const NOTICE_TTL_SECONDS = 86_400;

@@ -5,7 +5,7 @@
  */
 import type { AudienceRow } from '#shared/audience/audience.ts';
 import type { TableStore } from '#shared/store/table.ts';
-import { getContacts } from './contacts.ts';
+import { getContacts } from '../contacts/contacts.ts';
 
 const LOOKUP_BATCH = 100;
 

@@ -5,10 +5,10 @@
  */
 import { MAX_FIELD_LENGTH } from '#shared/audience/audience.ts';
 import { plainParagraphs, plainText } from '#shared/audience/plain-text.ts';
-import { contactIdOf, normaliseEmail } from '#shared/contacts/identity.ts';
+import { contactIdOf, normaliseEmail } from '#shared/core/identity.ts';
+import { isLocale, type Locale } from '#shared/core/locale.ts';
 import { isScore, SCALES, type SurveyKind } from '#shared/core/survey.ts';
 import { dayIn } from '#shared/core/time.ts';
-import { isLocale, type Locale } from '#templates/index.ts';
 import type { ResponseColumns } from './columns.ts';
 
 /** As long as a typed answer may be on the survey page. */
