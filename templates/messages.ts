@@ -1,6 +1,6 @@
 /** Locales, their message catalogs and the one function that reads them. Pure. */
 
-import { LOCALES, type Locale } from '../shared/core/locale.ts';
+import type { Locale } from '../shared/core/locale.ts';
 import de from './locales/de.json' with { type: 'json' };
 import en from './locales/en.json' with { type: 'json' };
 import nl from './locales/nl.json' with { type: 'json' };

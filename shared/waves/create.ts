@@ -13,6 +13,7 @@ import { lanesFor, waveKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import { pendingRecipient, type Wave } from './model.ts';
 import { deleteWaveItems, markScheduled } from './repository.ts';
+import { SETTINGS_FLAGS, waveSettingsProblems } from './settings.ts';
 import { withValues } from './value.ts';
 
 const newId = monotonicFactory();
@@ -63,27 +64,12 @@ export const createWave = async (
     valueColumn ? withValues(readAudienceRows(), valueColumn, valued) : readAudienceRows();
   // An erased person's row is skipped (reason `erased`): their address is never stored again.
   const readRows = () => withoutErased(deps, readValued());
-  if (!wave.name.trim() || wave.name.length > 200) {
-    throw new ValidationError('--name must be 1–200 characters', { field: 'name' });
-  }
+  const [problem] = waveSettingsProblems(wave);
+  if (problem) throw new ValidationError(problem.message, { field: SETTINGS_FLAGS[problem.field] });
   const fromName = wave.fromName?.trim();
-  if (fromName !== undefined && (fromName === '' || fromName.length > 64 || UNSAFE_NAME.test(fromName)))
-    throw new ValidationError('--from-name must be 1–64 characters without quotes or angle brackets', {
-      field: 'from-name',
-    });
   const replyTo = wave.replyTo === undefined ? undefined : normaliseEmail(wave.replyTo);
-  if (wave.replyTo !== undefined && !replyTo)
-    throw new ValidationError(`--reply-to "${wave.replyTo.slice(0, 60)}" is not a valid address`, {
-      field: 'reply-to',
-    });
-  const remind = wave.remindAfterSeconds;
-  if (remind !== undefined && !(Number.isInteger(remind) && remind >= 60 && remind <= 30 * 86_400))
-    throw new ValidationError('--remind-after must be from 1m to 30d', { field: 'remind-after' });
   const alertTo = wave.alertTo === undefined ? undefined : normaliseEmail(wave.alertTo);
-  if (wave.alertTo !== undefined && !alertTo)
-    throw new ValidationError(`--alert-to "${wave.alertTo.slice(0, 60)}" is not a valid address`, {
-      field: 'alert-to',
-    });
+  const remind = wave.remindAfterSeconds;
   const { valid, skipped, invalid } = await checkAudience(deps, readValued());
   if (invalid.length > 0 && !options.skipInvalid) throw invalidRowsError(options.file, invalid);
   if (valid === 0) throw new ValidationError(`${options.file}: no valid recipients; nothing was created`);
@@ -134,10 +120,6 @@ export const createWave = async (
   }
   return { id, recipients: valid, skipped, sendAt };
 };
-
-/** What a sender's display name may not hold: control characters, quotes, angle brackets. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing them is the point
-const UNSAFE_NAME = /[\u0000-\u001f<>"]/;
 
 /** Invalid rows listed in an error's one line; a file with more says how many it left out. */
 const MAX_ROWS_IN_ERROR = 200;

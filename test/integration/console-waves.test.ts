@@ -274,7 +274,7 @@ describe('New wave', () => {
     expect(refused.status).toBe(400);
     const body = text(refused.body);
     expect(body).toContain('Enter an email address, or leave it empty.');
-    expect(body).toContain('Remind after 1 hour to 30 days, or leave it empty.');
+    expect(body).toContain('Remind after 1 minute to 30 days, or leave it empty.');
     expect(body).toContain('Give the wave a name of 1 to 200 characters.');
     expect(body).toContain('Spread over more than 0 and at most 30 days');
     expect(body).toContain('bad.csv has problems; nothing was created');

@@ -18,13 +18,13 @@ import {
 } from '#functions/console/http/uploads.ts';
 import { type AudienceRow, readAudience } from '#shared/audience/audience.ts';
 import { checkAudience } from '#shared/audience/check.ts';
-import { normaliseEmail } from '#shared/contacts/contacts.ts';
 import { defaultProduct, digestTimeZone, publicBaseUrl } from '#shared/core/config.ts';
 import { ValidationError } from '#shared/core/errors.ts';
 import { isLocale, LOCALES, type Locale } from '#shared/core/locale.ts';
 import { isSurveyKind } from '#shared/core/survey.ts';
 import { instantIn } from '#shared/core/time.ts';
 import { createWave } from '#shared/waves/create.ts';
+import { waveSettingsProblems } from '#shared/waves/settings.ts';
 import { MAX_SPREAD_DAYS, MIN_EVERY_DAYS, type WaveTiming, waveTiming } from '#shared/waves/timing.ts';
 import { oneLine } from '#templates/format.ts';
 import { surveyEmailPreview } from '#templates/previews.ts';
@@ -91,13 +91,20 @@ const remindSecondsOf = (v: WaveFormValues): number | undefined => {
   return Math.round(amount * (v.remindUnit === 'hours' ? 3_600 : 86_400));
 };
 
-/** The loop's fields: an address for alerts, and a reminder from an hour to 30 days. */
-const loopProblems = (ctx: RouteContext, v: WaveFormValues): FieldProblems => {
+/** The wave's own settings, checked by the core's rules (the CLI's too), worded in the user's language. */
+const settingsProblems = (ctx: RouteContext, v: WaveFormValues): FieldProblems => {
   const problems: FieldProblems = {};
-  if (v.alertTo !== '' && !normaliseEmail(v.alertTo)) problems.alertTo = ctx.t('newWave.problem.alertTo');
   const remind = remindSecondsOf(v);
-  if (remind !== undefined && !(Number.isFinite(remind) && remind >= 3_600 && remind <= 30 * 86_400))
-    problems.remindAfter = ctx.t('newWave.problem.remind');
+  const found = waveSettingsProblems({
+    name: v.name,
+    ...(v.alertTo !== '' ? { alertTo: v.alertTo } : {}),
+    ...(remind !== undefined ? { remindAfterSeconds: remind } : {}),
+  });
+  for (const problem of found) {
+    if (problem.field === 'name') problems.name = ctx.t('newWave.problem.name');
+    if (problem.field === 'alertTo') problems.alertTo = ctx.t('newWave.problem.alertTo');
+    if (problem.field === 'remindAfter') problems.remindAfter = ctx.t('newWave.problem.remind');
+  }
   return problems;
 };
 
@@ -107,8 +114,7 @@ const checkFields = (
   v: WaveFormValues,
 ): { problems: FieldProblems; timing?: WaveTiming } => {
   const { t } = ctx;
-  const problems: FieldProblems = loopProblems(ctx, v);
-  if (!v.name.trim() || v.name.length > 200) problems.name = t('newWave.problem.name');
+  const problems: FieldProblems = settingsProblems(ctx, v);
   if (!v.product.trim() || v.product.length > 200) problems.product = t('newWave.problem.product');
   if (!zones().includes(v.zone)) problems.zone = t('newWave.problem.zone');
   const sendAt = v.start === 'now' ? ctx.now : instantIn(v.zone, v.at);
