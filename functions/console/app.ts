@@ -4,22 +4,11 @@
  * and the outcome rendered inside the shell. One function of a Function URL event, the same in AWS and locally.
  */
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
-import { JwksUnavailableError } from '#functions/console/auth/tokens.ts';
 import { ANONYMOUS, csrfTokenMatches, newCsrfSecret } from '#functions/console/guard.ts';
-import {
-  CONSOLE_ASSETS_PATH,
-  consoleAsset,
-  html,
-  NEW_PASSWORD_PATH,
-  type SafeHtml,
-  SIGN_IN_PATH,
-  SIGN_OUT_PATH,
-  shellPage,
-  translator,
-} from '#functions/console/ui/index.ts';
-import { ConflictError, NotFoundError, ValidationError } from '#shared/core/errors.ts';
+import { html, type SafeHtml, SIGN_IN_PATH, shellPage, translator } from '#functions/console/ui/index.ts';
 import { recordActivity } from '#shared/team/activity.ts';
 import { allows, type Role } from '#shared/team/roles.ts';
+import { problemOf } from '../commons/problems.ts';
 import {
   CSRF_COOKIE,
   csrfCookie,
@@ -28,17 +17,9 @@ import {
   type Session,
   sessionCookies,
 } from './auth/session.ts';
-import {
-  newPasswordSubmit,
-  refusedResponse,
-  signInPage,
-  signInSubmit,
-  signOut,
-  switchLanguage,
-} from './auth/sign-in.ts';
+import { refusedResponse } from './auth/sign-in.ts';
 import { type ConsoleRequest, formOf, localeOf, requestOf, selfPath, wantsJson } from './http/request.ts';
 import {
-  assetResponse,
   fileResponse,
   htmlResponse,
   jsonResponse,
@@ -47,10 +28,9 @@ import {
   redirectResponse,
   withConnectSource,
 } from './http/responses.ts';
+import { matchPublic } from './public-routes.ts';
 import { createRouter, type Outcome, type Route, type RouteContext } from './router.ts';
 import { bareResponse, type ConsoleDeps, cameFromConsole, csrfOf, type Scope } from './scope.ts';
-
-const LANGUAGE = /^\/console\/language\/([a-z]{2})$/;
 
 type Viewer = { session: Session; csrf: string };
 
@@ -180,6 +160,25 @@ export const createConsole = (deps: ConsoleDeps, routes: readonly Route[]) => {
         : scope.t('error.noRole.body'),
     );
 
+  /** A thrown error as the one problem map (functions/commons/problems.ts) says, in the user's words. */
+  const errorResponse = (scope: Scope, viewer: Viewer | undefined, error: unknown): Response => {
+    const p = problemOf(error);
+    if (p.status >= 500)
+      deps.log.error('Console request failed', { error: error as Error, path: scope.request.path });
+    const reason = error instanceof Error ? error.message : '';
+    const [code, titleKey, body] =
+      p.code === 'tooLarge'
+        ? ['tooLarge', 'error.tooLarge.title', scope.t('error.tooLarge.body')]
+        : p.code === 'notFound'
+          ? ['notFound', 'error.notFound.title', scope.t('error.notFound.body')]
+          : p.code === 'invalid' || p.code === 'conflict'
+            ? [p.code, 'error.invalid.title', scope.t('error.invalid.body', { reason })]
+            : ['unavailable', 'error.unavailable.title', scope.t('error.unavailable.body')];
+    const response = problem(scope, viewer, p.status, code, titleKey, body);
+    Object.assign(response.headers, p.headers);
+    return response;
+  };
+
   /** Every path of the route table: the checks, then the handler. */
   const protectedRoute = async (scope: Scope): Promise<Response> => {
     const { request } = scope;
@@ -238,62 +237,16 @@ export const createConsole = (deps: ConsoleDeps, routes: readonly Route[]) => {
     try {
       return render(scope, viewer, await matched.route.handler(ctx));
     } catch (error) {
-      if (error instanceof ValidationError) {
-        if (error.field === 'body')
-          return problem(
-            scope,
-            viewer,
-            413,
-            'tooLarge',
-            'error.tooLarge.title',
-            scope.t('error.tooLarge.body'),
-          );
-        return problem(
-          scope,
-          viewer,
-          400,
-          'invalid',
-          'error.invalid.title',
-          scope.t('error.invalid.body', { reason: error.message }),
-        );
-      }
-      if (error instanceof NotFoundError)
-        return problem(
-          scope,
-          viewer,
-          404,
-          'notFound',
-          'error.notFound.title',
-          scope.t('error.notFound.body'),
-        );
-      if (error instanceof ConflictError)
-        return problem(
-          scope,
-          viewer,
-          409,
-          'conflict',
-          'error.invalid.title',
-          scope.t('error.invalid.body', { reason: error.message }),
-        );
-      throw error;
+      // Our own faults are answered outside the shell, by the pipeline's last resort below.
+      if (problemOf(error).status >= 500) throw error;
+      return errorResponse(scope, viewer, error);
     }
   };
 
+  const publicRoute = matchPublic();
   const dispatch = async (scope: Scope): Promise<Response> => {
-    const { method, path } = scope.request;
-    if (path.startsWith(CONSOLE_ASSETS_PATH)) {
-      const asset = method === 'GET' ? consoleAsset(path.slice(CONSOLE_ASSETS_PATH.length)) : undefined;
-      if (!asset)
-        return { statusCode: 404, headers: { 'content-type': 'text/plain' }, cookies: [], body: 'Not found' };
-      return assetResponse(asset.contentType, asset.body);
-    }
-    const language = LANGUAGE.exec(path);
-    if (language && method === 'GET') return switchLanguage(scope, language[1] ?? '');
-    if (path === SIGN_IN_PATH && method === 'GET') return signInPage(scope);
-    if (path === SIGN_IN_PATH && method === 'POST') return signInSubmit(scope);
-    if (path === NEW_PASSWORD_PATH && method === 'POST') return newPasswordSubmit(scope);
-    if (path === SIGN_OUT_PATH && method === 'POST') return signOut(scope);
-    return protectedRoute(scope);
+    const found = publicRoute(scope.request.method, scope.request.path);
+    return found ? found.route.serve(scope, found.params) : protectedRoute(scope);
   };
 
   return async (event: LambdaFunctionURLEvent): Promise<Response> => {
@@ -319,26 +272,7 @@ export const createConsole = (deps: ConsoleDeps, routes: readonly Route[]) => {
     try {
       return await dispatch(scope);
     } catch (error) {
-      if (error instanceof ValidationError && error.field === 'body')
-        return problem(
-          scope,
-          undefined,
-          413,
-          'tooLarge',
-          'error.tooLarge.title',
-          scope.t('error.tooLarge.body'),
-        );
-      const unavailable = error instanceof JwksUnavailableError;
-      deps.log.error('Console request failed', { error: error as Error, path: request.path });
-      const response = problem(
-        scope,
-        undefined,
-        unavailable ? 503 : 500,
-        'unavailable',
-        'error.unavailable.title',
-        scope.t('error.unavailable.body'),
-      );
-      return response;
+      return errorResponse(scope, undefined, error);
     }
   };
 };

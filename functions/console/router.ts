@@ -149,25 +149,27 @@ export const file = (contentType: string, filename: string, body: string | Buffe
   body,
 });
 
-interface Compiled {
-  route: Route;
+interface Compiled<R> {
+  route: R;
   pattern: RegExp;
   names: string[];
 }
 
+export type Match<R> = { route: R; params: Record<string, string> } | { methods: Method[] } | undefined;
+
 export interface Router {
   routes: readonly Route[];
   /** The route for this method and path, or which methods the path takes (for 405), or nothing (404). */
-  match(
-    method: string,
-    path: string,
-  ): { route: Route; params: Record<string, string> } | { methods: Method[] } | undefined;
+  match(method: string, path: string): Match<Route>;
   /** The menu's routes, in table order. */
   nav: readonly Route[];
 }
 
-export const createRouter = (routes: readonly Route[]): Router => {
-  const compiled: Compiled[] = routes.map((r) => {
+/** Matches a method and path against a table of routes (`:name` segments captured), in table order. */
+export const createMatcher = <R extends { method: Method; path: string }>(
+  routes: readonly R[],
+): ((method: string, path: string) => Match<R>) => {
+  const compiled: Compiled<R>[] = routes.map((r) => {
     const names: string[] = [];
     const source = r.path
       .split('/')
@@ -185,29 +187,31 @@ export const createRouter = (routes: readonly Route[]): Router => {
     );
     if (twin !== -1) throw new Error(`Route ${a.route.method} ${a.route.path} is in the table twice`);
   }
-  return {
-    routes,
-    nav: routes.filter((r) => r.nav),
-    match(method, path) {
-      const methods: Method[] = [];
-      for (const c of compiled) {
-        const found = c.pattern.exec(path);
-        if (!found) continue;
-        if (c.route.method !== method) {
-          methods.push(c.route.method);
-          continue;
-        }
-        const params: Record<string, string> = {};
-        try {
-          c.names.forEach((name, i) => {
-            params[name] = decodeURIComponent(found[i + 1] ?? '');
-          });
-        } catch {
-          return undefined;
-        }
-        return { route: c.route, params };
+  return (method, path) => {
+    const methods: Method[] = [];
+    for (const c of compiled) {
+      const found = c.pattern.exec(path);
+      if (!found) continue;
+      if (c.route.method !== method) {
+        methods.push(c.route.method);
+        continue;
       }
-      return methods.length > 0 ? { methods } : undefined;
-    },
+      const params: Record<string, string> = {};
+      try {
+        c.names.forEach((name, i) => {
+          params[name] = decodeURIComponent(found[i + 1] ?? '');
+        });
+      } catch {
+        return undefined;
+      }
+      return { route: c.route, params };
+    }
+    return methods.length > 0 ? { methods } : undefined;
   };
 };
+
+export const createRouter = (routes: readonly Route[]): Router => ({
+  routes,
+  nav: routes.filter((r) => r.nav),
+  match: createMatcher(routes),
+});

@@ -29,3 +29,18 @@ export class InvalidLinkError extends Error {
 export class ConflictError extends Error {
   override name = 'ConflictError';
 }
+
+/** A body in a form the endpoint does not read: its fields would otherwise be dropped without a word. */
+export class UnsupportedMediaTypeError extends Error {
+  override name = 'UnsupportedMediaTypeError';
+  readonly accept: string;
+  constructor(message: string, accept: string) {
+    super(message);
+    this.accept = accept;
+  }
+}
+
+/** Something the request needs (the table, the user pool's keys) does not answer now; trying later may work. */
+export class UnavailableError extends Error {
+  override name = 'UnavailableError';
+}

@@ -4,12 +4,14 @@
  * locally) and loaded with `cacheJwks`; a token signed with a key id the cache lacks refetches it, at most
  * once a minute. Checks signature, issuer, token use (`id`), client id (`aud`) and expiry.
  */
+
 import { JwtVerifier } from 'aws-jwt-verify';
 import { validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier';
 import { JwtExpiredError, KidNotFoundInJwksError } from 'aws-jwt-verify/error';
 import { assertIsJwks } from 'aws-jwt-verify/jwk';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import type { Json } from 'aws-jwt-verify/safe-json-parse';
+import { UnavailableError } from '#shared/core/errors.ts';
 import { type Role, roleOfGroups } from '#shared/team/roles.ts';
 
 export interface UserPool {
@@ -39,7 +41,7 @@ export class InvalidSessionError extends Error {
 }
 
 /** The JWKS could not be fetched, so no token can be checked now. */
-export class JwksUnavailableError extends Error {
+export class JwksUnavailableError extends UnavailableError {
   override name = 'JwksUnavailableError';
 }
 
