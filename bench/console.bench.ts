@@ -10,6 +10,7 @@
 import type { ConsoleRequest } from '#functions/console/http/request.ts';
 import { dashboardPage } from '#functions/console/pages/dashboard/dashboard.ts';
 import type { RouteContext } from '#functions/console/router.ts';
+import { settingsFromEnvironment } from '#functions/console/settings.ts';
 import { shellPage, translator } from '#functions/console/ui/index.ts';
 import { seedAggregates } from './seed-aggregates.ts';
 import type { BenchContext } from './support.ts';
@@ -50,6 +51,7 @@ const firstPaint = async (ctx: BenchContext, table: string): Promise<string> => 
     request,
     store: { ddb: ctx.clients.ddb, table },
     clients: { ddb: ctx.clients.ddb, ses: ctx.clients.ses, cognito: undefined as never },
+    settings: settingsFromEnvironment(),
     now: NOW,
     record: () => Promise.reject(new Error('the dashboard records nothing')),
   };

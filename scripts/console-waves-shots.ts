@@ -204,7 +204,14 @@ export const WAVE_SHOTS: ConsoleShot[] = [
     name: 'console-waves',
     path: '/console/waves',
     title: (t) => t('nav.waves'),
-    main: (locale) => wavesMain({ t: translator(locale), locale, waves: sampleWaves(), editor: true }),
+    main: (locale) =>
+      wavesMain({
+        t: translator(locale),
+        locale,
+        zone: 'Europe/Amsterdam',
+        waves: sampleWaves(),
+        editor: true,
+      }),
   },
   {
     name: 'console-wave',
@@ -214,6 +221,7 @@ export const WAVE_SHOTS: ConsoleShot[] = [
       waveMain({
         t: translator(locale),
         locale,
+        zone: 'Europe/Amsterdam',
         wave: sampleWave(),
         status: sampleWaves()[0] as WaveStatus,
         segments: sampleSegments(),

@@ -31,6 +31,7 @@ import {
 import { matchPublic } from './public-routes.ts';
 import { createRouter, type Outcome, type Route, type RouteContext } from './router.ts';
 import { bareResponse, type ConsoleDeps, cameFromConsole, csrfOf, type Scope } from './scope.ts';
+import { settingsFromEnvironment } from './settings.ts';
 
 type Viewer = { session: Session; csrf: string };
 
@@ -225,6 +226,7 @@ export const createConsole = (deps: ConsoleDeps, routes: readonly Route[]) => {
       request,
       store: scope.deps.store,
       clients: scope.deps.clients,
+      settings,
       now: scope.now,
       record: (what, detail) =>
         recordActivity(scope.deps.store, {
@@ -244,6 +246,7 @@ export const createConsole = (deps: ConsoleDeps, routes: readonly Route[]) => {
   };
 
   const publicRoute = matchPublic();
+  const settings = deps.settings ?? settingsFromEnvironment();
   const dispatch = async (scope: Scope): Promise<Response> => {
     const found = publicRoute(scope.request.method, scope.request.path);
     return found ? found.route.serve(scope, found.params) : protectedRoute(scope);

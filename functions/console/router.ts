@@ -49,6 +49,7 @@ import type { TableStore } from '#shared/store/table.ts';
 import type { ActivityDetail, ActivityEntry, ActivityKind } from '#shared/team/activity.ts';
 import type { Role } from '#shared/team/roles.ts';
 import { type ConsoleRequest, consolePathOr } from './http/request.ts';
+import type { ConsoleSettings } from './settings.ts';
 
 export type Method = 'GET' | 'POST';
 
@@ -77,6 +78,8 @@ export interface RouteContext {
   request: ConsoleRequest;
   store: TableStore;
   clients: ConsoleClients;
+  /** The time zone, survey and digest rules, sender and product this console runs with. */
+  settings: ConsoleSettings;
   now: Date;
   /** Logs a change to the activity log as this user (who and when filled in). */
   record(what: ActivityKind, detail?: ActivityDetail): Promise<ActivityEntry>;

@@ -10,6 +10,7 @@ import type { TableStore } from '#shared/store/table.ts';
 import { type ConsoleRequest, selfPath } from './http/request.ts';
 import { htmlResponse, type Response } from './http/responses.ts';
 import type { ConsoleClients } from './router.ts';
+import type { ConsoleSettings } from './settings.ts';
 
 export interface ConsoleDeps {
   store: TableStore;
@@ -20,6 +21,8 @@ export interface ConsoleDeps {
   /** `http` only where the console is served without TLS (the local runtime). */
   scheme: 'https' | 'http';
   signInLimits?: SignInLimits;
+  /** What pages read of the deployment's configuration (default: the environment's). */
+  settings?: ConsoleSettings;
   now?: () => Date;
   log: Pick<Logger, 'info' | 'error'>;
 }

@@ -1,7 +1,6 @@
 /** GET /console/activity: the activity log, newest first, 50 entries a page (shared/team/activity.ts). */
 
 import { activityMain } from '#functions/console/pages/activity/activity-view.ts';
-import { digestTimeZone } from '#shared/core/config.ts';
 import { listActivity } from '#shared/team/activity.ts';
 import { type Handler, page } from '../../router.ts';
 
@@ -15,7 +14,7 @@ export const activityPage: Handler = async (ctx) => {
     activityMain({
       locale: ctx.locale,
       t: ctx.t,
-      timeZone: digestTimeZone(),
+      timeZone: ctx.settings.timeZone,
       entries: found.entries,
       paged: Boolean(after),
       ...(found.next ? { next: found.next } : {}),

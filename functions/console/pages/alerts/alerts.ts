@@ -14,7 +14,6 @@ import {
   type Subscription,
   WEBHOOK_FORMATS,
 } from '#shared/alerts/subscriptions.ts';
-import { webhookPolicy } from '#shared/core/config.ts';
 import { NotFoundError, ValidationError } from '#shared/core/errors.ts';
 import type { Locale } from '#shared/core/locale.ts';
 import { allows } from '#shared/team/roles.ts';
@@ -108,7 +107,7 @@ export const addAlertAction: Handler = async (ctx) => {
     const added = await addSubscription(
       ctx.store,
       { url: form.get('url') ?? '', on: form.get('on') ?? '', format: form.get('format') ?? 'json' },
-      { ...webhookPolicy(), now: ctx.now },
+      { ...ctx.settings.webhooks, now: ctx.now },
     );
     await ctx.record('alert.added', {
       id: added.id,

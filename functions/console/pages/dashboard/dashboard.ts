@@ -5,7 +5,6 @@
  */
 
 import { dashboardMain } from '#functions/console/pages/dashboard/dashboard-view.ts';
-import { digestTimeZone, surveyPolicy } from '#shared/core/config.ts';
 import { readDashboard } from '#shared/reporting/dashboard.ts';
 import { choosePeriod, DEFAULT_PERIOD_CHOICE, MAX_CUSTOM_DAYS } from '#shared/reporting/period-choice.ts';
 import { type Handler, page } from '../../router.ts';
@@ -14,7 +13,7 @@ export const dashboardPage: Handler = async (ctx) => {
   const q = ctx.query;
   const input = { period: q.get('period'), week: q.get('week'), from: q.get('from'), to: q.get('to') };
   const title = ctx.t('nav.dashboard');
-  const chosen = choosePeriod(input, ctx.now, digestTimeZone());
+  const chosen = choosePeriod(input, ctx.now, ctx.settings.timeZone);
   if ('problem' in chosen) {
     const form = {
       action: '/console',
@@ -31,7 +30,7 @@ export const dashboardPage: Handler = async (ctx) => {
   const dashboard = await readDashboard(ctx.store, {
     period: period.current,
     previous: period.previous,
-    minSegmentResponses: surveyPolicy().minSegmentResponses,
+    minSegmentResponses: ctx.settings.survey.minSegmentResponses,
   });
   const form = {
     action: '/console',

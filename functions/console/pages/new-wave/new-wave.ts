@@ -18,7 +18,6 @@ import {
 } from '#functions/console/http/uploads.ts';
 import { type AudienceRow, readAudience } from '#shared/audience/audience.ts';
 import { checkAudience } from '#shared/audience/check.ts';
-import { defaultProduct, digestTimeZone, publicBaseUrl } from '#shared/core/config.ts';
 import { ValidationError } from '#shared/core/errors.ts';
 import { isLocale, LOCALES, type Locale } from '#shared/core/locale.ts';
 import { isSurveyKind } from '#shared/core/survey.ts';
@@ -50,11 +49,11 @@ const zones = (): readonly string[] => {
 const defaults = (ctx: RouteContext): WaveFormValues => ({
   name: '',
   kind: 'nps',
-  product: defaultProduct() ?? '',
+  product: ctx.settings.defaultProduct ?? '',
   locale: ctx.locale,
   start: 'now',
   at: '',
-  zone: digestTimeZone(),
+  zone: ctx.settings.timeZone,
   every: '',
   spread: '',
   spreadUnit: 'days',
@@ -74,7 +73,7 @@ const valuesOf = (ctx: RouteContext, fields: URLSearchParams): WaveFormValues =>
     locale: isLocale(locale) ? locale : ctx.locale,
     start: text('start') === 'at' ? 'at' : 'now',
     at: text('at').trim(),
-    zone: text('zone').trim() || digestTimeZone(),
+    zone: text('zone').trim() || ctx.settings.timeZone,
     every: text('every').trim(),
     spread: text('spread').trim(),
     spreadUnit: text('spreadUnit') === 'hours' ? 'hours' : 'days',
@@ -343,5 +342,5 @@ export const emailPreview: Handler = (ctx) => {
   if (!isLocale(locale)) throw new ValidationError('Unknown language', { field: 'locale' });
   if (!product || product.length > 200)
     throw new ValidationError('The product must be 1–200 characters', { field: 'product' });
-  return preview(surveyEmailPreview({ kind, locale, baseUrl: publicBaseUrl(), product }));
+  return preview(surveyEmailPreview({ kind, locale, baseUrl: ctx.settings.publicBaseUrl, product }));
 };

@@ -11,7 +11,6 @@ import {
   type SafeHtml,
   type Translate,
 } from '#functions/console/ui/index.ts';
-import { digestSettings, emailConfig } from '#shared/core/config.ts';
 import { ValidationError } from '#shared/core/errors.ts';
 import { isLocale, LOCALES, type Locale } from '#shared/core/locale.ts';
 import { buildDigestView } from '#shared/reporting/digest.ts';
@@ -33,12 +32,12 @@ export const READERS_PATH = '/console/readers';
 const DIGEST_DAYS = 7;
 
 const digestDeps = (ctx: RouteContext): DigestDeps => {
-  const email = emailConfig();
+  const email = ctx.settings.email;
   return {
     ...ctx.store,
     ses: ctx.clients.ses,
     ...email,
-    ...digestSettings(),
+    ...ctx.settings.digest,
   };
 };
 
@@ -218,7 +217,7 @@ export const sendDigestAction: Handler = async (ctx) => {
 /** This period's digest in one language, as a reader gets it, for the page's sandboxed frame. */
 export const digestPreviewFrame: Handler = async (ctx) => {
   const view = await buildDigestView(
-    { ...ctx.store, ...digestSettings() },
+    { ...ctx.store, ...ctx.settings.digest },
     {
       now: ctx.now,
       days: DIGEST_DAYS,

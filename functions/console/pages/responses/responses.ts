@@ -11,7 +11,6 @@ import {
 } from '#functions/console/pages/responses/responses-view.ts';
 import { html } from '#functions/console/ui/index.ts';
 import { segmentValues } from '#shared/aggregation/counts.ts';
-import { digestTimeZone } from '#shared/core/config.ts';
 import { isLocale } from '#shared/core/locale.ts';
 import { type Category, isSurveyKind, SURVEY_KINDS } from '#shared/core/survey.ts';
 import { addDays, dayIn } from '#shared/core/time.ts';
@@ -42,7 +41,7 @@ const filtersOf = (
   ctx: RouteContext,
 ): { form: ResponsesFilterForm; query?: FeedbackQuery; problem?: Problem } => {
   const q = ctx.query;
-  const today = dayIn(digestTimeZone(), ctx.now);
+  const today = dayIn(ctx.settings.timeZone, ctx.now);
   const form: ResponsesFilterForm = {
     survey: q.get('survey') ?? '',
     category: q.get('category') ?? '',
@@ -110,7 +109,7 @@ export const responsesPage: Handler = async (ctx) => {
   const view: ResponsesPage = {
     locale: ctx.locale,
     t: ctx.t,
-    timeZone: digestTimeZone(),
+    timeZone: ctx.settings.timeZone,
     form,
     waves,
     segments,

@@ -4,7 +4,6 @@
  */
 
 import { html, type SafeHtml, type Translate } from '#functions/console/ui/index.ts';
-import { digestTimeZone } from '#shared/core/config.ts';
 import type { Locale } from '#shared/core/locale.ts';
 import { summarize } from '#shared/core/stats.ts';
 import type { WaveStatus } from '#shared/waves/status.ts';
@@ -51,10 +50,8 @@ export const reasonLabel = (t: Translate, reason: string): string =>
   (SKIP_REASONS as readonly string[]).includes(reason) ? t(`waves.skip.${reason}`) : reason;
 
 /** An instant in the configured time zone, which it names. */
-export const when = (locale: Locale, iso: string): string => {
-  const zone = digestTimeZone();
-  return `${formatTime(locale, iso, zone)} (${zone})`;
-};
+export const when = (locale: Locale, iso: string, zone: string): string =>
+  `${formatTime(locale, iso, zone)} (${zone})`;
 
 /** A notice at the top of a page: `status` for news, `alert` for a problem. */
 export const notice = (text: string | SafeHtml, kind: 'info' | 'error' = 'info'): SafeHtml =>

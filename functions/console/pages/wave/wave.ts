@@ -11,7 +11,6 @@ import {
   type SafeHtml,
   type Translate,
 } from '#functions/console/ui/index.ts';
-import { surveyPolicy } from '#shared/core/config.ts';
 import type { Locale } from '#shared/core/locale.ts';
 import { parseDurationDays } from '#shared/core/time.ts';
 import { allows } from '#shared/team/roles.ts';
@@ -52,14 +51,14 @@ const spread = (t: Translate, locale: Locale, days: number): string =>
     ? t('wave.spreadDays', { days: count(locale, days) })
     : t('wave.spreadHours', { hours: formatNumber(locale, days * 24, 1) });
 
-const facts = ({ t, locale, wave }: WaveView): SafeHtml => {
+const facts = ({ t, locale, wave, zone }: WaveView): SafeHtml => {
   const fact = (label: string, value: string | SafeHtml, live?: string) =>
     html`<div><dt>${label}</dt><dd${live ? html` data-live="${wave.id}.${live}"` : ''}>${value}</dd></div>`;
   const everyDays = wave.every ? parseDurationDays(wave.every) : undefined;
   return html`<dl class="facts">
 ${fact(t('wave.kind'), kindLabel(t, wave.kind))}
 ${fact(t('wave.status'), statusLabel(t, shownStatus(wave)), 'status')}
-${fact(t('wave.sendAt'), when(locale, wave.sendAt))}
+${fact(t('wave.sendAt'), when(locale, wave.sendAt, zone))}
 ${everyDays ? fact(t('wave.every'), t('wave.everyDays', { days: formatNumber(locale, everyDays, 1) })) : ''}
 ${wave.spreadDays ? fact(t('wave.spread'), spread(t, locale, wave.spreadDays)) : ''}
 ${fact(t('wave.product'), wave.product)}
@@ -124,6 +123,8 @@ export interface WaveView {
   t: Translate;
   locale: Locale;
   wave: Wave;
+  /** The time zone times are shown in. */
+  zone: string;
   status: WaveStatus;
   segments: WaveSegments;
   minResponses: number;
@@ -155,7 +156,7 @@ ${segmentsTable(t, locale, wave.kind, v.segments, v.minResponses)}`;
 
 export const wavePage: Handler = async (ctx) => {
   const wave = await waveOf(ctx);
-  const minResponses = surveyPolicy().minSegmentResponses;
+  const minResponses = ctx.settings.survey.minSegmentResponses;
   const [status, segments] = await Promise.all([
     waveStatus(ctx.store, wave),
     waveSegments(ctx.store, wave, { minResponses }),
@@ -167,6 +168,7 @@ export const wavePage: Handler = async (ctx) => {
       t: ctx.t,
       locale: ctx.locale,
       wave,
+      zone: ctx.settings.timeZone,
       status,
       segments,
       minResponses,

@@ -23,6 +23,8 @@ const statuses = async (store: TableStore): Promise<WaveStatus[]> => {
 export interface WavesView {
   t: Translate;
   locale: Locale;
+  /** The time zone sending times are shown in. */
+  zone: string;
   /** Newest first. */
   waves: readonly WaveStatus[];
   /** Offer New wave (the page it opens checks the role again). */
@@ -30,13 +32,13 @@ export interface WavesView {
 }
 
 /** The list's markup. Pure: the shots render it with sample waves. */
-export const wavesMain = ({ t, locale, waves, editor }: WavesView): SafeHtml => {
+export const wavesMain = ({ t, locale, zone, waves, editor }: WavesView): SafeHtml => {
   const newWave = editor ? html`<p><a class="button" href="${NEW_WAVE_PATH}">${t('waves.new')}</a></p>` : '';
   if (waves.length === 0) return html`${newWave}<p class="muted">${t('waves.empty')}</p>`;
   const live = (id: string, field: string) => html` data-live="${id}.${field}"`;
   const rows = waves.map(
     (w) => html`<tr>
-<th scope="row"><a href="${wavePath(w.id)}">${w.name}</a><br><span class="muted small">${when(locale, w.sendAt)}</span></th>
+<th scope="row"><a href="${wavePath(w.id)}">${w.name}</a><br><span class="muted small">${when(locale, w.sendAt, zone)}</span></th>
 <td>${kindLabel(t, w.survey)}</td>
 <td${live(w.id, 'status')}>${statusLabel(t, w.status)}</td>
 <td class="num"${live(w.id, 'sent')}>${count(locale, w.sent)}</td>
@@ -69,6 +71,7 @@ export const wavesPage: Handler = async (ctx) =>
     wavesMain({
       t: ctx.t,
       locale: ctx.locale,
+      zone: ctx.settings.timeZone,
       waves: await statuses(ctx.store),
       editor: allows(ctx.user.role, 'editor'),
     }),
