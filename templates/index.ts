@@ -27,8 +27,6 @@ export {
 export {
   type AnswerField,
   DWELL_JS_PATH,
-  digestUnsubscribeConfirmPage,
-  digestUnsubscribedPage,
   donePage,
   ERROR_REASONS,
   type ErrorReason,
@@ -38,8 +36,6 @@ export {
   type ScorePageOptions,
   scorePage,
   type Typed,
-  unsubscribeConfirmPage,
-  unsubscribedPage,
 } from './pages.ts';
 export { escapeHtml, UnknownPlaceholderError } from './render.ts';
 export {
@@ -51,3 +47,9 @@ export {
   surveyTemplateData,
   unsubscribeLink,
 } from './survey-email.ts';
+export {
+  digestUnsubscribeConfirmPage,
+  digestUnsubscribedPage,
+  unsubscribeConfirmPage,
+  unsubscribedPage,
+} from './unsubscribe-pages.ts';

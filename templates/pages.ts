@@ -15,8 +15,6 @@ import { escapeHtml } from './render.ts';
 export const PAGE_CSS_PATH = '/assets/page.css';
 export const DWELL_JS_PATH = '/assets/dwell.js';
 
-/** Longest answer a textarea accepts; the server should enforce the same bound. */
-
 export type ErrorReason = 'invalid' | 'expired' | 'notFound' | 'tooLarge' | 'rateLimited' | 'unavailable';
 export const ERROR_REASONS: readonly ErrorReason[] = [
   'invalid',
@@ -217,14 +215,14 @@ export const scorePage = (o: ScorePageOptions): string => {
 };
 
 /** A page of a title, a paragraph and optionally a form, already in the reader's words. */
-const namedPage = (locale: Locale, title: string, body: string, extra = ''): string => {
+export const namedPage = (locale: Locale, title: string, body: string, extra = ''): string => {
   const main = [`<h1>${escapeHtml(title)}</h1>`, `<p>${escapeHtml(body)}</p>`, extra]
     .filter(Boolean)
     .join('\n');
   return htmlDocument({ locale, title, main });
 };
 
-const messagePage = (locale: Locale, titleKey: string, bodyKey: string, extra = ''): string =>
+export const messagePage = (locale: Locale, titleKey: string, bodyKey: string, extra = ''): string =>
   namedPage(locale, t(locale, titleKey), t(locale, bodyKey), extra);
 
 export interface DonePageOptions {
@@ -261,68 +259,3 @@ export const donePage = ({ locale, category, product, followUp, editUrl }: DoneP
 /** A friendly page for a link that cannot be used (a 4xx), or for our own failure (`unavailable`, a 5xx). */
 export const errorPage = ({ locale, reason }: { locale: Locale; reason: ErrorReason }): string =>
   messagePage(locale, `page.error.${reason}.title`, `page.error.${reason}.body`);
-
-const oneClickForm = (locale: Locale, formAction: string, buttonKey: string): string =>
-  [
-    `<form method="post" action="${escapeHtml(formAction)}">`,
-    '<input type="hidden" name="List-Unsubscribe" value="One-Click">',
-    `<div class="actions"><button type="submit">${escapeHtml(t(locale, buttonKey))}</button></div>`,
-    '</form>',
-  ].join('\n');
-
-/** GET of the visible unsubscribe link only asks; the button POSTs the RFC 8058 body. */
-export const unsubscribeConfirmPage = ({
-  locale,
-  formAction,
-  product,
-}: {
-  locale: Locale;
-  formAction: string;
-  product?: string | undefined;
-}): string =>
-  product
-    ? namedPage(
-        locale,
-        t(locale, 'page.unsubscribe.titleFor', { product }),
-        t(locale, 'page.unsubscribe.bodyFor', { product }),
-        oneClickForm(locale, formAction, 'page.unsubscribe.button'),
-      )
-    : messagePage(
-        locale,
-        'page.unsubscribe.title',
-        'page.unsubscribe.body',
-        oneClickForm(locale, formAction, 'page.unsubscribe.button'),
-      );
-
-/** The digest's visible unsubscribe link: asks, then POSTs the RFC 8058 body like the mailbox's button. */
-export const digestUnsubscribeConfirmPage = ({
-  locale,
-  formAction,
-}: {
-  locale: Locale;
-  formAction: string;
-}): string =>
-  messagePage(
-    locale,
-    'page.digestUnsubscribe.title',
-    'page.digestUnsubscribe.body',
-    oneClickForm(locale, formAction, 'page.digestUnsubscribe.button'),
-  );
-
-export const digestUnsubscribedPage = ({ locale }: { locale: Locale }): string =>
-  messagePage(locale, 'page.digestUnsubscribed.title', 'page.digestUnsubscribed.body');
-
-export const unsubscribedPage = ({
-  locale,
-  product,
-}: {
-  locale: Locale;
-  product?: string | undefined;
-}): string =>
-  product
-    ? namedPage(
-        locale,
-        t(locale, 'page.unsubscribed.title'),
-        t(locale, 'page.unsubscribed.bodyFor', { product }),
-      )
-    : messagePage(locale, 'page.unsubscribed.title', 'page.unsubscribed.body');

@@ -1,7 +1,7 @@
 import { compileTemplate } from 'aws-ses-v2-local/dist/v2/renderTemplate.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Category, SURVEY_KINDS, type SurveyKind, scalePoints } from '#shared/core/survey.ts';
-import { segmentRows } from '#templates/digest.ts';
+import { segmentRows } from '#templates/digest-segments.ts';
 import {
   type DigestView,
   DWELL_JS,
