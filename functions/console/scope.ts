@@ -19,7 +19,8 @@ export interface ConsoleDeps {
   verifier: SessionVerifier;
   /** `http` only where the console is served without TLS (the local runtime). */
   scheme: 'https' | 'http';
-  signInLimits?: SignInLimits;
+  /** Overrides of SIGN_IN_LIMITS (tests). */
+  signInLimits?: Partial<SignInLimits>;
   now?: () => Date;
   log: Pick<Logger, 'info' | 'error'>;
 }

@@ -9,6 +9,7 @@ import {
   SessionEndedError,
   type SessionTokens,
 } from '#shared/console/auth.ts';
+import { KNOWN_DEVICE_DAYS } from '#shared/console/known-devices.ts';
 import {
   InvalidSessionError,
   SessionExpiredError,
@@ -22,6 +23,8 @@ import { clearCookie, cookie } from './responses.ts';
 export const SESSION_COOKIE = 'nps_session';
 export const REFRESH_COOKIE = 'nps_refresh';
 export const CSRF_COOKIE = 'nps_csrf';
+/** A random id of this browser, set at sign-in and kept at sign-out: it has signed in here before. */
+export const DEVICE_COOKIE = 'nps_device';
 /** The email and Cognito session of a pending NEW_PASSWORD_REQUIRED challenge. */
 export const CHALLENGE_COOKIE = 'nps_challenge';
 
@@ -81,6 +84,9 @@ export const clearedSessionCookies = (secure: boolean): string[] => [
   clearCookie(REFRESH_COOKIE, secure),
   clearCookieOfChallenge(secure),
 ];
+
+export const deviceCookie = (deviceId: string, secure: boolean): string =>
+  cookie(DEVICE_COOKIE, deviceId, { maxAge: KNOWN_DEVICE_DAYS * 86_400, secure });
 
 export const csrfCookie = (secret: string, secure: boolean): string =>
   cookie(CSRF_COOKIE, secret, { maxAge: CSRF_SECONDS, secure });

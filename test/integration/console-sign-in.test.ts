@@ -1,7 +1,8 @@
 /**
  * Signing in to the console against the real Cognito emulator (cognito-local) and DynamoDB Local, through the
  * local runtime's HTTP glue: a good password opens a session in HttpOnly, SameSite=Strict cookies; a wrong
- * one or an unknown address gets the same words and no session; attempts are rate-limited; an invited user
+ * one or an unknown address gets the same words and no session; attempts are rate-limited without locking
+ * the owner out (per address and IP with backoff; per address only from new places); an invited user
  * chooses a password first; Sign out ends the session at Cognito too.
  */
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
@@ -26,10 +27,8 @@ let app: Awaited<ReturnType<typeof serveConsole>>;
 
 beforeAll(async () => {
   [stack, cognito] = await Promise.all([useLocalStack(), startCognito()]);
-  app = await serveConsole(
-    consoleDeps(stack, cognito, { signInLimits: { perEmail: 4, perIp: 1000, windowSeconds: 900 } }),
-    ROUTES,
-  );
+  // The limits the console runs with (SIGN_IN_LIMITS); the tests that need others serve their own.
+  app = await serveConsole(consoleDeps(stack, cognito), ROUTES);
 });
 afterAll(async () => {
   await app?.stop();
@@ -90,17 +89,96 @@ describe('console sign-in', () => {
     expect(wrongPassword.body).not.toContain('Not-the-password-1');
   });
 
-  it('stops trying a password for one address after the limit, even the right one, with Retry-After', async () => {
-    const { email, password } = await addConsoleUser(cognito, 'limited@example.com', 'viewer');
-    for (let i = 0; i < 4; i++)
-      expect((await new ConsoleBrowser(app.url).signIn(email, `Wrong-guess-${i}-xx`)).status).toBe(401);
-    const fifth = await new ConsoleBrowser(app.url).signIn(email, password);
-    expect(fifth.status).toBe(429);
-    expect(Number(fifth.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(fifth.setCookies.some((c) => c.startsWith('nps_session='))).toBe(false);
-    // Another address from the same place is not held back by this one's limit.
-    const other = await addConsoleUser(cognito, 'unlimited@example.com', 'viewer');
-    expect((await new ConsoleBrowser(app.url).signIn(other.email, other.password)).status).toBe(303);
+  it('after ten wrong passwords from one IP, the right password from another IP signs in', async () => {
+    const { email, password } = await addConsoleUser(cognito, 'owner@example.com', 'admin');
+    const guesses: number[] = [];
+    for (let i = 0; i < 10; i++)
+      guesses.push(
+        (await new ConsoleBrowser(app.url, { from: '127.0.0.2' }).signIn(email, `Wrong-guess-${i}-xx`))
+          .status,
+      );
+    // Five free tries from the guesser's IP, then it waits (30 s, doubling): the rest never reach Cognito.
+    expect(guesses).toEqual([401, 401, 401, 401, 401, 429, 429, 429, 429, 429]);
+    const owner = await new ConsoleBrowser(app.url, { from: '127.0.0.3' }).signIn(email, password);
+    expect(owner.status).toBe(303);
+    expect(owner.setCookies.some((c) => c.startsWith('nps_session='))).toBe(true);
+  });
+
+  it('makes one address and IP wait longer after each attempt past five, and starts over after a success', async () => {
+    let clock = new Date('2031-03-01T10:00:00Z');
+    const timed = await serveConsole(consoleDeps(stack, cognito, { now: () => clock }), ROUTES);
+    const tick = (seconds: number) => {
+      clock = new Date(clock.getTime() + seconds * 1000);
+    };
+    try {
+      const { email, password } = await addConsoleUser(cognito, 'backoff@example.com', 'viewer');
+      const guess = () =>
+        new ConsoleBrowser(timed.url, { from: '127.0.0.4' }).signIn(email, 'Wrong-guess-xx-1');
+      for (let i = 0; i < 5; i++) expect((await guess()).status).toBe(401);
+      const held = await guess();
+      expect(held.status).toBe(429);
+      expect(held.headers.get('retry-after')).toBe('30');
+      tick(30);
+      expect((await guess()).status).toBe(401);
+      expect((await guess()).headers.get('retry-after')).toBe('60');
+      tick(60);
+      const right = await new ConsoleBrowser(timed.url, { from: '127.0.0.4' }).signIn(email, password);
+      expect(right.status).toBe(303);
+      // The owner got in from there: the next mistake is free again.
+      expect((await guess()).status).toBe(401);
+    } finally {
+      await timed.stop();
+    }
+  });
+
+  it('holds back new places once guessers from many IPs fill an address’s window, but not a browser that signed in before', async () => {
+    const strict = await serveConsole(
+      consoleDeps(stack, cognito, {
+        // Five per window: the owner's own first sign-in (from a new place then) and four guesses.
+        signInLimits: { perEmail: 5, perIp: 1000, windowSeconds: 900 },
+        now: () => new Date('2031-06-01T10:00:00Z'),
+      }),
+      ROUTES,
+    );
+    try {
+      const { email, password } = await addConsoleUser(cognito, 'known@example.com', 'editor');
+      const owner = new ConsoleBrowser(strict.url, { from: '127.0.0.5' });
+      expect((await owner.signIn(email, password)).status).toBe(303);
+      expect(owner.jar.get('nps_device')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      // The session ends (its cookies go), the device cookie stays.
+      owner.jar.delete('nps_session');
+      owner.jar.delete('nps_refresh');
+
+      for (let i = 0; i < 4; i++)
+        expect(
+          (
+            await new ConsoleBrowser(strict.url, { from: `127.0.1.${i + 1}` }).signIn(
+              email,
+              'Wrong-guess-xx-1',
+            )
+          ).status,
+        ).toBe(401);
+      const newPlace = await new ConsoleBrowser(strict.url, { from: '127.0.2.1' }).signIn(email, password);
+      expect(newPlace.status).toBe(429);
+      expect(Number(newPlace.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(newPlace.setCookies.some((c) => c.startsWith('nps_session='))).toBe(false);
+      // A made-up device id is no known device.
+      const forged = new ConsoleBrowser(strict.url, { from: '127.0.2.2' });
+      forged.jar.set('nps_device', 'A'.repeat(43));
+      expect((await forged.signIn(email, password)).status).toBe(429);
+
+      const again = await owner.signIn(email, password);
+      expect(again.status).toBe(303);
+      expect(again.setCookies.some((c) => c.startsWith('nps_session='))).toBe(true);
+      // Another address from the guessers' places is not held back by this one's window.
+      const other = await addConsoleUser(cognito, 'unlimited@example.com', 'viewer');
+      expect(
+        (await new ConsoleBrowser(strict.url, { from: '127.0.1.1' }).signIn(other.email, other.password))
+          .status,
+      ).toBe(303);
+    } finally {
+      await strict.stop();
+    }
   });
 
   it('limits attempts per source IP across addresses', async () => {
