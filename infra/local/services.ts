@@ -6,6 +6,7 @@
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import type { Server as HttpServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:net';
 import { delimiter, dirname, join } from 'node:path';
@@ -22,6 +23,7 @@ import {
 import * as sesEmulator from 'aws-ses-v2-local';
 import { TABLE } from '../system.ts';
 import { LOOPBACK, ROOT } from './environment.ts';
+import { allowedHostNames, guardHost } from './host-guard.ts';
 
 export class LocalStackError extends Error {
   override name = 'LocalStackError';
@@ -150,13 +152,16 @@ export const startDynamoDbLocal = async (
   return child;
 };
 
-type SesServer = (config: { port: number; host: string }) => Promise<{ close: (cb?: () => void) => void }>;
+type SesServer = (config: { port: number; host: string }) => Promise<HttpServer>;
 
-/** Starts the SES v2 emulator in this process on `host`; its inbox is at its root URL, its mail at `GET /store`. */
-export const startSesEmulator = async (port: number, host: string = LOOPBACK) => {
+/**
+ * Starts the SES v2 emulator in this process on `host`; its inbox is at its root URL, its mail at `GET /store`.
+ * It answers only requests for this machine's names (host-guard.ts): the inbox holds every live link.
+ */
+export const startSesEmulator = async (port: number, host: string = LOOPBACK): Promise<HttpServer> => {
   const mod = sesEmulator as unknown as { default: SesServer | { default: SesServer } };
   const server = typeof mod.default === 'function' ? mod.default : mod.default.default;
-  return server({ port, host });
+  return guardHost(await server({ port, host }), allowedHostNames(host));
 };
 
 /** Whether the SES emulator on `port` answers its health check within a second. */

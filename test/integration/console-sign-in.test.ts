@@ -278,6 +278,22 @@ describe('console sign-in', () => {
     }
   });
 
+  it('answers 413 to an oversized sign-in form: 5 MB from the console itself, 7 MB from the server in front', async () => {
+    const browser = new ConsoleBrowser(app.url);
+    const page = await browser.get('/console/sign-in', { 'accept-language': 'en' });
+    const form = (mb: number) => ({
+      csrf: csrfOf(page.body),
+      email: 'big@example.com',
+      password: 'x',
+      pad: 'x'.repeat(mb * 1024 * 1024),
+    });
+    const five = await browser.post('/console/sign-in', form(5), { 'accept-language': 'en' });
+    expect(five.status).toBe(413);
+    expect(five.body).toContain('<h1>');
+    const seven = await browser.post('/console/sign-in', form(7));
+    expect(seven.status).toBe(413);
+  });
+
   it('marks the session cookies Secure where the console is served over https', async () => {
     const secure = await serveConsole(consoleDeps(stack, cognito, { scheme: 'https' }), ROUTES);
     try {
