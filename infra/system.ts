@@ -297,9 +297,10 @@ export const FUNCTIONS = {
     entry: 'functions/console-http.ts',
     description: 'Marketing console: sign-in on the Cognito user pool, pages and actions by role',
     trigger: { kind: 'http', mount: '/console' },
-    // Its own items (the activity log; sign-in counters, backoffs and known devices) and the same calls as
-    // the CLI's: waves listed from the waves index, created (batch-written, undone on failure) and cancelled; counters,
-    // readers, contacts, benchmarks and gsi1's comments read; readers added and removed; a contact erased
+    // Its own items (the activity log; sign-in counters, backoffs and known devices; signed-out sessions;
+    // each user's request budget) and the same calls as the CLI's: waves listed from the waves index,
+    // created (batch-written, undone on failure) and cancelled; counters, readers, contacts, benchmarks and
+    // gsi1's comments read; readers added and removed; a contact erased
     // across every partition of the personal-data map (recipients, responses, link budgets, the reader, the
     // activity entries naming them, the tombstone); webhook subscriptions listed, added and removed (ALERTSUB).
     table: {
@@ -315,11 +316,22 @@ export const FUNCTIONS = {
           'RATE#*',
           'ALERTSUB',
           'SIGNIN#*',
+          'SESSION#*',
         ],
       },
       write: {
         actions: ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],
-        partitions: ['ACTIVITY', 'SIGNIN#*', 'WAVE#*', 'DIGEST', 'CONTACT#*', 'RATE#*', 'ALERTSUB'],
+        partitions: [
+          'ACTIVITY',
+          'SIGNIN#*',
+          'SESSION#*',
+          'USERRATE#*',
+          'WAVE#*',
+          'DIGEST',
+          'CONTACT#*',
+          'RATE#*',
+          'ALERTSUB',
+        ],
       },
       indexes: ['gsi1', 'waves'],
     },

@@ -1,7 +1,8 @@
 /**
  * The console session: an ID token and a refresh token in HttpOnly, SameSite=Strict cookies on /console.
  * Every request verifies the ID token; an expired one is renewed quietly with the refresh token, and the new
- * one is set on the response. A forged or altered token is no session at all (and is not renewed).
+ * one is set on the response. A forged or altered token is no session at all (and is not renewed), and
+ * neither is one of a sign-in that was signed out (revoked-sessions.ts).
  */
 import {
   type AuthClient,
@@ -10,6 +11,7 @@ import {
   type SessionTokens,
 } from '#shared/console/auth.ts';
 import { KNOWN_DEVICE_DAYS } from '#shared/console/known-devices.ts';
+import { isSignedOut } from '#shared/console/revoked-sessions.ts';
 import {
   InvalidSessionError,
   SessionExpiredError,
@@ -17,6 +19,7 @@ import {
   type SessionVerifier,
 } from '#shared/console/tokens.ts';
 import { USER_POOL } from '#shared/console/user-pool.ts';
+import type { TableStore } from '#shared/store/table.ts';
 import type { ConsoleRequest } from './request.ts';
 import { clearCookie, cookie } from './responses.ts';
 
@@ -42,6 +45,8 @@ export interface Session {
 export interface SessionDeps {
   auth: AuthClient;
   verifier: SessionVerifier;
+  /** Where the revoked-session list lives. */
+  store: TableStore;
 }
 
 /** The request's session, renewed if its ID token expired; undefined when there is none (or it ended). */
@@ -49,6 +54,12 @@ export const resolveSession = async (
   deps: SessionDeps,
   request: ConsoleRequest,
 ): Promise<Session | undefined> => {
+  const session = await verifiedSession(deps, request);
+  if (session && (await isSignedOut(deps.store, session.user))) return undefined;
+  return session;
+};
+
+const verifiedSession = async (deps: SessionDeps, request: ConsoleRequest): Promise<Session | undefined> => {
   const idToken = request.cookies.get(SESSION_COOKIE);
   if (idToken) {
     try {

@@ -17,6 +17,7 @@ import {
 import { isKnownDevice, newDeviceId, rememberDevice } from '#shared/console/known-devices.ts';
 import { passwordProblems } from '#shared/console/password-policy.ts';
 import { ANONYMOUS, csrfTokenMatches, newCsrfSecret } from '#shared/console/request-guard.ts';
+import { revokeSignIn } from '#shared/console/revoked-sessions.ts';
 import {
   admitSignInAttempt,
   resetSignInBackoff,
@@ -216,7 +217,10 @@ export const newPasswordSubmit = async (scope: Scope): Promise<Response> => {
   }
 };
 
-/** Ends the session: revokes the refresh token at Cognito and clears the cookies. */
+/**
+ * Ends the session: on the revoked list (so its ID token is refused at once, here and in a copied cookie),
+ * the refresh token revoked at Cognito, and the cookies cleared.
+ */
 export const signOut = async (scope: Scope): Promise<Response> => {
   if (!cameFromConsole(scope)) return refusedResponse(scope);
   const session = await resolveSession(scope.deps, scope.request);
@@ -225,6 +229,7 @@ export const signOut = async (scope: Scope): Promise<Response> => {
     !csrfTokenMatches(scope.csrfSecret, session.user.sub, formOf(scope.request).get('csrf') ?? undefined)
   )
     return refusedResponse(scope);
+  if (session) await revokeSignIn(scope.deps.store, session.user, scope.now);
   const refreshToken = scope.request.cookies.get(REFRESH_COOKIE);
   if (refreshToken) {
     try {

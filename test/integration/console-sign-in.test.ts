@@ -262,6 +262,29 @@ describe('console sign-in', () => {
     ).rejects.toThrow();
   });
 
+  it('ends the session on the server: the old cookies after Sign out are no session, page or API', async () => {
+    const { email, password } = await addConsoleUser(cognito, 'copied@example.com', 'viewer');
+    const browser = new ConsoleBrowser(app.url);
+    await browser.signIn(email, password);
+    // What a thief (or a shared machine's next user) copied while the session was open.
+    const copied = new ConsoleBrowser(app.url);
+    for (const [name, value] of browser.jar) copied.jar.set(name, value);
+    expect((await copied.get('/console')).status).toBe(200);
+
+    const shell = await browser.get('/console');
+    expect((await browser.post('/console/sign-out', { csrf: csrfOf(shell.body) })).status).toBe(303);
+
+    const page = await copied.get('/console');
+    expect(page.status).toBe(303);
+    expect(page.location).toMatch(/^\/console\/sign-in\?next=/);
+    const api = await copied.get('/console/api/waves', { accept: 'application/json' });
+    expect(api.status).toBe(401);
+    // Signing in again opens a new session, which works.
+    const again = new ConsoleBrowser(app.url);
+    await again.signIn(email, password);
+    expect((await again.get('/console')).status).toBe(200);
+  });
+
   it('refuses a sign-in posted from another site or without the form token, and opens no session', async () => {
     const { email, password } = await addConsoleUser(cognito, 'csrf-sign-in@example.com', 'viewer');
     const browser = new ConsoleBrowser(app.url);
