@@ -5,10 +5,10 @@
  */
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { recordActivity } from '#shared/console/activity.ts';
+import { REQUEST_LIMITS, spendRequestBudget } from '#shared/console/request-budget.ts';
 import { ANONYMOUS, csrfTokenMatches, newCsrfSecret } from '#shared/console/request-guard.ts';
 import { allows, type Role } from '#shared/console/roles.ts';
 import { JwksUnavailableError } from '#shared/console/tokens.ts';
-import { ConflictError, NotFoundError, ValidationError } from '#shared/core/errors.ts';
 import {
   CONSOLE_ASSETS_PATH,
   consoleAsset,
@@ -20,7 +20,8 @@ import {
   shellPage,
   translator,
 } from '#templates/console/index.ts';
-import { type ConsoleRequest, formOf, localeOf, requestOf, selfPath, wantsJson } from './request.ts';
+import { problemOf } from './problems.ts';
+import { csrfTokenOf, formOf, localeOf, requestOf, selfPath, wantsJson } from './request.ts';
 import {
   assetResponse,
   fileResponse,
@@ -53,19 +54,6 @@ import {
 const LANGUAGE = /^\/console\/language\/([a-z]{2})$/;
 
 type Viewer = { session: Session; csrf: string };
-
-/** The CSRF token a POST carries: the form field, the header, or (for uploads) a multipart part named csrf. */
-const csrfTokenOf = (request: ConsoleRequest): string | undefined => {
-  const header = request.headers['x-csrf-token'];
-  if (header) return header;
-  const type = request.headers['content-type'] ?? '';
-  if (/^application\/x-www-form-urlencoded/i.test(type)) return formOf(request).get('csrf') ?? undefined;
-  if (/^multipart\/form-data/i.test(type)) {
-    const part = /name="csrf"\r\n\r\n([A-Za-z0-9_-]{16,128})\r\n/.exec(request.body.toString('latin1'));
-    return part?.[1];
-  }
-  return undefined;
-};
 
 export const createConsole = (deps: ConsoleDeps, routes: readonly Route[]) => {
   const router = createRouter(routes);
@@ -118,11 +106,16 @@ export const createConsole = (deps: ConsoleDeps, routes: readonly Route[]) => {
     code: string,
     titleKey: string,
     body: string,
+    headers: Record<string, string> = {},
   ): Response => {
-    if (wantsJson(scope.request)) return respond(scope, jsonResponse(status, { error: code, message: body }));
     const main = html`<p>${body}</p><p><a href="/console">${scope.t('error.home')}</a></p>`;
-    if (viewer) return shellResponse(scope, viewer, status, scope.t(titleKey), main);
-    return bareResponse(scope, status, scope.t(titleKey), main, csrfOf(scope, ANONYMOUS));
+    const response = wantsJson(scope.request)
+      ? respond(scope, jsonResponse(status, { error: code, message: body }))
+      : viewer
+        ? shellResponse(scope, viewer, status, scope.t(titleKey), main)
+        : bareResponse(scope, status, scope.t(titleKey), main, csrfOf(scope, ANONYMOUS));
+    Object.assign(response.headers, headers);
+    return response;
   };
 
   const render = (scope: Scope, viewer: Viewer, outcome: Outcome): Response => {
@@ -236,46 +229,17 @@ export const createConsole = (deps: ConsoleDeps, routes: readonly Route[]) => {
         }),
     };
     try {
+      if (request.method === 'GET')
+        await spendRequestBudget(
+          scope.deps.store,
+          { sub: user.sub, kind: matched.route.budget ?? 'read', now: scope.now },
+          { ...REQUEST_LIMITS, ...scope.deps.requestLimits },
+        );
       return render(scope, viewer, await matched.route.handler(ctx));
     } catch (error) {
-      if (error instanceof ValidationError) {
-        if (error.field === 'body')
-          return problem(
-            scope,
-            viewer,
-            413,
-            'tooLarge',
-            'error.tooLarge.title',
-            scope.t('error.tooLarge.body'),
-          );
-        return problem(
-          scope,
-          viewer,
-          400,
-          'invalid',
-          'error.invalid.title',
-          scope.t('error.invalid.body', { reason: error.message }),
-        );
-      }
-      if (error instanceof NotFoundError)
-        return problem(
-          scope,
-          viewer,
-          404,
-          'notFound',
-          'error.notFound.title',
-          scope.t('error.notFound.body'),
-        );
-      if (error instanceof ConflictError)
-        return problem(
-          scope,
-          viewer,
-          409,
-          'conflict',
-          'error.invalid.title',
-          scope.t('error.invalid.body', { reason: error.message }),
-        );
-      throw error;
+      const known = problemOf(scope, error);
+      if (!known) throw error;
+      return problem(scope, viewer, ...known);
     }
   };
 
@@ -319,15 +283,8 @@ export const createConsole = (deps: ConsoleDeps, routes: readonly Route[]) => {
     try {
       return await dispatch(scope);
     } catch (error) {
-      if (error instanceof ValidationError && error.field === 'body')
-        return problem(
-          scope,
-          undefined,
-          413,
-          'tooLarge',
-          'error.tooLarge.title',
-          scope.t('error.tooLarge.body'),
-        );
+      const known = problemOf(scope, error);
+      if (known) return problem(scope, undefined, ...known);
       const unavailable = error instanceof JwksUnavailableError;
       deps.log.error('Console request failed', { error: error as Error, path: request.path });
       const response = problem(

@@ -1,6 +1,7 @@
 /** What every console request carries through the pipeline: its parsed form, language, deps and new cookies. */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AuthClient } from '#shared/console/auth.ts';
+import type { RequestLimits } from '#shared/console/request-budget.ts';
 import { csrfToken, isSameOrigin } from '#shared/console/request-guard.ts';
 import type { SignInLimits } from '#shared/console/sign-in-limit.ts';
 import type { SessionVerifier } from '#shared/console/tokens.ts';
@@ -21,6 +22,8 @@ export interface ConsoleDeps {
   scheme: 'https' | 'http';
   /** Overrides of SIGN_IN_LIMITS (tests). */
   signInLimits?: Partial<SignInLimits>;
+  /** Overrides of REQUEST_LIMITS (tests). */
+  requestLimits?: Partial<RequestLimits>;
   now?: () => Date;
   log: Pick<Logger, 'info' | 'error'>;
 }
