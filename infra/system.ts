@@ -344,6 +344,9 @@ export const FUNCTIONS = {
     // Audience files: the browser PUTs them to the bucket by a presigned address; the console reads them
     // back as a stream and deletes them once the wave exists.
     uploads: true,
+    // Its sign-in page is open to anyone: a flood of it gets throttled (429) instead of taking the account's
+    // concurrency from the sender and the survey pages. A marketing team's clicks need a handful at once.
+    reservedConcurrency: 20,
     memoryMb: 1024,
     timeoutSeconds: 30,
   },
