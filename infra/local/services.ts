@@ -22,8 +22,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import * as sesEmulator from 'aws-ses-v2-local';
 import { TABLE } from '../system.ts';
-import { LOOPBACK, ROOT } from './environment.ts';
-import { allowedHostNames, guardHost } from './host-guard.ts';
+import { freePort, LOOPBACK, ROOT } from './environment.ts';
+import { allowedHostNames, guardHost, startHostGuardProxy } from './host-guard.ts';
 
 export class LocalStackError extends Error {
   override name = 'LocalStackError';
@@ -96,9 +96,10 @@ const compiledLauncher = async (jar: string): Promise<string | undefined> => {
 };
 
 /**
- * Starts DynamoDB Local listening on `host`; `dbPath` keeps its data across restarts, without it the data is
- * in memory. Without a Java compiler it falls back to the jar's own entry, which listens on every interface,
- * and says so.
+ * Starts DynamoDB Local behind a Host-checking proxy on `host`:`port` (host-guard.ts; the jar itself on a
+ * private port of 127.0.0.1, the proxy closing when it exits); `dbPath` keeps its data across restarts,
+ * without it the data is in memory. Without a Java compiler it falls back to the jar's own entry, which
+ * listens on every interface, and says so.
  */
 export const startDynamoDbLocal = async (
   port: number,
@@ -108,9 +109,11 @@ export const startDynamoDbLocal = async (
   if (dbPath) mkdirSync(dbPath, { recursive: true });
   const home = dynamoDbLocalHome();
   const jar = join(home, 'DynamoDBLocal.jar');
+  // The jar listens on a private port of 127.0.0.1; `port` is a proxy that refuses other Host names.
+  const internal = await freePort();
   const options = [
     '-port',
-    String(port),
+    String(internal),
     '-sharedDb',
     '-disableTelemetry',
     ...(dbPath ? ['-dbPath', dbPath] : ['-inMemory']),
@@ -118,22 +121,34 @@ export const startDynamoDbLocal = async (
   const launcher = await compiledLauncher(jar);
   if (!launcher) {
     console.warn(
-      `DynamoDB Local listens on every interface, not only ${host}: binding it needs javac (a JDK)`,
+      `DynamoDB Local listens on every interface, not only ${LOOPBACK}: binding it needs javac (a JDK)`,
     );
   }
   const child = spawn(
     'java',
     [
       `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`,
-      ...(launcher ? ['-cp', `${jar}${delimiter}${launcher}`, 'DynamoDbLocalOnHost', host] : ['-jar', jar]),
+      ...(launcher
+        ? ['-cp', `${jar}${delimiter}${launcher}`, 'DynamoDbLocalOnHost', LOOPBACK]
+        : ['-jar', jar]),
       ...options,
     ],
     { cwd: home, stdio: 'ignore' },
   );
   let exited: Error | undefined;
+  let guard: HttpServer | undefined;
   child.once('exit', (code) => {
+    guard?.close();
     exited = new LocalStackError(`DynamoDB Local exited with code ${code}`);
   });
+  try {
+    guard = await startHostGuardProxy({ port, host, target: internal, allowed: allowedHostNames(host) });
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new LocalStackError(`Port ${port} is already in use; set DDB_PORT to a free port`, {
+      cause: error,
+    });
+  }
   const client = new DynamoDBClient({
     endpoint: `http://127.0.0.1:${port}`,
     region: 'eu-west-1',

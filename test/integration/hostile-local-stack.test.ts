@@ -139,6 +139,11 @@ describe('DNS rebinding: another site’s name in Host', () => {
     expect(own.body).toContain('"emails"');
   });
 
+  it('gets 421 from DynamoDB Local, which holds every answer', async () => {
+    for (const host of FOREIGN) expect((await withHost(stack.ddbPort, host)).status, host).toBe(421);
+    expect((await withHost(stack.ddbPort, `127.0.0.1:${stack.ddbPort}`)).status).not.toBe(421);
+  });
+
   it('gets 421 from cognito-local (its JWKS and admin API) and the S3 emulator', async () => {
     const cognito = await startCognito();
     const s3Port = await freePort();
