@@ -143,8 +143,12 @@ describe('console sign-in', () => {
     try {
       const { email, password } = await addConsoleUser(cognito, 'known@example.com', 'editor');
       const owner = new ConsoleBrowser(strict.url, { from: '127.0.0.5' });
-      expect((await owner.signIn(email, password)).status).toBe(303);
+      const first = await owner.signIn(email, password);
+      expect(first.status).toBe(303);
       expect(owner.jar.get('nps_device')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(first.setCookies.find((c) => c.startsWith('nps_device='))).toMatch(
+        /; Path=\/console; HttpOnly; SameSite=Strict; Max-Age=7776000$/,
+      );
       // The session ends (its cookies go), the device cookie stays.
       owner.jar.delete('nps_session');
       owner.jar.delete('nps_refresh');
