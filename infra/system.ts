@@ -297,19 +297,41 @@ export const FUNCTIONS = {
     entry: 'functions/console-http.ts',
     description: 'Marketing console: sign-in on the Cognito user pool, pages and actions by role',
     trigger: { kind: 'http', mount: '/console' },
-    // Its own items (the activity log, the sign-in attempt counters) and the same calls as the CLI's: waves
-    // listed from the waves index, created (batch-written, undone on failure) and cancelled; counters,
-    // readers, contacts, benchmarks and gsi1's comments read; readers added and removed; a contact erased
+    // Its own items (the activity log; sign-in counters, backoffs and known devices; signed-out sessions;
+    // each user's request budget) and the same calls as the CLI's: waves listed from the waves index,
+    // created (batch-written, undone on failure) and cancelled; counters, readers, contacts, benchmarks and
+    // gsi1's comments read; readers added and removed; a contact erased
     // across every partition of the personal-data map (recipients, responses, link budgets, the reader, the
     // activity entries naming them, the tombstone); webhook subscriptions listed, added and removed (ALERTSUB).
     table: {
       read: {
         actions: ['GetItem', 'BatchGetItem', 'Query'],
-        partitions: ['ACTIVITY', 'WAVE#*', 'AGG#*', 'DIGEST', 'CONTACT#*', 'BENCHMARK', 'RATE#*', 'ALERTSUB'],
+        partitions: [
+          'ACTIVITY',
+          'WAVE#*',
+          'AGG#*',
+          'DIGEST',
+          'CONTACT#*',
+          'BENCHMARK',
+          'RATE#*',
+          'ALERTSUB',
+          'SIGNIN#*',
+          'SESSION#*',
+        ],
       },
       write: {
         actions: ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],
-        partitions: ['ACTIVITY', 'SIGNIN#*', 'WAVE#*', 'DIGEST', 'CONTACT#*', 'RATE#*', 'ALERTSUB'],
+        partitions: [
+          'ACTIVITY',
+          'SIGNIN#*',
+          'SESSION#*',
+          'USERRATE#*',
+          'WAVE#*',
+          'DIGEST',
+          'CONTACT#*',
+          'RATE#*',
+          'ALERTSUB',
+        ],
       },
       indexes: ['gsi1', 'waves'],
     },
@@ -322,6 +344,9 @@ export const FUNCTIONS = {
     // Audience files: the browser PUTs them to the bucket by a presigned address; the console reads them
     // back as a stream and deletes them once the wave exists.
     uploads: true,
+    // Its sign-in page is open to anyone: a flood of it gets throttled (429) instead of taking the account's
+    // concurrency from the sender and the survey pages. A marketing team's clicks need a handful at once.
+    reservedConcurrency: 20,
     memoryMb: 1024,
     timeoutSeconds: 30,
   },

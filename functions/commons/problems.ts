@@ -10,6 +10,7 @@ import {
   ConflictError,
   InvalidLinkError,
   NotFoundError,
+  TooManyRequestsError,
   UnavailableError,
   UnsupportedMediaTypeError,
   ValidationError,
@@ -65,6 +66,8 @@ export const problemOf = (error: unknown): Problem => {
     return error.reason === 'expired' ? problem(410, 'expired', false) : problem(400, 'invalidLink', false);
   if (error instanceof NotFoundError) return problem(404, 'notFound', false);
   if (error instanceof ConflictError) return problem(409, 'conflict', true);
+  if (error instanceof TooManyRequestsError)
+    return problem(429, 'busy', false, { 'retry-after': String(error.retryAfterSeconds) });
   if (error instanceof RateLimitedError || error instanceof ResponseBusyError)
     return problem(429, 'busy', false, { 'retry-after': String(RETRY_AFTER_SECONDS) });
   if (error instanceof UnavailableError)

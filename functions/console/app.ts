@@ -5,6 +5,7 @@
  */
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { ANONYMOUS, csrfTokenMatches, newCsrfSecret } from '#functions/console/guard.ts';
+import { REQUEST_LIMITS, spendRequestBudget } from '#functions/console/http/request-budget.ts';
 import { html, type SafeHtml, SIGN_IN_PATH, shellPage, translator } from '#functions/console/ui/index.ts';
 import { recordActivity } from '#shared/team/activity.ts';
 import { allows, type Role } from '#shared/team/roles.ts';
@@ -18,7 +19,7 @@ import {
   sessionCookies,
 } from './auth/session.ts';
 import { refusedResponse } from './auth/sign-in.ts';
-import { type ConsoleRequest, formOf, localeOf, requestOf, selfPath, wantsJson } from './http/request.ts';
+import { csrfTokenOf, formOf, localeOf, requestOf, selfPath, wantsJson } from './http/request.ts';
 import {
   fileResponse,
   htmlResponse,
@@ -34,19 +35,6 @@ import { bareResponse, type ConsoleDeps, cameFromConsole, csrfOf, type Scope } f
 import { settingsFromEnvironment } from './settings.ts';
 
 type Viewer = { session: Session; csrf: string };
-
-/** The CSRF token a POST carries: the form field, the header, or (for uploads) a multipart part named csrf. */
-const csrfTokenOf = (request: ConsoleRequest): string | undefined => {
-  const header = request.headers['x-csrf-token'];
-  if (header) return header;
-  const type = request.headers['content-type'] ?? '';
-  if (/^application\/x-www-form-urlencoded/i.test(type)) return formOf(request).get('csrf') ?? undefined;
-  if (/^multipart\/form-data/i.test(type)) {
-    const part = /name="csrf"\r\n\r\n([A-Za-z0-9_-]{16,128})\r\n/.exec(request.body.toString('latin1'));
-    return part?.[1];
-  }
-  return undefined;
-};
 
 export const createConsole = (deps: ConsoleDeps, routes: readonly Route[]) => {
   const router = createRouter(routes);
@@ -99,11 +87,16 @@ export const createConsole = (deps: ConsoleDeps, routes: readonly Route[]) => {
     code: string,
     titleKey: string,
     body: string,
+    headers: Record<string, string> = {},
   ): Response => {
-    if (wantsJson(scope.request)) return respond(scope, jsonResponse(status, { error: code, message: body }));
     const main = html`<p>${body}</p><p><a href="/console">${scope.t('error.home')}</a></p>`;
-    if (viewer) return shellResponse(scope, viewer, status, scope.t(titleKey), main);
-    return bareResponse(scope, status, scope.t(titleKey), main, csrfOf(scope, ANONYMOUS));
+    const response = wantsJson(scope.request)
+      ? respond(scope, jsonResponse(status, { error: code, message: body }))
+      : viewer
+        ? shellResponse(scope, viewer, status, scope.t(titleKey), main)
+        : bareResponse(scope, status, scope.t(titleKey), main, csrfOf(scope, ANONYMOUS));
+    Object.assign(response.headers, headers);
+    return response;
   };
 
   const render = (scope: Scope, viewer: Viewer, outcome: Outcome): Response => {
@@ -174,7 +167,13 @@ export const createConsole = (deps: ConsoleDeps, routes: readonly Route[]) => {
           ? ['notFound', 'error.notFound.title', scope.t('error.notFound.body')]
           : p.code === 'invalid' || p.code === 'conflict'
             ? [p.code, 'error.invalid.title', scope.t('error.invalid.body', { reason })]
-            : ['unavailable', 'error.unavailable.title', scope.t('error.unavailable.body')];
+            : p.code === 'busy'
+              ? [
+                  'rateLimited',
+                  'error.rateLimited.title',
+                  scope.t('error.rateLimited.body', { seconds: p.headers['retry-after'] ?? '60' }),
+                ]
+              : ['unavailable', 'error.unavailable.title', scope.t('error.unavailable.body')];
     const response = problem(scope, viewer, p.status, code, titleKey, body);
     Object.assign(response.headers, p.headers);
     return response;
@@ -237,6 +236,12 @@ export const createConsole = (deps: ConsoleDeps, routes: readonly Route[]) => {
         }),
     };
     try {
+      if (request.method === 'GET')
+        await spendRequestBudget(
+          scope.deps.store,
+          { sub: user.sub, kind: matched.route.budget ?? 'read', now: scope.now },
+          { ...REQUEST_LIMITS, ...scope.deps.requestLimits },
+        );
       return render(scope, viewer, await matched.route.handler(ctx));
     } catch (error) {
       // Our own faults are answered outside the shell, by the pipeline's last resort below.

@@ -28,6 +28,8 @@
  *   - No session: a page GET is redirected (303) to /console/sign-in?next=…; an API call (a path under
  *     /console/api/ or `Accept: application/json`) gets 401. An expired ID token was renewed quietly.
  *   - The user's role is below the route's: 403.
+ *   - A GET past the user's budget of reads (or, for a route with `{ budget: 'export' }`, of exports) per
+ *     minute: 429 with Retry-After (functions/console/http/request-budget.ts).
  *   - POST: it came from the console's own origin (Origin, Sec-Fetch-Site) and carries the CSRF token
  *     (`csrfField(ctx.csrf)` in a form, or the `x-csrf-token` header from the page's
  *     <meta name="csrf-token">); otherwise 403.
@@ -42,6 +44,7 @@
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { BudgetKind } from '#functions/console/http/request-budget.ts';
 import type { UploadStore } from '#functions/console/http/uploads.ts';
 import type { SafeHtml, Translate } from '#functions/console/ui/index.ts';
 import type { Locale } from '#shared/core/locale.ts';
@@ -110,6 +113,8 @@ export interface Route {
   handler: Handler;
   /** The message key of this page's menu label; only GET routes without `:params` belong in the menu. */
   nav?: string;
+  /** Which of the user's request budgets a GET spends (request-budget.ts): `read` unless it exports. */
+  budget?: BudgetKind;
 }
 
 export const route = (
@@ -117,13 +122,20 @@ export const route = (
   path: string,
   role: Role,
   handler: Handler,
-  options: { nav?: string } = {},
+  options: { nav?: string; budget?: BudgetKind } = {},
 ): Route => {
   if (!/^\/console(\/[A-Za-z0-9._~:-]+)*$/.test(path))
     throw new Error(`Route path ${path} is not under /console`);
   if (options.nav && (method !== 'GET' || path.includes(':')))
     throw new Error(`Route ${method} ${path} cannot be in the menu: only a GET without parameters can`);
-  return { method, path, role, handler, ...(options.nav ? { nav: options.nav } : {}) };
+  return {
+    method,
+    path,
+    role,
+    handler,
+    ...(options.nav ? { nav: options.nav } : {}),
+    ...(options.budget ? { budget: options.budget } : {}),
+  };
 };
 
 export const page = (title: string, main: SafeHtml, status = 200, connect?: string): Outcome => ({

@@ -40,7 +40,7 @@ export const ROUTES: readonly Route[] = [
   route('GET', '/console/api/waves', 'viewer', wavesLive),
   route('GET', '/console/api/waves/:id', 'viewer', waveLive),
   route('GET', '/console/responses', 'viewer', responsesPage, { nav: 'nav.responses' }),
-  route('GET', '/console/responses/export.csv', 'viewer', responsesExport),
+  route('GET', '/console/responses/export.csv', 'viewer', responsesExport, { budget: 'export' }),
   route('GET', '/console/readers', 'viewer', readersPage, { nav: 'nav.readers' }),
   route('POST', '/console/readers', 'editor', addReaderAction),
   route('POST', '/console/readers/remove', 'editor', removeReaderAction),

@@ -4,6 +4,7 @@ import type { AuthClient } from '#functions/console/auth/cognito.ts';
 import type { SignInLimits } from '#functions/console/auth/sign-in-limit.ts';
 import type { SessionVerifier } from '#functions/console/auth/tokens.ts';
 import { csrfToken, isSameOrigin } from '#functions/console/guard.ts';
+import type { RequestLimits } from '#functions/console/http/request-budget.ts';
 import { barePage, type SafeHtml, type Translate } from '#functions/console/ui/index.ts';
 import type { Locale } from '#shared/core/locale.ts';
 import type { TableStore } from '#shared/store/table.ts';
@@ -20,7 +21,10 @@ export interface ConsoleDeps {
   verifier: SessionVerifier;
   /** `http` only where the console is served without TLS (the local runtime). */
   scheme: 'https' | 'http';
-  signInLimits?: SignInLimits;
+  /** Overrides of SIGN_IN_LIMITS (tests). */
+  signInLimits?: Partial<SignInLimits>;
+  /** Overrides of REQUEST_LIMITS (tests). */
+  requestLimits?: Partial<RequestLimits>;
   /** What pages read of the deployment's configuration (default: the environment's). */
   settings?: ConsoleSettings;
   now?: () => Date;

@@ -6,6 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import {
@@ -19,7 +20,14 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { errorName } from '#shared/store/conditions.ts';
 import { USER_POOL } from '../system.ts';
-import { LOOPBACK, type LocalUserPool, localUserPoolFile, readLocalUserPool } from './environment.ts';
+import {
+  freePort,
+  LOOPBACK,
+  type LocalUserPool,
+  localUserPoolFile,
+  readLocalUserPool,
+} from './environment.ts';
+import { allowedHostNames, startHostGuardProxy } from './host-guard.ts';
 import { LocalStackError } from './services.ts';
 
 const cognitoLocalEntry = (): string =>
@@ -38,7 +46,8 @@ export const cognitoLocalUp = (port: number): Promise<boolean> =>
   );
 
 /**
- * Starts cognito-local on `host`:`port` with its state under `stateDir`/cognito. Tokens name the issuer
+ * Starts cognito-local behind a Host-checking proxy on `host`:`port` (host-guard.ts), with its state under
+ * `stateDir`/cognito; the proxy closes when the emulator exits. Tokens name the issuer
  * http://127.0.0.1:<port>/<pool id>, where the console fetches the JWKS.
  */
 export const startCognitoLocal = async (
@@ -55,7 +64,14 @@ export const startCognitoLocal = async (
       UserPoolDefaults: { UsernameAttributes: ['email'] },
     }),
   );
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: host, NODE_NO_WARNINGS: '1' };
+  // The emulator listens on a private port of 127.0.0.1; `port` is a proxy that refuses other Host names.
+  const internal = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(internal),
+    HOST: LOOPBACK,
+    NODE_NO_WARNINGS: '1',
+  };
   delete env.DEBUG;
   delete env.COGNITO_LOCAL_DEVMODE;
   const child = spawn(process.execPath, [cognitoLocalEntry()], {
@@ -68,11 +84,21 @@ export const startCognitoLocal = async (
     stderr = `${stderr}${chunk.toString()}`.slice(-2_000);
   });
   let exited: Error | undefined;
+  let guard: Server | undefined;
   child.once('exit', (code) => {
+    guard?.close();
     exited = new LocalStackError(
       `The Cognito emulator exited with code ${code}: ${stderr.trim().split('\n').pop() ?? ''}`,
     );
   });
+  try {
+    guard = await startHostGuardProxy({ port, host, target: internal, allowed: allowedHostNames(host) });
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new LocalStackError(`Port ${port} is already in use; set COGNITO_PORT to a free port`, {
+      cause: error,
+    });
+  }
   const until = Date.now() + 30_000;
   while (!(await cognitoLocalUp(port))) {
     if (exited) throw exited;

@@ -4,27 +4,28 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import type { FunctionName } from '../system.ts';
 import { LOOPBACK } from './environment.ts';
+import { allowedHostNames, refusedForeignHost } from './host-guard.ts';
 import type { Handler } from './lambda.ts';
 import { lambdaContext } from './lambda.ts';
 
-/** Function URLs accept up to 6 MB; the handler enforces its own, smaller limit. */
+/** Function URLs accept up to 6 MB (and answer 413 beyond); the handler enforces its own, smaller limit. */
 const MAX_BODY = 6 * 1024 * 1024;
 const TEXTUAL = /^(text\/|application\/(json|x-www-form-urlencoded|xml))/i;
 
-const readBody = (req: IncomingMessage): Promise<Buffer> =>
+/** Past this much, an oversized body is no longer read to the end before the 413: the connection closes. */
+const MAX_DRAIN = 64 * 1024 * 1024;
+
+/** The body, or `tooLarge` past MAX_BODY: the rest is read and dropped, so the client gets to read the 413. */
+const readBody = (req: IncomingMessage): Promise<Buffer | 'tooLarge'> =>
   new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new Error('payload too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      if (size > MAX_DRAIN) req.destroy();
+      else if (size <= MAX_BODY) chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => resolve(size > MAX_BODY ? 'tooLarge' : Buffer.concat(chunks)));
     req.on('error', reject);
   });
 
@@ -84,7 +85,8 @@ export const isLoopback = (address: string | undefined): boolean =>
   address !== undefined && (/^(::ffff:)?127\./.test(address) || address === '::1');
 
 /**
- * Serves the survey handler on `host`:`port`. `isReady` gates /health before the handler checks its own
+ * Serves the survey handler on `host`:`port`, to requests for this machine's names only (host-guard.ts, 421
+ * otherwise). `isReady` gates /health before the handler checks its own
  * dependencies: false (the stack is starting, or a local service is down) answers 503.
  */
 export const startHttp = (
@@ -96,13 +98,21 @@ export const startHttp = (
   mounts: Mounts = {},
 ): Promise<Server> =>
   new Promise((resolve, reject) => {
+    const allowed = allowedHostNames(host);
     const server = createServer(async (req, res) => {
       try {
+        if (refusedForeignHost(req, res, allowed)) return;
         if (req.url === '/health' && !(await isReady())) {
           res.writeHead(503, { 'content-type': 'application/json' }).end('{"ok":false}');
           return;
         }
         const body = await readBody(req);
+        if (body === 'tooLarge') {
+          res
+            .writeHead(413, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' })
+            .end(`Request must be smaller than ${MAX_BODY} bytes\n`);
+          return;
+        }
         const local = req.method === 'POST' && isLoopback(req.socket.remoteAddress);
         const route = local ? routes[(req.url ?? '').split('?')[0] ?? ''] : undefined;
         if (route) {

@@ -4,11 +4,13 @@
  * runtime's access key, so presigned addresses made with it are accepted as AWS would accept the Lambda's.
  */
 import { mkdirSync } from 'node:fs';
+import type { Server as HttpServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import { UPLOADS } from '../system.ts';
 import { LOOPBACK } from './environment.ts';
+import { allowedHostNames, guardHost } from './host-guard.ts';
 
 /** The access key the local environment gives every AWS client (localAwsEnvironment). */
 const LOCAL_KEY = 'local';
@@ -42,6 +44,8 @@ export const startS3Local = async (
     configureBuckets: [{ name: UPLOADS.localBucket, configs: [corsRule(origins)] }],
   });
   await server.run();
+  // Only this machine's names (host-guard.ts): a rebinding page must not read or fill the bucket.
+  guardHost((server as unknown as { httpServer: HttpServer }).httpServer, allowedHostNames(host));
   return {
     endpoint: `http://127.0.0.1:${port}`,
     stop: () => server.close(),

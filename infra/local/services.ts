@@ -6,6 +6,7 @@
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import type { Server as HttpServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:net';
 import { delimiter, dirname, join } from 'node:path';
@@ -21,7 +22,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import * as sesEmulator from 'aws-ses-v2-local';
 import { TABLE } from '../system.ts';
-import { LOOPBACK, ROOT } from './environment.ts';
+import { freePort, LOOPBACK, ROOT } from './environment.ts';
+import { allowedHostNames, guardHost, startHostGuardProxy } from './host-guard.ts';
 
 export class LocalStackError extends Error {
   override name = 'LocalStackError';
@@ -94,9 +96,10 @@ const compiledLauncher = async (jar: string): Promise<string | undefined> => {
 };
 
 /**
- * Starts DynamoDB Local listening on `host`; `dbPath` keeps its data across restarts, without it the data is
- * in memory. Without a Java compiler it falls back to the jar's own entry, which listens on every interface,
- * and says so.
+ * Starts DynamoDB Local behind a Host-checking proxy on `host`:`port` (host-guard.ts; the jar itself on a
+ * private port of 127.0.0.1, the proxy closing when it exits); `dbPath` keeps its data across restarts,
+ * without it the data is in memory. Without a Java compiler it falls back to the jar's own entry, which
+ * listens on every interface, and says so.
  */
 export const startDynamoDbLocal = async (
   port: number,
@@ -106,9 +109,11 @@ export const startDynamoDbLocal = async (
   if (dbPath) mkdirSync(dbPath, { recursive: true });
   const home = dynamoDbLocalHome();
   const jar = join(home, 'DynamoDBLocal.jar');
+  // The jar listens on a private port of 127.0.0.1; `port` is a proxy that refuses other Host names.
+  const internal = await freePort();
   const options = [
     '-port',
-    String(port),
+    String(internal),
     '-sharedDb',
     '-disableTelemetry',
     ...(dbPath ? ['-dbPath', dbPath] : ['-inMemory']),
@@ -116,22 +121,34 @@ export const startDynamoDbLocal = async (
   const launcher = await compiledLauncher(jar);
   if (!launcher) {
     console.warn(
-      `DynamoDB Local listens on every interface, not only ${host}: binding it needs javac (a JDK)`,
+      `DynamoDB Local listens on every interface, not only ${LOOPBACK}: binding it needs javac (a JDK)`,
     );
   }
   const child = spawn(
     'java',
     [
       `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`,
-      ...(launcher ? ['-cp', `${jar}${delimiter}${launcher}`, 'DynamoDbLocalOnHost', host] : ['-jar', jar]),
+      ...(launcher
+        ? ['-cp', `${jar}${delimiter}${launcher}`, 'DynamoDbLocalOnHost', LOOPBACK]
+        : ['-jar', jar]),
       ...options,
     ],
     { cwd: home, stdio: 'ignore' },
   );
   let exited: Error | undefined;
+  let guard: HttpServer | undefined;
   child.once('exit', (code) => {
+    guard?.close();
     exited = new LocalStackError(`DynamoDB Local exited with code ${code}`);
   });
+  try {
+    guard = await startHostGuardProxy({ port, host, target: internal, allowed: allowedHostNames(host) });
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new LocalStackError(`Port ${port} is already in use; set DDB_PORT to a free port`, {
+      cause: error,
+    });
+  }
   const client = new DynamoDBClient({
     endpoint: `http://127.0.0.1:${port}`,
     region: 'eu-west-1',
@@ -150,13 +167,16 @@ export const startDynamoDbLocal = async (
   return child;
 };
 
-type SesServer = (config: { port: number; host: string }) => Promise<{ close: (cb?: () => void) => void }>;
+type SesServer = (config: { port: number; host: string }) => Promise<HttpServer>;
 
-/** Starts the SES v2 emulator in this process on `host`; its inbox is at its root URL, its mail at `GET /store`. */
-export const startSesEmulator = async (port: number, host: string = LOOPBACK) => {
+/**
+ * Starts the SES v2 emulator in this process on `host`; its inbox is at its root URL, its mail at `GET /store`.
+ * It answers only requests for this machine's names (host-guard.ts): the inbox holds every live link.
+ */
+export const startSesEmulator = async (port: number, host: string = LOOPBACK): Promise<HttpServer> => {
   const mod = sesEmulator as unknown as { default: SesServer | { default: SesServer } };
   const server = typeof mod.default === 'function' ? mod.default : mod.default.default;
-  return server({ port, host });
+  return guardHost(await server({ port, host }), allowedHostNames(host));
 };
 
 /** Whether the SES emulator on `port` answers its health check within a second. */

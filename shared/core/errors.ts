@@ -40,6 +40,16 @@ export class UnsupportedMediaTypeError extends Error {
   }
 }
 
+/** A caller has spent its share of requests for now; it may try again after `retryAfterSeconds`. */
+export class TooManyRequestsError extends Error {
+  override name = 'TooManyRequestsError';
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 /** Something the request needs (the table, the user pool's keys) does not answer now; trying later may work. */
 export class UnavailableError extends Error {
   override name = 'UnavailableError';

@@ -119,6 +119,12 @@ describe('the console function', () => {
     expect(variables[ENV.consoleScheme]).toBeUndefined();
   });
 
+  it('has 20 reserved concurrent executions, so a flood of its public sign-in page is throttled alone', () => {
+    const [, fn] = consoleFunction();
+    expect(fn.Properties.ReservedConcurrentExecutions).toBe(20);
+    expect(FUNCTIONS.consoleHttp.reservedConcurrency).toBe(20);
+  });
+
   it('has no Cognito permission: public-client sign-in needs none, and users are managed by the CLI', () => {
     const [, fn] = consoleFunction();
     const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;

@@ -313,3 +313,37 @@ describe('same origin and CSRF token', () => {
     expect(await activityCount()).toBe(before + 1);
   });
 });
+
+describe('request budgets', () => {
+  it('answers a user’s reads and exports past their budget with 429 and Retry-After, and leaves other users alone', async () => {
+    const limited = await serveConsole(
+      consoleDeps(stack, cognito, {
+        requestLimits: { reads: 4, exports: 2, windowSeconds: 60 },
+        now: () => new Date('2031-09-01T10:00:10Z'),
+      }),
+      TEST_ROUTES,
+    );
+    try {
+      const reader = await signedIn('budget@example.com', 'viewer', limited.url);
+      const reads: number[] = [];
+      for (let i = 0; i < 5; i++)
+        reads.push((await reader.get('/console/api/whoami', { accept: 'application/json' })).status);
+      expect(reads).toEqual([200, 200, 200, 200, 429]);
+      const page = await reader.get('/console/activity', { 'accept-language': 'en' });
+      expect(page.status).toBe(429);
+      expect(page.headers.get('retry-after')).toBe('50');
+      expect(page.body).toContain('Too many requests');
+
+      const exporter = await signedIn('exporter@example.com', 'viewer', limited.url);
+      const exports: number[] = [];
+      for (let i = 0; i < 3; i++)
+        exports.push((await exporter.get('/console/responses/export.csv?period=30d')).status);
+      expect(exports.slice(2)).toEqual([429]);
+      expect(exports.slice(0, 2)).not.toContain(429);
+      // The exporter's reads have a budget of their own, and the first user's are not theirs.
+      expect((await exporter.get('/console/api/whoami', { accept: 'application/json' })).status).toBe(200);
+    } finally {
+      await limited.stop();
+    }
+  });
+});

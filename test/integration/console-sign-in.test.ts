@@ -1,7 +1,8 @@
 /**
  * Signing in to the console against the real Cognito emulator (cognito-local) and DynamoDB Local, through the
  * local runtime's HTTP glue: a good password opens a session in HttpOnly, SameSite=Strict cookies; a wrong
- * one or an unknown address gets the same words and no session; attempts are rate-limited; an invited user
+ * one or an unknown address gets the same words and no session; attempts are rate-limited without locking
+ * the owner out (per address and IP with backoff; per address only from new places); an invited user
  * chooses a password first; Sign out ends the session at Cognito too.
  */
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
@@ -26,10 +27,8 @@ let app: Awaited<ReturnType<typeof serveConsole>>;
 
 beforeAll(async () => {
   [stack, cognito] = await Promise.all([useLocalStack(), startCognito()]);
-  app = await serveConsole(
-    consoleDeps(stack, cognito, { signInLimits: { perEmail: 4, perIp: 1000, windowSeconds: 900 } }),
-    ROUTES,
-  );
+  // The limits the console runs with (SIGN_IN_LIMITS); the tests that need others serve their own.
+  app = await serveConsole(consoleDeps(stack, cognito), ROUTES);
 });
 afterAll(async () => {
   await app?.stop();
@@ -90,17 +89,100 @@ describe('console sign-in', () => {
     expect(wrongPassword.body).not.toContain('Not-the-password-1');
   });
 
-  it('stops trying a password for one address after the limit, even the right one, with Retry-After', async () => {
-    const { email, password } = await addConsoleUser(cognito, 'limited@example.com', 'viewer');
-    for (let i = 0; i < 4; i++)
-      expect((await new ConsoleBrowser(app.url).signIn(email, `Wrong-guess-${i}-xx`)).status).toBe(401);
-    const fifth = await new ConsoleBrowser(app.url).signIn(email, password);
-    expect(fifth.status).toBe(429);
-    expect(Number(fifth.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(fifth.setCookies.some((c) => c.startsWith('nps_session='))).toBe(false);
-    // Another address from the same place is not held back by this one's limit.
-    const other = await addConsoleUser(cognito, 'unlimited@example.com', 'viewer');
-    expect((await new ConsoleBrowser(app.url).signIn(other.email, other.password)).status).toBe(303);
+  it('after ten wrong passwords from one IP, the right password from another IP signs in', async () => {
+    const { email, password } = await addConsoleUser(cognito, 'owner@example.com', 'admin');
+    const guesses: number[] = [];
+    for (let i = 0; i < 10; i++)
+      guesses.push(
+        (await new ConsoleBrowser(app.url, { from: '127.0.0.2' }).signIn(email, `Wrong-guess-${i}-xx`))
+          .status,
+      );
+    // Five free tries from the guesser's IP, then it waits (30 s, doubling): the rest never reach Cognito.
+    expect(guesses).toEqual([401, 401, 401, 401, 401, 429, 429, 429, 429, 429]);
+    const owner = await new ConsoleBrowser(app.url, { from: '127.0.0.3' }).signIn(email, password);
+    expect(owner.status).toBe(303);
+    expect(owner.setCookies.some((c) => c.startsWith('nps_session='))).toBe(true);
+  });
+
+  it('makes one address and IP wait longer after each attempt past five, and starts over after a success', async () => {
+    let clock = new Date('2031-03-01T10:00:00Z');
+    const timed = await serveConsole(consoleDeps(stack, cognito, { now: () => clock }), ROUTES);
+    const tick = (seconds: number) => {
+      clock = new Date(clock.getTime() + seconds * 1000);
+    };
+    try {
+      const { email, password } = await addConsoleUser(cognito, 'backoff@example.com', 'viewer');
+      const guess = () =>
+        new ConsoleBrowser(timed.url, { from: '127.0.0.4' }).signIn(email, 'Wrong-guess-xx-1');
+      for (let i = 0; i < 5; i++) expect((await guess()).status).toBe(401);
+      const held = await guess();
+      expect(held.status).toBe(429);
+      expect(held.headers.get('retry-after')).toBe('30');
+      tick(30);
+      expect((await guess()).status).toBe(401);
+      expect((await guess()).headers.get('retry-after')).toBe('60');
+      tick(60);
+      const right = await new ConsoleBrowser(timed.url, { from: '127.0.0.4' }).signIn(email, password);
+      expect(right.status).toBe(303);
+      // The owner got in from there: the next mistake is free again.
+      expect((await guess()).status).toBe(401);
+    } finally {
+      await timed.stop();
+    }
+  });
+
+  it('holds back new places once guessers from many IPs fill an address’s window, but not a browser that signed in before', async () => {
+    const strict = await serveConsole(
+      consoleDeps(stack, cognito, {
+        // Five per window: the owner's own first sign-in (from a new place then) and four guesses.
+        signInLimits: { perEmail: 5, perIp: 1000, windowSeconds: 900 },
+        now: () => new Date('2031-06-01T10:00:00Z'),
+      }),
+      ROUTES,
+    );
+    try {
+      const { email, password } = await addConsoleUser(cognito, 'known@example.com', 'editor');
+      const owner = new ConsoleBrowser(strict.url, { from: '127.0.0.5' });
+      const first = await owner.signIn(email, password);
+      expect(first.status).toBe(303);
+      expect(owner.jar.get('nps_device')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(first.setCookies.find((c) => c.startsWith('nps_device='))).toMatch(
+        /; Path=\/console; HttpOnly; SameSite=Strict; Max-Age=7776000$/,
+      );
+      // The session ends (its cookies go), the device cookie stays.
+      owner.jar.delete('nps_session');
+      owner.jar.delete('nps_refresh');
+
+      for (let i = 0; i < 4; i++)
+        expect(
+          (
+            await new ConsoleBrowser(strict.url, { from: `127.0.1.${i + 1}` }).signIn(
+              email,
+              'Wrong-guess-xx-1',
+            )
+          ).status,
+        ).toBe(401);
+      const newPlace = await new ConsoleBrowser(strict.url, { from: '127.0.2.1' }).signIn(email, password);
+      expect(newPlace.status).toBe(429);
+      expect(Number(newPlace.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(newPlace.setCookies.some((c) => c.startsWith('nps_session='))).toBe(false);
+      // A made-up device id is no known device.
+      const forged = new ConsoleBrowser(strict.url, { from: '127.0.2.2' });
+      forged.jar.set('nps_device', 'A'.repeat(43));
+      expect((await forged.signIn(email, password)).status).toBe(429);
+
+      const again = await owner.signIn(email, password);
+      expect(again.status).toBe(303);
+      expect(again.setCookies.some((c) => c.startsWith('nps_session='))).toBe(true);
+      // Another address from the guessers' places is not held back by this one's window.
+      const other = await addConsoleUser(cognito, 'unlimited@example.com', 'viewer');
+      expect(
+        (await new ConsoleBrowser(strict.url, { from: '127.0.1.1' }).signIn(other.email, other.password))
+          .status,
+      ).toBe(303);
+    } finally {
+      await strict.stop();
+    }
   });
 
   it('limits attempts per source IP across addresses', async () => {
@@ -184,6 +266,29 @@ describe('console sign-in', () => {
     ).rejects.toThrow();
   });
 
+  it('ends the session on the server: the old cookies after Sign out are no session, page or API', async () => {
+    const { email, password } = await addConsoleUser(cognito, 'copied@example.com', 'viewer');
+    const browser = new ConsoleBrowser(app.url);
+    await browser.signIn(email, password);
+    // What a thief (or a shared machine's next user) copied while the session was open.
+    const copied = new ConsoleBrowser(app.url);
+    for (const [name, value] of browser.jar) copied.jar.set(name, value);
+    expect((await copied.get('/console')).status).toBe(200);
+
+    const shell = await browser.get('/console');
+    expect((await browser.post('/console/sign-out', { csrf: csrfOf(shell.body) })).status).toBe(303);
+
+    const page = await copied.get('/console');
+    expect(page.status).toBe(303);
+    expect(page.location).toMatch(/^\/console\/sign-in\?next=/);
+    const api = await copied.get('/console/api/waves', { accept: 'application/json' });
+    expect(api.status).toBe(401);
+    // Signing in again opens a new session, which works.
+    const again = new ConsoleBrowser(app.url);
+    await again.signIn(email, password);
+    expect((await again.get('/console')).status).toBe(200);
+  });
+
   it('refuses a sign-in posted from another site or without the form token, and opens no session', async () => {
     const { email, password } = await addConsoleUser(cognito, 'csrf-sign-in@example.com', 'viewer');
     const browser = new ConsoleBrowser(app.url);
@@ -198,6 +303,22 @@ describe('console sign-in', () => {
       expect(answer.status).toBe(403);
       expect(answer.setCookies.some((c) => c.startsWith('nps_session='))).toBe(false);
     }
+  });
+
+  it('answers 413 to an oversized sign-in form: 5 MB from the console itself, 7 MB from the server in front', async () => {
+    const browser = new ConsoleBrowser(app.url);
+    const page = await browser.get('/console/sign-in', { 'accept-language': 'en' });
+    const form = (mb: number) => ({
+      csrf: csrfOf(page.body),
+      email: 'big@example.com',
+      password: 'x',
+      pad: 'x'.repeat(mb * 1024 * 1024),
+    });
+    const five = await browser.post('/console/sign-in', form(5), { 'accept-language': 'en' });
+    expect(five.status).toBe(413);
+    expect(five.body).toContain('<h1>');
+    const seven = await browser.post('/console/sign-in', form(7));
+    expect(seven.status).toBe(413);
   });
 
   it('marks the session cookies Secure where the console is served over https', async () => {

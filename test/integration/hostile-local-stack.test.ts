@@ -1,14 +1,20 @@
 /**
  * The local stack as seen from the network: it listens on 127.0.0.1 unless HOST opens it, the SES events
- * stand-in answers only this machine, and /health says 503 when DynamoDB or the SES emulator is down.
+ * stand-in answers only this machine, every port that can check `Host` refuses another site's name (DNS
+ * rebinding), and /health says 503 when DynamoDB or the SES emulator is down.
  */
-import type { Server } from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { request as httpRequest, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort, LOOPBACK, localSettings } from '#infra/local/environment.ts';
 import { isLoopback, type LocalRoutes, startHttp } from '#infra/local/http.ts';
 import { type Handler, loadHandler } from '#infra/local/lambda.ts';
+import { startS3Local } from '#infra/local/s3.ts';
 import { sesEmulatorUp } from '#infra/local/services.ts';
 import { ENV } from '#infra/system.ts';
+import { startCognito } from '../support/console.ts';
 import { listeningAddresses, loopbackOnly } from '../support/listening.ts';
 import { useLocalStack } from '../support/stack.ts';
 
@@ -89,6 +95,84 @@ describe('where the local stack listens', () => {
       fetch(`http://${host}:${port}/_local/ses-events`, { method: 'POST', body: '{"detail":{}}' });
     expect((await post(LOOPBACK)).status).toBe(202);
     expect(delivered).toHaveLength(1);
+  });
+});
+
+/** A request with the given Host header, as a page on a rebound name makes it; the status and body. */
+const withHost = (port: number, host: string, path = '/'): Promise<{ status: number; body: string }> =>
+  new Promise((resolve, reject) => {
+    const req = httpRequest({ host: LOOPBACK, port, path, headers: { host } }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+
+describe('DNS rebinding: another site’s name in Host', () => {
+  const FOREIGN = ['rebind.evil.test', 'rebind.evil.test:8005', 'localhost.evil.test', '127.0.0.1.nip.io'];
+
+  it('gets 421 from the survey app, its /health and the console mount, and localhost still gets in', async () => {
+    const port = await freePort();
+    servers.push(
+      await startHttp(port, surveyHttp, () => true, {}, LOOPBACK, {
+        '/console': { name: 'consoleHttp', handler: async () => ({ statusCode: 200, body: 'console' }) },
+      }),
+    );
+    for (const host of FOREIGN)
+      for (const path of ['/health', '/console/contacts', '/r/TOKEN/9'])
+        expect((await withHost(port, host, path)).status, `${host} ${path}`).toBe(421);
+    for (const host of ['localhost', `localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`])
+      expect((await withHost(port, host, '/health')).status, host).toBe(200);
+    expect((await withHost(port, `localhost:${port}`, '/console/contacts')).body).toBe('console');
+  });
+
+  it('gets 421 from the SES emulator’s inbox and /store, which hold every live link', async () => {
+    for (const host of FOREIGN)
+      for (const path of ['/', '/store'])
+        expect((await withHost(stack.sesPort, host, path)).status, `${host} ${path}`).toBe(421);
+    const own = await withHost(stack.sesPort, `127.0.0.1:${stack.sesPort}`, '/store');
+    expect(own.status).toBe(200);
+    expect(own.body).toContain('"emails"');
+  });
+
+  it('gets 421 from DynamoDB Local, which holds every answer', async () => {
+    for (const host of FOREIGN) expect((await withHost(stack.ddbPort, host)).status, host).toBe(421);
+    expect((await withHost(stack.ddbPort, `127.0.0.1:${stack.ddbPort}`)).status).not.toBe(421);
+  });
+
+  it('gets 421 from cognito-local (its JWKS and admin API) and the S3 emulator', async () => {
+    const cognito = await startCognito();
+    const s3Port = await freePort();
+    const s3 = await startS3Local(s3Port, mkdtempSync(join(tmpdir(), 'nps-s3-')), ['http://127.0.0.1']);
+    try {
+      const jwks = `/${cognito.pool.userPoolId}/.well-known/jwks.json`;
+      for (const host of FOREIGN) {
+        expect((await withHost(cognito.port, host, jwks)).status, host).toBe(421);
+        expect((await withHost(s3Port, host, '/nps-uploads')).status, host).toBe(421);
+      }
+      expect((await withHost(cognito.port, `127.0.0.1:${cognito.port}`, jwks)).status).toBe(200);
+      expect((await withHost(s3Port, `localhost:${s3Port}`, '/nps-uploads')).status).not.toBe(421);
+    } finally {
+      await Promise.all([cognito.stop(), s3.stop()]);
+    }
+  });
+});
+
+describe('oversized requests', () => {
+  it('answers 413 to a 7 MB form post instead of resetting the connection, and stays up', async () => {
+    const { port } = await serve(() => true);
+    const big = `comment=${'x'.repeat(7 * 1024 * 1024)}`;
+    const res = await fetch(`http://127.0.0.1:${port}/r/TOKEN/9`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: big,
+    });
+    expect(res.status).toBe(413);
+    expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
   });
 });
 

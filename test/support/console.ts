@@ -5,7 +5,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { request as httpRequest, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -131,12 +131,44 @@ export interface Answer {
   setCookies: string[];
 }
 
+/** One request from a given loopback address (127.0.0.2, …), as another machine would come. */
+const requestFrom = (
+  from: string,
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+): Promise<{ status: number; headers: Headers; body: string; setCookies: string[] }> =>
+  new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, headers, localAddress: from }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const out = new Headers();
+        for (const [name, value] of Object.entries(res.headers))
+          if (typeof value === 'string') out.set(name, value);
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: out,
+          body: Buffer.concat(chunks).toString('utf8'),
+          setCookies: res.headers['set-cookie'] ?? [],
+        });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+
 /** Keeps cookies like a browser and sends what a console page's own requests send (Origin, Sec-Fetch-Site). */
 export class ConsoleBrowser {
   readonly base: string;
   readonly jar = new Map<string, string>();
-  constructor(base: string) {
+  /** The loopback address it comes from; unset: the system's choice (127.0.0.1). */
+  readonly from: string | undefined;
+  constructor(base: string, options: { from?: string } = {}) {
     this.base = base;
+    this.from = options.from;
   }
 
   private remember(setCookies: string[]): void {
@@ -158,10 +190,16 @@ export class ConsoleBrowser {
     path: string,
     init: { headers?: Record<string, string>; body?: string } = {},
   ) {
+    const headers = { ...(this.jar.size ? { cookie: this.cookieHeader() } : {}), ...init.headers };
+    if (this.from) {
+      const answer = await requestFrom(this.from, `${this.base}${path}`, method, headers, init.body);
+      this.remember(answer.setCookies);
+      return { ...answer, location: answer.headers.get('location') } satisfies Answer;
+    }
     const response = await fetch(`${this.base}${path}`, {
       method,
       redirect: 'manual',
-      headers: { ...(this.jar.size ? { cookie: this.cookieHeader() } : {}), ...init.headers },
+      headers,
       ...(init.body !== undefined ? { body: init.body } : {}),
     });
     const setCookies = response.headers.getSetCookie();

@@ -1,7 +1,8 @@
 /**
  * The console session: an ID token and a refresh token in HttpOnly, SameSite=Strict cookies on /console.
  * Every request verifies the ID token; an expired one is renewed quietly with the refresh token, and the new
- * one is set on the response. A forged or altered token is no session at all (and is not renewed).
+ * one is set on the response. A forged or altered token is no session at all (and is not renewed), and
+ * neither is one of a sign-in that was signed out (revoked-sessions.ts).
  */
 import {
   type AuthClient,
@@ -9,12 +10,15 @@ import {
   SessionEndedError,
   type SessionTokens,
 } from '#functions/console/auth/cognito.ts';
+import { KNOWN_DEVICE_DAYS } from '#functions/console/auth/known-devices.ts';
+import { isSignedOut } from '#functions/console/auth/revoked-sessions.ts';
 import {
   InvalidSessionError,
   SessionExpiredError,
   type SessionUser,
   type SessionVerifier,
 } from '#functions/console/auth/tokens.ts';
+import type { TableStore } from '#shared/store/table.ts';
 import { USER_POOL } from '#shared/team/user-pool.ts';
 import type { ConsoleRequest } from '../http/request.ts';
 import { clearCookie, cookie } from '../http/responses.ts';
@@ -22,6 +26,8 @@ import { clearCookie, cookie } from '../http/responses.ts';
 export const SESSION_COOKIE = 'nps_session';
 export const REFRESH_COOKIE = 'nps_refresh';
 export const CSRF_COOKIE = 'nps_csrf';
+/** A random id of this browser, set at sign-in and kept at sign-out: it has signed in here before. */
+export const DEVICE_COOKIE = 'nps_device';
 /** The email and Cognito session of a pending NEW_PASSWORD_REQUIRED challenge. */
 export const CHALLENGE_COOKIE = 'nps_challenge';
 
@@ -39,6 +45,8 @@ export interface Session {
 export interface SessionDeps {
   auth: AuthClient;
   verifier: SessionVerifier;
+  /** Where the revoked-session list lives. */
+  store: TableStore;
 }
 
 /** The request's session, renewed if its ID token expired; undefined when there is none (or it ended). */
@@ -46,6 +54,12 @@ export const resolveSession = async (
   deps: SessionDeps,
   request: ConsoleRequest,
 ): Promise<Session | undefined> => {
+  const session = await verifiedSession(deps, request);
+  if (session && (await isSignedOut(deps.store, session.user))) return undefined;
+  return session;
+};
+
+const verifiedSession = async (deps: SessionDeps, request: ConsoleRequest): Promise<Session | undefined> => {
   const idToken = request.cookies.get(SESSION_COOKIE);
   if (idToken) {
     try {
@@ -81,6 +95,9 @@ export const clearedSessionCookies = (secure: boolean): string[] => [
   clearCookie(REFRESH_COOKIE, secure),
   clearCookieOfChallenge(secure),
 ];
+
+export const deviceCookie = (deviceId: string, secure: boolean): string =>
+  cookie(DEVICE_COOKIE, deviceId, { maxAge: KNOWN_DEVICE_DAYS * 86_400, secure });
 
 export const csrfCookie = (secret: string, secure: boolean): string =>
   cookie(CSRF_COOKIE, secret, { maxAge: CSRF_SECONDS, secure });

@@ -1,7 +1,8 @@
 /**
  * The console's public pages: sign in (and choose a password after an invitation), sign out, and the
  * language switch. Each POST must come from the console's own origin and carry the browser's CSRF token;
- * sign-in attempts are rate-limited per email and per source IP before Cognito is asked.
+ * sign-in attempts are rate-limited before Cognito is asked (sign-in-limit.ts: per address and IP with backoff,
+ * per address and per IP only from devices that have not signed in to the address before).
  */
 import {
   ChallengeExpiredError,
@@ -13,7 +14,14 @@ import {
   signIn,
   UnsupportedChallengeError,
 } from '#functions/console/auth/cognito.ts';
-import { admitSignInAttempt, SignInRateLimitedError } from '#functions/console/auth/sign-in-limit.ts';
+import { isKnownDevice, newDeviceId, rememberDevice } from '#functions/console/auth/known-devices.ts';
+import { revokeSignIn } from '#functions/console/auth/revoked-sessions.ts';
+import {
+  admitSignInAttempt,
+  resetSignInBackoff,
+  SIGN_IN_LIMITS,
+  SignInRateLimitedError,
+} from '#functions/console/auth/sign-in-limit.ts';
 import { ANONYMOUS, csrfTokenMatches, newCsrfSecret } from '#functions/console/guard.ts';
 import { html, type Notice, newPasswordForm, SIGN_IN_PATH, signInForm } from '#functions/console/ui/index.ts';
 import { isLocale } from '#shared/core/locale.ts';
@@ -27,6 +35,8 @@ import {
   clearCookieOfChallenge,
   clearedSessionCookies,
   csrfCookie,
+  DEVICE_COOKIE,
+  deviceCookie,
   REFRESH_COOKIE,
   resolveSession,
   sessionCookies,
@@ -76,12 +86,23 @@ export const refusedResponse = (scope: Scope): Response =>
 const anonymousPostAllowed = (scope: Scope, form: URLSearchParams): boolean =>
   cameFromConsole(scope) && csrfTokenMatches(scope.csrfSecret, ANONYMOUS, form.get('csrf') ?? undefined);
 
-/** Signed in: the session's cookies, a fresh CSRF secret (a token from before sign-in is worth nothing after). */
-const signedIn = (
+/**
+ * Signed in: the session's cookies, a fresh CSRF secret (a token from before sign-in is worth nothing after);
+ * this browser becomes a known device of the address, and the address's backoff from this IP starts over.
+ */
+const signedIn = async (
   scope: Scope,
+  email: string,
   result: Extract<SignInResult, { kind: 'signedIn' }>,
   next: string,
-): Response => {
+): Promise<Response> => {
+  const deviceId = scope.request.cookies.get(DEVICE_COOKIE);
+  const device = deviceId && /^[A-Za-z0-9_-]{43}$/.test(deviceId) ? deviceId : newDeviceId();
+  await Promise.all([
+    rememberDevice(scope.deps.store, device, email, scope.now),
+    resetSignInBackoff(scope.deps.store, { email, ip: scope.request.sourceIp }),
+  ]);
+  scope.cookies.push(deviceCookie(device, scope.secure));
   scope.cookies.push(...sessionCookies(result.tokens, scope.secure), clearCookieOfChallenge(scope.secure));
   scope.cookies.push(csrfCookie(newCsrfSecret(), scope.secure));
   return redirectWith(scope, next);
@@ -117,10 +138,12 @@ export const signInSubmit = async (scope: Scope): Promise<Response> => {
     });
   }
   try {
+    const store = scope.deps.store;
+    const knownPlace = await isKnownDevice(store, scope.request.cookies.get(DEVICE_COOKIE), email, scope.now);
     await admitSignInAttempt(
-      scope.deps.store,
-      { email, ip: scope.request.sourceIp, now: scope.now },
-      scope.deps.signInLimits,
+      store,
+      { email, ip: scope.request.sourceIp, now: scope.now, knownPlace },
+      { ...SIGN_IN_LIMITS, ...scope.deps.signInLimits },
     );
   } catch (error) {
     if (!(error instanceof SignInRateLimitedError)) throw error;
@@ -134,7 +157,7 @@ export const signInSubmit = async (scope: Scope): Promise<Response> => {
   }
   try {
     const result = await signIn(scope.deps.auth, email, password);
-    if (result.kind === 'signedIn') return signedIn(scope, result, next);
+    if (result.kind === 'signedIn') return await signedIn(scope, email, result, next);
     scope.cookies.push(challengeCookie({ email, session: result.session }, scope.secure));
     return newPasswordResponse(scope, 200);
   } catch (error) {
@@ -176,7 +199,7 @@ export const newPasswordSubmit = async (scope: Scope): Promise<Response> => {
     return newPasswordResponse(scope, 400, { kind: 'error', text: scope.t('newPassword.weak') });
   try {
     const result = await completeNewPassword(scope.deps.auth, challenge, password);
-    if (result.kind === 'signedIn') return signedIn(scope, result, '/console');
+    if (result.kind === 'signedIn') return await signedIn(scope, challenge.email, result, '/console');
     return signInResponse(scope, 403, {
       next: '/console',
       notice: { kind: 'error', text: scope.t('signIn.unsupported') },
@@ -194,7 +217,10 @@ export const newPasswordSubmit = async (scope: Scope): Promise<Response> => {
   }
 };
 
-/** Ends the session: revokes the refresh token at Cognito and clears the cookies. */
+/**
+ * Ends the session: on the revoked list (so its ID token is refused at once, here and in a copied cookie),
+ * the refresh token revoked at Cognito, and the cookies cleared.
+ */
 export const signOut = async (scope: Scope): Promise<Response> => {
   if (!cameFromConsole(scope)) return refusedResponse(scope);
   const session = await resolveSession(scope.deps, scope.request);
@@ -203,6 +229,7 @@ export const signOut = async (scope: Scope): Promise<Response> => {
     !csrfTokenMatches(scope.csrfSecret, session.user.sub, formOf(scope.request).get('csrf') ?? undefined)
   )
     return refusedResponse(scope);
+  if (session) await revokeSignIn(scope.deps.store, session.user, scope.now);
   const refreshToken = scope.request.cookies.get(REFRESH_COOKIE);
   if (refreshToken) {
     try {

@@ -5,6 +5,7 @@
  * once a minute. Checks signature, issuer, token use (`id`), client id (`aud`) and expiry.
  */
 
+import { createHash } from 'node:crypto';
 import { JwtVerifier } from 'aws-jwt-verify';
 import { validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier';
 import { JwtExpiredError, KidNotFoundInJwksError } from 'aws-jwt-verify/error';
@@ -28,6 +29,11 @@ export interface SessionUser {
   /** Undefined for a user in none of the role groups: signed in, allowed nothing. */
   role: Role | undefined;
   expiresAt: Date;
+  /**
+   * The sign-in this token belongs to: Cognito's `origin_jti` (shared by every token renewed from one
+   * sign-in), else the token's `jti`, else a hash of the token. Sign out revokes it (revoked-sessions.ts).
+   */
+  sessionId: string;
 }
 
 /** The token was genuine but has expired: a refresh token may renew the session. */
@@ -127,7 +133,14 @@ export const createSessionVerifier = (
         }
       }
       const groups = payload['cognito:groups'];
-      const { sub, email, exp } = payload;
+      const { sub, email, exp, jti } = payload;
+      const origin = payload.origin_jti;
+      const sessionId =
+        typeof origin === 'string'
+          ? origin
+          : typeof jti === 'string'
+            ? jti
+            : createHash('sha256').update(idToken).digest('hex');
       if (typeof sub !== 'string' || typeof email !== 'string' || typeof exp !== 'number')
         throw new InvalidSessionError('The token names no user');
       return {
@@ -135,6 +148,7 @@ export const createSessionVerifier = (
         email,
         role: roleOfGroups(Array.isArray(groups) ? groups.filter((g) => typeof g === 'string') : []),
         expiresAt: new Date(exp * 1000),
+        sessionId,
       };
     },
   };

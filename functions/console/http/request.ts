@@ -91,3 +91,16 @@ export const selfPath = (request: ConsoleRequest): string => {
   const query = request.query.toString();
   return query ? `${request.path}?${query}` : request.path;
 };
+
+/** The CSRF token a POST carries: the form field, the header, or (for uploads) a multipart part named csrf. */
+export const csrfTokenOf = (request: ConsoleRequest): string | undefined => {
+  const header = request.headers['x-csrf-token'];
+  if (header) return header;
+  const type = request.headers['content-type'] ?? '';
+  if (/^application\/x-www-form-urlencoded/i.test(type)) return formOf(request).get('csrf') ?? undefined;
+  if (/^multipart\/form-data/i.test(type)) {
+    const part = /name="csrf"\r\n\r\n([A-Za-z0-9_-]{16,128})\r\n/.exec(request.body.toString('latin1'));
+    return part?.[1];
+  }
+  return undefined;
+};
