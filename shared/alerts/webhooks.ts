@@ -9,10 +9,12 @@ import type { ResponseDetailsData, ResponseDetailsEvent } from '#shared/events/r
 import { deliveryKey } from '#shared/store/keys.ts';
 import { claimOnce, settleClaim } from '#shared/store/lease-claim.ts';
 import type { TableStore } from '#shared/store/table.ts';
+import { type OutboundPost, OutboundRefusedError } from './outbound-post.ts';
 import { type AlertTrigger, listSubscriptions, type Subscription } from './subscriptions.ts';
 
 export interface WebhookDeps extends TableStore {
-  fetch: typeof fetch;
+  /** The checked, pinned POST of `outbound-post.ts` (tests may pass it a resolver of their own). */
+  post: OutboundPost;
   now?: () => Date;
   timeoutMs?: number;
 }
@@ -85,6 +87,7 @@ export const deliverWebhooks = async (
   const delivered: string[] = [];
   const skipped: string[] = [];
   const failed: string[] = [];
+  const refused: string[] = [];
   for (const subscription of subscriptions) {
     const now = deps.now?.() ?? new Date();
     const key = deliveryKey(subscription.id, `${event.metadata.id}:${subscription.on}`);
@@ -95,25 +98,26 @@ export const deliverWebhooks = async (
     const { id, body } = payloadOf(subscription, event, subscription.on);
     let ok = false;
     try {
-      const response = await deps.fetch(subscription.url, {
-        method: 'POST',
+      const response = await deps.post(subscription.url, {
         headers: {
           'content-type': 'application/json',
           'x-nps-delivery-id': id,
           'user-agent': 'nps-alerts/1',
         },
         body: JSON.stringify(body),
-        redirect: 'manual',
-        signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
+        timeoutMs: deps.timeoutMs ?? 10_000,
       });
       ok = response.status >= 200 && response.status < 300;
-    } catch {
-      ok = false;
+    } catch (error) {
+      // A refused address names itself in the error (never sent); a failed call is retried as any other.
+      if (error instanceof OutboundRefusedError) refused.push(`${subscription.id}: ${error.message}`);
     }
     await settleClaim(deps, key, ok ? { done: true, doneStatus: 'delivered', now } : { done: false });
     (ok ? delivered : failed).push(subscription.id);
   }
   if (failed.length > 0)
-    throw new WebhookDeliveryError(`Webhooks ${failed.join(', ')} did not accept event ${event.metadata.id}`);
+    throw new WebhookDeliveryError(
+      `Webhooks ${failed.join(', ')} did not accept event ${event.metadata.id}${refused.length ? ` (refused ${refused.join('; ')})` : ''}`,
+    );
   return { delivered, skipped };
 };
