@@ -31,18 +31,26 @@ export const triggersOf = (details: ResponseDetailsData): AlertTrigger[] => [
 
 const clip = (text: string) => (text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text);
 
+/**
+ * Text for a Slack message, per Slack's formatting rules: `&`, `<` and `>` escaped, so no respondent text
+ * becomes a mention (`<!channel>`, `<@U123>`) or a disguised link (`<https://…|label>`). Pure.
+ */
+export const slackText = (text: string): string =>
+  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+
 /** What one subscription receives for one event. Pure. */
 export const payloadOf = (subscription: Subscription, event: ResponseDetailsEvent, on: AlertTrigger) => {
   const d = event.data;
   const id = `${event.metadata.id}:${subscription.id}`;
   const comment = [d.answers?.reason, d.answers?.improve].filter(Boolean).join('\n\n');
   if (subscription.format === 'slack') {
-    const who = d.name || d.email || d.contactId.slice(0, 8);
+    const who = slackText(d.name || d.email || d.contactId.slice(0, 8));
+    const what = on === 'referral' ? 'Referral' : `${d.category[0]?.toUpperCase()}${d.category.slice(1)}`;
     const lines = [
-      `*${on === 'referral' ? 'Referral' : `${d.category[0]?.toUpperCase()}${d.category.slice(1)}`}*: ${who} scored ${d.score} of ${SCALES[d.kind].max} (${d.kind.toUpperCase()}, wave ${d.waveId})`,
-      ...(comment ? [`> ${clip(comment).replace(/\n/g, '\n> ')}`] : []),
+      `*${what}*: ${who} scored ${d.score} of ${SCALES[d.kind].max} (${d.kind.toUpperCase()}, wave ${slackText(d.waveId)})`,
+      ...(comment ? [`> ${slackText(clip(comment)).replace(/\n/g, '\n> ')}`] : []),
       ...(on === 'referral' && d.answers?.referral
-        ? [`Would introduce us to: ${clip(d.answers.referral)}`]
+        ? [`Would introduce us to: ${slackText(clip(d.answers.referral))}`]
         : []),
     ];
     return { id, body: { text: lines.join('\n') } };
