@@ -3,6 +3,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
 import type { AudienceMember, AudienceRow, SkippedRow } from '#shared/audience/audience.ts';
 import { checkAudience } from '#shared/audience/check.ts';
+import { refuseErased } from '#shared/contacts/contacts.ts';
 import { normaliseEmail } from '#shared/contacts/identity.ts';
 import { withoutErased } from '#shared/contacts/import-guard.ts';
 import { ValidationError } from '#shared/core/errors.ts';
@@ -84,6 +85,7 @@ export const createWave = async (
     throw new ValidationError(`--alert-to "${wave.alertTo.slice(0, 60)}" is not a valid address`, {
       field: 'alert-to',
     });
+  if (alertTo) await refuseErased(deps, alertTo, 'alert-to');
   const { valid, skipped, invalid } = await checkAudience(deps, readValued());
   if (invalid.length > 0 && !options.skipInvalid) throw invalidRowsError(options.file, invalid);
   if (valid === 0) throw new ValidationError(`${options.file}: no valid recipients; nothing was created`);

@@ -9,7 +9,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '#functions/console/routes.ts';
@@ -20,6 +20,7 @@ import { deliverWebhooks } from '#shared/alerts/webhooks.ts';
 import { parseAnswers } from '#shared/answering/responses.ts';
 import { readAudience } from '#shared/audience/audience.ts';
 import { contactIdOf } from '#shared/contacts/identity.ts';
+import { PERSONAL_DATA } from '#shared/privacy/personal-data.ts';
 import { sendDigest } from '#shared/reporting/send.ts';
 import { ALL_SCOPE, aggregateKey, dayPeriod, recipientKey } from '#shared/store/keys.ts';
 import { createWave } from '#shared/waves/create.ts';
@@ -200,5 +201,19 @@ describe('a hostile comment', () => {
     // Slack reads <…> as a mention or a link: none may come from the respondent.
     expect(slack.text).not.toMatch(/<[!@#]|<https?:/);
     expect(slack.text).not.toMatch(INVISIBLE);
+  });
+
+  it('leaves claims (ALERT#, DELIVERY#) that hold no address or text, in the personal-data map, expiring in 30 days', async () => {
+    const scan = await stack.ddb.send(new ScanCommand({ TableName: stack.table }));
+    const claims = (scan.Items ?? []).filter((i) => /^(ALERT|DELIVERY)#/.test(String(i.pk)));
+    expect(claims.map((c) => String(c.pk).split('#')[0]).sort()).toEqual(['ALERT', 'DELIVERY', 'DELIVERY']);
+    const inThirtyDays = Date.now() / 1000 + 30 * 86_400;
+    for (const claim of claims) {
+      expect(Number(claim.expiresAt)).toBeGreaterThan(inThirtyDays - 3_600);
+      expect(Number(claim.expiresAt)).toBeLessThan(inThirtyDays + 3_600);
+      expect(JSON.stringify(claim)).not.toMatch(/@|Slowtroppus|Eve/);
+    }
+    expect(PERSONAL_DATA.alertClaim.retention).toEqual({ expires: 'TTL 30 days after the alert' });
+    expect(PERSONAL_DATA.webhookDelivery.retention).toEqual({ expires: 'TTL 30 days after the delivery' });
   });
 });

@@ -4,6 +4,7 @@
  * now to every reader or to one address. Every change is logged in the activity.
  */
 import { allows } from '#shared/console/roles.ts';
+import { ErasedAddressError } from '#shared/contacts/contacts.ts';
 import { digestSettings, emailConfig } from '#shared/core/config.ts';
 import { ValidationError } from '#shared/core/errors.ts';
 import { buildDigestView } from '#shared/reporting/digest.ts';
@@ -175,7 +176,8 @@ export const addReaderAction: Handler = async (ctx) => {
     await ctx.record('reader.added', { address: reader.address, locale: reader.locale });
   } catch (error) {
     if (!(error instanceof ValidationError) || error.field !== 'address') throw error;
-    return readersPageOf(ctx, { add: ctx.t('readers.problem.address') }, 400);
+    const problem = error instanceof ErasedAddressError ? 'problem.erased' : 'readers.problem.address';
+    return readersPageOf(ctx, { add: ctx.t(problem) }, 400);
   }
   return redirect(`${READERS_PATH}?done=added`);
 };
