@@ -28,12 +28,12 @@ export class OutboundRefusedError extends Error {
   override name = 'OutboundRefusedError';
 }
 
-/** The address to connect to: the first of the name's addresses, once every one of them has passed. */
-export const checkedAddress = async (
+/** The addresses to connect to: all of the name's addresses, once every one of them has passed. */
+export const checkedAddresses = async (
   url: URL,
   policy: WebhookPolicy,
   resolver: Resolver,
-): Promise<LookupAddress> => {
+): Promise<LookupAddress[]> => {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const literal = isIP(host);
   const addresses = literal ? [{ address: host, family: literal }] : await resolver(host);
@@ -46,9 +46,8 @@ export const checkedAddress = async (
       : refusedHost(address);
     if (why) throw new OutboundRefusedError(`${url.hostname} resolves to ${address}: ${why}`);
   }
-  const [first] = addresses;
-  if (!first) throw new OutboundRefusedError(`${url.hostname} resolves to no address`);
-  return first;
+  if (addresses.length === 0) throw new OutboundRefusedError(`${url.hostname} resolves to no address`);
+  return addresses;
 };
 
 /** POSTs through the checks above; resolves with the status, rejects when refused or the call fails. */
@@ -56,10 +55,12 @@ export const outboundPost =
   (policy: WebhookPolicy, resolver: Resolver = systemResolver): OutboundPost =>
   async (raw, request) => {
     const url = new URL(checkWebhookUrl(raw, policy));
-    const pinned = await checkedAddress(url, policy, resolver);
+    const pinned = await checkedAddresses(url, policy, resolver);
+    // Only the addresses just checked, however often the socket asks (both families, for happy eyeballs).
     const lookup: LookupFunction = (_hostname, options, callback) => {
-      if (options.all) callback(null, [pinned]);
-      else callback(null, pinned.address, pinned.family);
+      const [first] = pinned as [LookupAddress];
+      if (options.all) callback(null, pinned);
+      else callback(null, first.address, first.family);
     };
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return await new Promise<{ status: number }>((resolve, reject) => {

@@ -192,7 +192,11 @@ describe('webhook delivery', () => {
     let lookups = 0;
     const resolver: Resolver = async () => {
       lookups += 1;
-      return [{ address: '127.0.0.2', family: 4 }];
+      // ::1 first, where nothing listens: the connection tries the next checked address, as fetch would.
+      return [
+        { address: '::1', family: 6 },
+        { address: '127.0.0.2', family: 4 },
+      ];
     };
     const deps = { ...stack, post: outboundPost(webhookPolicy(), resolver) };
     const outcome = await deliverWebhooks(deps, passive('pia@pinned.example.com'));

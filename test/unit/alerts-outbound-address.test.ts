@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { isLoopbackAddress, parseIPv4, parseIPv6, refusedHost } from '#shared/alerts/outbound-address.ts';
-import { checkedAddress, OutboundRefusedError, type Resolver } from '#shared/alerts/outbound-post.ts';
+import { checkedAddresses, OutboundRefusedError, type Resolver } from '#shared/alerts/outbound-post.ts';
 import { checkWebhookUrl } from '#shared/alerts/subscriptions.ts';
 
 /** [URL, what it is]. The 17 accepted ones first, then both ends of every range and other spellings. */
@@ -180,7 +180,7 @@ describe('resolved addresses', () => {
     async () =>
       addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
   const check = (url: string, resolver: Resolver, allowLoopback = false) =>
-    checkedAddress(new URL(url), { httpsOnly: false, allowLoopback }, resolver);
+    checkedAddresses(new URL(url), { httpsOnly: false, allowLoopback }, resolver);
 
   it('refuses a name that resolves to 127.0.0.1', async () => {
     await expect(check('https://hooks.example.com/', resolving('127.0.0.1'))).rejects.toThrow(
@@ -200,20 +200,20 @@ describe('resolved addresses', () => {
   });
 
   it('lets localhost through with the flag only when every address is loopback', async () => {
-    expect(await check('http://localhost:9/', resolving('127.0.0.1', '::1'), true)).toEqual({
-      address: '127.0.0.1',
-      family: 4,
-    });
+    expect(await check('http://localhost:9/', resolving('::1', '127.0.0.1'), true)).toEqual([
+      { address: '::1', family: 6 },
+      { address: '127.0.0.1', family: 4 },
+    ]);
     await expect(check('http://localhost:9/', resolving('127.0.0.1', '10.0.0.1'), true)).rejects.toThrow(
       /not loopback/,
     );
     await expect(check('http://localhost:9/', resolving('127.0.0.1'))).rejects.toThrow(/loopback/);
   });
 
-  it('pins the first checked address of a public name', async () => {
-    expect(await check('https://hooks.example.com/', resolving('93.184.216.34', '93.184.216.35'))).toEqual({
-      address: '93.184.216.34',
-      family: 4,
-    });
+  it('gives back every checked address of a public name, for the connection to use and nothing else', async () => {
+    expect(await check('https://hooks.example.com/', resolving('93.184.216.34', '2606:4700::1'))).toEqual([
+      { address: '93.184.216.34', family: 4 },
+      { address: '2606:4700::1', family: 6 },
+    ]);
   });
 });
