@@ -4,10 +4,11 @@
  * WEBHOOK_ALLOW_LOOPBACK=1 unless it really is 127.0.0.1 or localhost. Resolved addresses go through the
  * same ranges (an injected resolver: no DNS and no traffic here).
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { isLoopbackAddress, parseIPv4, parseIPv6, refusedHost } from '#shared/alerts/outbound-address.ts';
 import { checkedAddresses, OutboundRefusedError, type Resolver } from '#shared/alerts/outbound-post.ts';
 import { checkWebhookUrl } from '#shared/alerts/subscriptions.ts';
+import { webhookPolicy } from '#shared/core/config.ts';
 
 /** [URL, what it is]. The 17 accepted ones first, then both ends of every range and other spellings. */
 const HOSTILE: [string, string][] = [
@@ -215,5 +216,32 @@ describe('resolved addresses', () => {
       { address: '93.184.216.34', family: 4 },
       { address: '2606:4700::1', family: 6 },
     ]);
+  });
+});
+
+describe('WEBHOOK_ALLOW_LOOPBACK', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+  const policyWith = (env: Record<string, string | undefined>) => {
+    for (const name of ['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_LAMBDA_FUNCTION_NAME', 'WEBHOOK_ALLOW_LOOPBACK'])
+      delete process.env[name];
+    Object.assign(process.env, env);
+    return webhookPolicy();
+  };
+
+  it('is off by default, on only with =1 against a local table, and never honoured in AWS', () => {
+    const local = { AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000' };
+    expect(policyWith(local)).toEqual({ httpsOnly: false, allowLoopback: false });
+    expect(policyWith({ ...local, WEBHOOK_ALLOW_LOOPBACK: '1' })).toEqual({
+      httpsOnly: false,
+      allowLoopback: true,
+    });
+    expect(policyWith({ ...local, WEBHOOK_ALLOW_LOOPBACK: 'true' }).allowLoopback).toBe(false);
+    expect(policyWith({ WEBHOOK_ALLOW_LOOPBACK: '1' })).toEqual({ httpsOnly: true, allowLoopback: false });
+    expect(
+      policyWith({ ...local, WEBHOOK_ALLOW_LOOPBACK: '1', AWS_LAMBDA_FUNCTION_NAME: 'nps-deliverWebhooks' }),
+    ).toEqual({ httpsOnly: true, allowLoopback: false });
   });
 });
