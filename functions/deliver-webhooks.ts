@@ -7,15 +7,17 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
+import { outboundPost } from '#shared/alerts/outbound-post.ts';
 import { deliverWebhooks } from '#shared/alerts/webhooks.ts';
-import { tableName } from '#shared/core/config.ts';
+import { tableName, webhookPolicy } from '#shared/core/config.ts';
 import type { ResponseDetailsEvent } from '#shared/events/response-events.ts';
 import { awsClients, logger, tracer } from './commons/runtime.ts';
 
 export const webhooksFromEvent = async (
   event: EventBridgeEvent<string, ResponseDetailsEvent>,
 ): Promise<{ delivered: string[]; skipped: string[] }> => {
-  const outcome = await deliverWebhooks({ ddb: awsClients().ddb, table: tableName(), fetch }, event.detail);
+  const post = outboundPost(webhookPolicy());
+  const outcome = await deliverWebhooks({ ddb: awsClients().ddb, table: tableName(), post }, event.detail);
   logger.info('Webhooks', { event: event.detail.metadata.id, ...outcome });
   return outcome;
 };

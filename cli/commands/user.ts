@@ -52,16 +52,19 @@ const add = command({
       help: 'read their permanent password from standard input; without it they are invited with a temporary one',
     },
   },
-  run: async ({ args, options }) => {
+  run: async ({ args, options, store }) => {
     const password = options['password-stdin'] ? await passwordFromStdin() : undefined;
     const invitation: Invitation = emulated()
       ? { kind: 'temporaryPassword', password: temporaryPassword() }
       : { kind: 'email' };
-    const { user, created } = await addUser(directory(), {
-      email: args.EMAIL,
-      role: options.role,
-      ...(password !== undefined ? { password } : { invitation }),
-    });
+    const { user, created } = await addUser(
+      { ...directory(), contacts: store },
+      {
+        email: args.EMAIL,
+        role: options.role,
+        ...(password !== undefined ? { password } : { invitation }),
+      },
+    );
     const printed =
       created && password === undefined && invitation.kind === 'temporaryPassword'
         ? invitation.password

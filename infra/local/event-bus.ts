@@ -1,13 +1,17 @@
 /**
  * The local stand-in for the EventBridge bus: speaks the PutEvents API (AWS JSON 1.1) on 127.0.0.1, so the
  * handler publishes with the real SDK client, logs each event and appends it to `<state>/events.jsonl`.
+ * That log is a consumer like any other: a ContactErased event rewrites it without the person's address,
+ * name, properties and answers (the personal-data map's `localEventLog`).
  * Entries for a bus other than the configured one fail per entry, as EventBridge reports them: the
  * caller must check each entry, and tests can see that it does.
  */
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { dirname } from 'node:path';
+import { EVENT_TYPES } from '#shared/events/catalog.ts';
+import { withoutErasedContact } from '#shared/events/contact-events.ts';
 
 export interface LocalEventBus {
   /** For AWS_ENDPOINT_URL_EVENTBRIDGE. */
@@ -39,6 +43,27 @@ export interface DeliveredEvent {
 }
 
 const MAX_ENTRY_BYTES = 256 * 1024;
+
+/** Rewrites the log without what its lines hold of one erased contact; returns how many lines changed. */
+export const redactEventLog = (file: string, contactId: string): number => {
+  if (!existsSync(file)) return 0;
+  let changed = 0;
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .map((line) => {
+      if (!line.includes(contactId)) return line;
+      const event = JSON.parse(line) as DeliveredEvent;
+      const redacted = withoutErasedContact(event, contactId);
+      if (redacted === event) return line;
+      changed++;
+      return JSON.stringify(redacted);
+    });
+  if (changed === 0) return 0;
+  // Whole or not at all: a crash mid-write leaves the old log, never half of one.
+  writeFileSync(`${file}.tmp`, lines.join('\n'));
+  renameSync(`${file}.tmp`, file);
+  return changed;
+};
 
 export const startLocalEventBus = async (options: {
   busName: string;
@@ -98,6 +123,11 @@ export const startLocalEventBus = async (options: {
         };
         appendFileSync(options.file, `${JSON.stringify(event)}\n`);
         options.log(`event ${event['detail-type']} ${event.id}`);
+        const erased = (detail as { data?: { contactId?: unknown } } | null)?.data?.contactId;
+        if (event['detail-type'] === EVENT_TYPES.contactErased && typeof erased === 'string')
+          options.log(
+            `redacted ${redactEventLog(options.file, erased)} event log lines of an erased contact`,
+          );
         options.deliver?.(event);
         return { EventId: event.id };
       });

@@ -1,16 +1,17 @@
 /**
  * Webhook subscriptions (`nps alert add|list|remove`): a URL that gets a POST for each response of a
  * category (detractor, passive, promoter) or each referral a promoter consents to, as JSON or as a Slack
- * message. URLs are checked before they are stored: https only where the stack runs in AWS, and never a
- * link-local or cloud metadata address (a webhook must not reach the instance's own credentials).
+ * message. URLs are checked before they are stored: https only where the stack runs in AWS, and never an
+ * address inside the network in any spelling (a webhook must not reach the instance's credentials or a
+ * private service); delivery checks the resolved addresses again (`outbound-post.ts`).
  */
 import { randomUUID } from 'node:crypto';
-import { isIP } from 'node:net';
 import { DeleteCommand, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError, ValidationError } from '#shared/core/errors.ts';
 import { isConditionFailed } from '#shared/store/conditions.ts';
 import { SUBSCRIPTION_PARTITION, subscriptionKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
+import { isLoopbackHost, refusedHost } from './outbound-address.ts';
 
 export const ALERT_TRIGGERS = ['detractor', 'passive', 'promoter', 'referral'] as const;
 export type AlertTrigger = (typeof ALERT_TRIGGERS)[number];
@@ -27,22 +28,17 @@ export interface Subscription {
 
 const MAX_URL = 2000;
 
-/** Link-local (169.254/16, fe80::/10), the metadata services (169.254.169.254, fd00:ec2::254), and 0.0.0.0. */
-const forbiddenHost = (host: string): boolean => {
-  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (isIP(bare) === 4) return bare.startsWith('169.254.') || bare === '0.0.0.0';
-  if (isIP(bare) === 6)
-    return (
-      /^fe[89ab][0-9a-f]:/.test(bare) ||
-      bare === 'fd00:ec2::254' ||
-      bare === '::' ||
-      bare.startsWith('::ffff:169.254.')
-    );
-  return bare === 'metadata.google.internal' || bare === 'instance-data' || bare.endsWith('.internal.');
-};
+/** Where webhooks may go: https only in AWS; loopback receivers only locally with WEBHOOK_ALLOW_LOOPBACK=1. */
+export interface WebhookPolicy {
+  httpsOnly: boolean;
+  allowLoopback?: boolean;
+}
 
-/** The URL as it will be called, or a ValidationError naming what is wrong with it. */
-export const checkWebhookUrl = (raw: string, options: { httpsOnly: boolean }): string => {
+/**
+ * The URL as it will be called, or a ValidationError naming what is wrong with it: the one check behind the
+ * console, the CLI, the stack's deploy-time webhooks and every delivery (`outbound-post.ts`).
+ */
+export const checkWebhookUrl = (raw: string, options: WebhookPolicy): string => {
   let url: URL;
   try {
     url = new URL(raw.trim());
@@ -50,21 +46,19 @@ export const checkWebhookUrl = (raw: string, options: { httpsOnly: boolean }): s
     throw new ValidationError(`--webhook "${raw.slice(0, 80)}" is not a URL`, { field: 'webhook' });
   }
   if (raw.length > MAX_URL) throw new ValidationError(`--webhook is longer than ${MAX_URL} characters`);
+  const loopback = Boolean(options.allowLoopback) && !options.httpsOnly && isLoopbackHost(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && !options.httpsOnly))
     throw new ValidationError(
       `--webhook must be an https URL${options.httpsOnly ? '' : ' (or http locally)'}`,
-      {
-        field: 'webhook',
-      },
+      { field: 'webhook' },
     );
   if (url.username || url.password)
     throw new ValidationError('--webhook must not carry a user name or password', { field: 'webhook' });
-  if (forbiddenHost(url.hostname))
+  const refused = loopback ? undefined : refusedHost(url.hostname);
+  if (refused)
     throw new ValidationError(
-      `--webhook must not point at a link-local or metadata address (${url.hostname})`,
-      {
-        field: 'webhook',
-      },
+      `--webhook must not point inside the network (loopback, private, link-local, CGNAT or metadata): ${refused}`,
+      { field: 'webhook' },
     );
   return url.toString();
 };
@@ -72,7 +66,7 @@ export const checkWebhookUrl = (raw: string, options: { httpsOnly: boolean }): s
 export const addSubscription = async (
   store: TableStore,
   input: { url: string; on: string; format?: string },
-  options: { httpsOnly: boolean; now: Date },
+  options: WebhookPolicy & { now: Date },
 ): Promise<Subscription> => {
   if (!(ALERT_TRIGGERS as readonly string[]).includes(input.on))
     throw new ValidationError(`--on must be one of ${ALERT_TRIGGERS.join(', ')}, not "${input.on}"`, {

@@ -9,10 +9,12 @@ import type { ResponseDetailsData, ResponseDetailsEvent } from '#shared/events/r
 import { deliveryKey } from '#shared/store/keys.ts';
 import { claimOnce, settleClaim } from '#shared/store/lease-claim.ts';
 import type { TableStore } from '#shared/store/table.ts';
+import { type OutboundPost, OutboundRefusedError } from './outbound-post.ts';
 import { type AlertTrigger, listSubscriptions, type Subscription } from './subscriptions.ts';
 
 export interface WebhookDeps extends TableStore {
-  fetch: typeof fetch;
+  /** The checked, pinned POST of `outbound-post.ts` (tests may pass it a resolver of their own). */
+  post: OutboundPost;
   now?: () => Date;
   timeoutMs?: number;
 }
@@ -29,18 +31,26 @@ export const triggersOf = (details: ResponseDetailsData): AlertTrigger[] => [
 
 const clip = (text: string) => (text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text);
 
+/**
+ * Text for a Slack message, per Slack's formatting rules: `&`, `<` and `>` escaped, so no respondent text
+ * becomes a mention (`<!channel>`, `<@U123>`) or a disguised link (`<https://…|label>`). Pure.
+ */
+export const slackText = (text: string): string =>
+  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+
 /** What one subscription receives for one event. Pure. */
 export const payloadOf = (subscription: Subscription, event: ResponseDetailsEvent, on: AlertTrigger) => {
   const d = event.data;
   const id = `${event.metadata.id}:${subscription.id}`;
   const comment = [d.answers?.reason, d.answers?.improve].filter(Boolean).join('\n\n');
   if (subscription.format === 'slack') {
-    const who = d.name || d.email || d.contactId.slice(0, 8);
+    const who = slackText(d.name || d.email || d.contactId.slice(0, 8));
+    const what = on === 'referral' ? 'Referral' : `${d.category[0]?.toUpperCase()}${d.category.slice(1)}`;
     const lines = [
-      `*${on === 'referral' ? 'Referral' : `${d.category[0]?.toUpperCase()}${d.category.slice(1)}`}*: ${who} scored ${d.score} of ${SCALES[d.kind].max} (${d.kind.toUpperCase()}, wave ${d.waveId})`,
-      ...(comment ? [`> ${clip(comment).replace(/\n/g, '\n> ')}`] : []),
+      `*${what}*: ${who} scored ${d.score} of ${SCALES[d.kind].max} (${d.kind.toUpperCase()}, wave ${slackText(d.waveId)})`,
+      ...(comment ? [`> ${slackText(clip(comment)).replace(/\n/g, '\n> ')}`] : []),
       ...(on === 'referral' && d.answers?.referral
-        ? [`Would introduce us to: ${clip(d.answers.referral)}`]
+        ? [`Would introduce us to: ${slackText(clip(d.answers.referral))}`]
         : []),
     ];
     return { id, body: { text: lines.join('\n') } };
@@ -85,6 +95,7 @@ export const deliverWebhooks = async (
   const delivered: string[] = [];
   const skipped: string[] = [];
   const failed: string[] = [];
+  const refused: string[] = [];
   for (const subscription of subscriptions) {
     const now = deps.now?.() ?? new Date();
     const key = deliveryKey(subscription.id, `${event.metadata.id}:${subscription.on}`);
@@ -95,25 +106,26 @@ export const deliverWebhooks = async (
     const { id, body } = payloadOf(subscription, event, subscription.on);
     let ok = false;
     try {
-      const response = await deps.fetch(subscription.url, {
-        method: 'POST',
+      const response = await deps.post(subscription.url, {
         headers: {
           'content-type': 'application/json',
           'x-nps-delivery-id': id,
           'user-agent': 'nps-alerts/1',
         },
         body: JSON.stringify(body),
-        redirect: 'manual',
-        signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
+        timeoutMs: deps.timeoutMs ?? 10_000,
       });
       ok = response.status >= 200 && response.status < 300;
-    } catch {
-      ok = false;
+    } catch (error) {
+      // A refused address names itself in the error (never sent); a failed call is retried as any other.
+      if (error instanceof OutboundRefusedError) refused.push(`${subscription.id}: ${error.message}`);
     }
     await settleClaim(deps, key, ok ? { done: true, doneStatus: 'delivered', now } : { done: false });
     (ok ? delivered : failed).push(subscription.id);
   }
   if (failed.length > 0)
-    throw new WebhookDeliveryError(`Webhooks ${failed.join(', ')} did not accept event ${event.metadata.id}`);
+    throw new WebhookDeliveryError(
+      `Webhooks ${failed.join(', ')} did not accept event ${event.metadata.id}${refused.length ? ` (refused ${refused.join('; ')})` : ''}`,
+    );
   return { delivered, skipped };
 };

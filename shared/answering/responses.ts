@@ -5,6 +5,7 @@
  * The state changes are pure functions; the repository writes them with optimistic versioning.
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { plainParagraphs } from '#shared/audience/plain-text.ts';
 import type { SurveyPolicy } from '#shared/core/config.ts';
 import { ValidationError } from '#shared/core/errors.ts';
 import { type Category, categoryOf, MAX_ANSWER_LENGTH, type SurveyKind } from '#shared/core/survey.ts';
@@ -163,10 +164,6 @@ export const applyCommit = (
   };
 };
 
-/** Control characters other than tab and line breaks; they have no place in a typed answer. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
-
 const FREQUENCIES = new Set(['0', '1', '2-5', '6+']);
 
 /** The typed text of each answer field as the person wrote it: line breaks as `\n` (browsers post CRLF). */
@@ -188,7 +185,8 @@ export const typedAnswers = (
 export const parseAnswers = (form: URLSearchParams): Answers => {
   const answers: Answers = {};
   const text = (field: 'reason' | 'improve' | 'referral') => {
-    const value = (form.get(field) ?? '').replace(/\r\n?/g, '\n').replace(CONTROL_CHARACTERS, '').trim();
+    // Text, not instructions: the same cleaning as audience files (controls, bidi, invisible characters).
+    const value = plainParagraphs(form.get(field) ?? '').trim();
     if (value.length > MAX_ANSWER_LENGTH) {
       throw new ValidationError(`${field} is longer than ${MAX_ANSWER_LENGTH} characters`, { field });
     }

@@ -1,7 +1,10 @@
 /** Contacts: identity by a hash of the normalised address, consent and suppression state. */
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ValidationError } from '#shared/core/errors.ts';
+import { contactIdOf, normaliseEmail } from '#shared/core/identity.ts';
 import { batchGetAll } from '#shared/store/dynamo.ts';
 import { contactKey, surveyedKey } from '#shared/store/keys.ts';
+import type { TableStore } from '#shared/store/table.ts';
 
 export type SuppressionReason = 'unsubscribed' | 'bounced' | 'complained' | 'erased';
 
@@ -93,4 +96,30 @@ export const markSuppressed = async (
       ExpressionAttributeValues: { ':id': contactId, ':r': reason, ':at': at.toISOString() },
     }),
   );
+};
+
+/** An erased person's address offered again: as a digest reader, an owner, an alert address or a console user. */
+export class ErasedAddressError extends ValidationError {
+  override name = 'ErasedAddressError';
+}
+
+/** Whether the address (normalised, or it is normalised here) is an erased person's. One consistent read. */
+export const isErased = async (store: TableStore, address: string): Promise<boolean> => {
+  const contactId = contactIdOf(normaliseEmail(address) ?? address);
+  const out = await store.ddb.send(
+    new GetCommand({ TableName: store.table, Key: contactKey(contactId), ConsistentRead: true }),
+  );
+  return Boolean(out.Item?.erasedAt);
+};
+
+/**
+ * Refuses a (normalised) address whose contact is a tombstone: erasure promised it is kept nowhere, so no
+ * door stores it again. One consistent read of the contact item.
+ */
+export const refuseErased = async (store: TableStore, address: string, field: string): Promise<void> => {
+  if (await isErased(store, address))
+    throw new ErasedAddressError(
+      `${address} was erased at the person’s request and cannot be stored again (${field})`,
+      { field },
+    );
 };

@@ -127,10 +127,15 @@ export const userPoolConfig = (): UserPoolConfig => ({
 export const consoleScheme = (): 'https' | 'http' =>
   process.env[ENV.consoleScheme] === 'http' ? 'http' : 'https';
 
-/** Webhook URLs must be https where the stack runs in AWS; against the local stack (a local table) http is fine. */
-export const webhookPolicy = (): { httpsOnly: boolean } => ({
-  httpsOnly: !process.env.AWS_ENDPOINT_URL_DYNAMODB,
-});
+/**
+ * Webhook URLs must be https where the stack runs in AWS; against the local stack (a local table) http is
+ * fine, and `WEBHOOK_ALLOW_LOOPBACK=1` lets tests reach a receiver on 127.0.0.1/localhost. Never in AWS: not
+ * without a local table, and never inside a Lambda.
+ */
+export const webhookPolicy = (): { httpsOnly: boolean; allowLoopback: boolean } => {
+  const local = Boolean(process.env.AWS_ENDPOINT_URL_DYNAMODB) && !process.env.AWS_LAMBDA_FUNCTION_NAME;
+  return { httpsOnly: !local, allowLoopback: local && process.env.WEBHOOK_ALLOW_LOOPBACK === '1' };
+};
 
 /** The console's address for links from emails (alerts, the digest), when the stack has one. */
 export const consoleUrl = (): string | undefined =>

@@ -233,4 +233,6 @@ export const ERASERS: Readonly<Record<ItemKind, (scope: ErasureScope) => Promise
   alertClaim: keep,
   webhookDelivery: keep,
   erasureNotice: keep,
+  // Redacted by the local bus itself when this erasure's ContactErased reaches it (as every consumer does).
+  localEventLog: keep,
 };

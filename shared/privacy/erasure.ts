@@ -130,6 +130,7 @@ const KIND_WORDS: Readonly<Record<ItemKind, readonly [string, string]>> = {
   alertClaim: ['alert claim', 'alert claims'],
   webhookDelivery: ['webhook delivery record', 'webhook delivery records'],
   erasureNotice: ['erasure notice', 'erasure notices'],
+  localEventLog: ['local event log line', 'local event log lines'],
 };
 
 /** One line saying what an erasure removed, per kind, for the CLI and the console. */

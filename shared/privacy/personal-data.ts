@@ -22,7 +22,8 @@ export type ItemKind =
   | 'surveyedMark'
   | 'alertClaim'
   | 'webhookDelivery'
-  | 'erasureNotice';
+  | 'erasureNotice'
+  | 'localEventLog';
 
 export interface PersonalDataEntry {
   /** Its key shape (`#shared/store/keys.ts` builds it). */
@@ -52,6 +53,8 @@ export const RESPONSE_PERSONAL = [
   'gsi1pk',
   'gsi1sk',
 ] as const;
+/** What an event's `data` may hold of a person (ResponseDetails): the local event log loses it on erasure. */
+export const EVENT_PERSONAL = ['email', 'name', 'props', 'answers'] as const;
 /** Contact attributes retention removes once they were last surveyed before the period. */
 export const CONTACT_PERSONAL = ['email', 'waves'] as const;
 
@@ -164,6 +167,14 @@ export const PERSONAL_DATA: Readonly<Record<ItemKind, PersonalDataEntry>> = {
     find: 'written by the erasure: the outbox of its ContactErased event',
     erasure: 'keep',
     retention: { expires: 'TTL one day, once the stream has passed it' },
+  },
+  localEventLog: {
+    // Not in the table: the local runtime's stand-in for the bus logs every event it accepts.
+    key: '<state>/events.jsonl (local runtime only), one event a line',
+    holds: EVENT_PERSONAL.map((attribute) => `detail.data.${attribute}`),
+    find: 'the lines whose event names the contact id, rewritten by the local bus when the erasure’s ContactErased reaches it',
+    erasure: 'redact',
+    retention: { kept: 'local development only: the file lives in .local/ until it is deleted' },
   },
 };
 

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DeleteCommand, GetCommand, paginateQuery, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { normaliseEmail } from '#shared/contacts/contacts.ts';
+import { normaliseEmail, refuseErased } from '#shared/contacts/contacts.ts';
 import { ValidationError } from '#shared/core/errors.ts';
 import type { Locale } from '#shared/core/locale.ts';
 import { isConditionFailed } from '#shared/store/conditions.ts';
@@ -81,6 +81,7 @@ const getReader = async (store: TableStore, address: string): Promise<Reader | u
 /** Adds a reader, or changes their language; a reader keeps their opt-out token, so old digests' links work. */
 export const subscribeReader = async (store: TableStore, raw: string, locale: Locale) => {
   const address = readerAddress(raw);
+  await refuseErased(store, address, 'address');
   const optOut = (await getReader(store, address))?.optOut ?? newOptOutToken();
   await writeReader(store, { address, locale, optOut });
   return { address, locale };

@@ -14,15 +14,18 @@ import {
   ListUsersInGroupCommand,
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { normaliseEmail } from '#shared/contacts/contacts.ts';
+import { normaliseEmail, refuseErased } from '#shared/contacts/contacts.ts';
 import { ValidationError } from '#shared/core/errors.ts';
 import { errorName } from '#shared/store/conditions.ts';
+import type { TableStore } from '#shared/store/table.ts';
 import { passwordProblems } from './password-policy.ts';
 import { ROLES, type Role, roleOfGroups } from './roles.ts';
 
 export interface UserDirectory {
   cognito: CognitoIdentityProviderClient;
   userPoolId: string;
+  /** The stack's table: an erased person's address is not made a user (every door passes it). */
+  contacts?: TableStore;
 }
 
 export interface ConsoleUser {
@@ -89,6 +92,7 @@ export const addUser = async (
 ): Promise<{ user: ConsoleUser; created: boolean }> => {
   const email = emailOf(input.email);
   if (input.password !== undefined) checkPassword(input.password);
+  if (directory.contacts) await refuseErased(directory.contacts, email, 'email');
   const pool = directory.userPoolId;
   let username = await usernameOf(directory, email);
   const created = username === undefined;

@@ -4,6 +4,7 @@ import { monotonicFactory } from 'ulid';
 import type { AudienceMember, AudienceRow, SkippedRow } from '#shared/audience/audience.ts';
 import { checkAudience } from '#shared/audience/check.ts';
 import { withoutErased } from '#shared/audience/import-guard.ts';
+import { refuseErased } from '#shared/contacts/contacts.ts';
 import { ValidationError } from '#shared/core/errors.ts';
 import { normaliseEmail } from '#shared/core/identity.ts';
 import type { Locale } from '#shared/core/locale.ts';
@@ -69,6 +70,7 @@ export const createWave = async (
   const fromName = wave.fromName?.trim();
   const replyTo = wave.replyTo === undefined ? undefined : normaliseEmail(wave.replyTo);
   const alertTo = wave.alertTo === undefined ? undefined : normaliseEmail(wave.alertTo);
+  if (alertTo) await refuseErased(deps, alertTo, 'alert-to');
   const remind = wave.remindAfterSeconds;
   const { valid, skipped, invalid } = await checkAudience(deps, readValued());
   if (invalid.length > 0 && !options.skipInvalid) throw invalidRowsError(options.file, invalid);

@@ -30,7 +30,8 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((r) => hooks.listen(0, '127.0.0.1', () => r()));
-  [stack, browser] = await Promise.all([startStackProcess(), launchBrowser()]);
+  // The receiver is on this machine: loopback webhooks are allowed for this stack only.
+  [stack, browser] = await Promise.all([startStackProcess({ WEBHOOK_ALLOW_LOOPBACK: '1' }), launchBrowser()]);
 });
 
 afterAll(async () => {

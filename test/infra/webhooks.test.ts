@@ -150,7 +150,8 @@ describe('a bad webhook is refused when the stack is synthesized, naming it', ()
     parseWebhooks([{ name: 'x', url: 'https://a.example.com', on: ['detractor'], ...w }]);
   it.each([
     [{ url: 'http://a.example.com' }, /https/],
-    [{ url: 'https://169.254.169.254/latest' }, /link-local or metadata/],
+    [{ url: 'https://169.254.169.254/latest' }, /inside the network/],
+    [{ url: 'https://[::ffff:169.254.169.254]/latest' }, /inside the network/],
     [{ on: ['everyone'] }, /nps:webhooks\[0\]\.on/],
     [{ format: 'xml' }, /nps:webhooks\[0\]\.format/],
     [{ name: 'has space' }, /nps:webhooks\[0\]\.name/],

@@ -3,6 +3,8 @@
  * them, refused URLs, and ResponseDetails events delivered through the local rules (as the bus delivers
  * them) to the real handler: a receiver that fails twice gets the same payload a third time and never again,
  * a Slack subscription gets `{ "text": … }`, and only the subscriptions whose trigger matches get a POST.
+ * Receivers here are on loopback (WEBHOOK_ALLOW_LOOPBACK=1, as tests run them); a name that resolves inside
+ * the network is refused at delivery with nothing sent, and the connection goes to the address checked.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,7 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhooksFromEvent } from '#functions/deliver-webhooks.ts';
 import { startEventRules } from '#infra/local/event-rules.ts';
 import type { Handler } from '#infra/local/lambda.ts';
+import { outboundPost, type Resolver } from '#shared/alerts/outbound-post.ts';
 import { checkWebhookUrl, type Subscription } from '#shared/alerts/subscriptions.ts';
+import { deliverWebhooks, WebhookDeliveryError } from '#shared/alerts/webhooks.ts';
+import { webhookPolicy } from '#shared/core/config.ts';
 import { contactIdOf } from '#shared/core/identity.ts';
 import { pendingRecipient } from '#shared/waves/model.ts';
 import { run } from '../../cli/commands.ts';
@@ -35,8 +40,13 @@ const recipient = (email: string, name: string) =>
 const cli = async (argv: string[], options: Record<string, string> = {}) =>
   (await run(argv, options, {})).data as Subscription & Subscription[];
 
+let stack: Awaited<ReturnType<typeof useLocalStack>>;
+let pinnedReceiver: Server;
+let pinnedPort = 0;
+
 beforeAll(async () => {
-  await useLocalStack();
+  stack = await useLocalStack();
+  process.env.WEBHOOK_ALLOW_LOOPBACK = '1';
   receiver = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -52,10 +62,20 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
   base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  // Only on 127.0.0.2: a connection that looked `localhost` up again (127.0.0.1, ::1) would not reach it.
+  pinnedReceiver = createServer((req, res) => {
+    received.push({ path: `pinned:${req.url}`, headers: req.headers, body: null });
+    req.resume();
+    res.writeHead(204).end();
+  });
+  await new Promise<void>((r) => pinnedReceiver.listen(0, '127.0.0.2', () => r()));
+  pinnedPort = (pinnedReceiver.address() as AddressInfo).port;
 });
 
 afterAll(async () => {
+  delete process.env.WEBHOOK_ALLOW_LOOPBACK;
   await new Promise<void>((r) => receiver?.close(() => r()));
+  await new Promise<void>((r) => pinnedReceiver?.close(() => r()));
 });
 
 describe('webhook URLs', () => {
@@ -64,9 +84,10 @@ describe('webhook URLs', () => {
       'https://hooks.slack.com/services/T/B/x',
     );
     expect(() => checkWebhookUrl('http://example.com/hook', { httpsOnly: true })).toThrow(/https/);
-    expect(checkWebhookUrl('http://127.0.0.1:9000/hook', { httpsOnly: false })).toBe(
+    expect(checkWebhookUrl('http://127.0.0.1:9000/hook', { httpsOnly: false, allowLoopback: true })).toBe(
       'http://127.0.0.1:9000/hook',
     );
+    expect(() => checkWebhookUrl('http://127.0.0.1:9000/hook', { httpsOnly: false })).toThrow(/inside/);
     for (const bad of [
       'https://169.254.169.254/latest/meta-data/',
       'https://[fd00:ec2::254]/',
@@ -138,5 +159,49 @@ describe('nps alert', () => {
     await rules.settled();
     expect(received.filter((r) => r.path === '/flaky')).toHaveLength(3);
     expect(received.filter((r) => r.path === '/slack')).toHaveLength(1);
+  });
+});
+
+describe('webhook delivery', () => {
+  const passive = (email: string) =>
+    busEvent(commitAnswer(recipient(email, 'Pat'), undefined, 7, { reason: 'Fine.' }).details).detail;
+
+  it('refuses a name that resolves to 127.0.0.1 at delivery, and sends it nothing', async () => {
+    const port = (receiver.address() as AddressInfo).port;
+    // The name passes when added (it looks public); only its address gives it away.
+    const hook = await cli(['alert', 'add'], {
+      webhook: `http://hooks.rebind.example.com:${port}/rebind`,
+      on: 'passive',
+    });
+    const lookups: string[] = [];
+    const resolver: Resolver = async (name) => {
+      lookups.push(name);
+      return [{ address: '127.0.0.1', family: 4 }];
+    };
+    const deps = { ...stack, post: outboundPost(webhookPolicy(), resolver) };
+    const delivery = deliverWebhooks(deps, passive('pat@rebind.example.com'));
+    await expect(delivery).rejects.toThrow(WebhookDeliveryError);
+    await expect(delivery).rejects.toThrow(/refused .*127\.0\.0\.1 is loopback/);
+    expect(lookups).toEqual(['hooks.rebind.example.com']);
+    expect(received.filter((r) => r.path === '/rebind')).toEqual([]);
+    await cli(['alert', 'remove', hook.id]);
+  });
+
+  it('connects to the address it checked, never looking the name up again', async () => {
+    await cli(['alert', 'add'], { webhook: `http://localhost:${pinnedPort}/pinned`, on: 'passive' });
+    let lookups = 0;
+    const resolver: Resolver = async () => {
+      lookups += 1;
+      // ::1 first, where nothing listens: the connection tries the next checked address, as fetch would.
+      return [
+        { address: '::1', family: 6 },
+        { address: '127.0.0.2', family: 4 },
+      ];
+    };
+    const deps = { ...stack, post: outboundPost(webhookPolicy(), resolver) };
+    const outcome = await deliverWebhooks(deps, passive('pia@pinned.example.com'));
+    expect(outcome.delivered).toHaveLength(1);
+    expect(lookups).toBe(1);
+    expect(received.filter((r) => r.path === 'pinned:/pinned')).toHaveLength(1);
   });
 });

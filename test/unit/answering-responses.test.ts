@@ -423,7 +423,7 @@ describe('parseAnswers: the posted follow-up form', () => {
       parseAnswers(
         form({ reason: '  Too slow ', improve: 'Faster\tsupport', referral: 'My team', score: '4' }),
       ),
-    ).toEqual({ reason: 'Too slow', improve: 'Faster\tsupport', referral: 'My team' });
+    ).toEqual({ reason: 'Too slow', improve: 'Faster support', referral: 'My team' });
   });
 
   it('leaves out empty and blank answers', () => {
@@ -431,10 +431,10 @@ describe('parseAnswers: the posted follow-up form', () => {
     expect(parseAnswers(new URLSearchParams())).toEqual({});
   });
 
-  it('removes control characters, keeps tabs, and keeps line breaks as one \\n each (browsers post CRLF)', () => {
+  it('removes control characters, spaces tabs, and keeps line breaks as one \\n each (browsers post CRLF)', () => {
     const body = 'reason=a%00b%07c%1Fd%7Fe%0Bf%0Cg&improve=line+one%0D%0Aline+two%0Athree%0Dfour';
     expect(parseAnswers(new URLSearchParams(body))).toEqual({
-      reason: 'abcdefg',
+      reason: 'abcde f g',
       improve: 'line one\nline two\nthree\nfour',
     });
   });
@@ -442,6 +442,14 @@ describe('parseAnswers: the posted follow-up form', () => {
   it('counts a CRLF line break as one character, as the textarea did', () => {
     const typed = `${'a'.repeat(999)}\r\n${'b'.repeat(1000)}`; // 2,000 characters in the textarea
     expect(parseAnswers(form({ reason: typed })).reason).toBe(`${'a'.repeat(999)}\n${'b'.repeat(1000)}`);
+  });
+
+  it('removes bidi overrides, C1 controls and zero-width characters, as audience files do', () => {
+    const typed = 'Fine\u202E tool\u2067\u009b2J\u200B\u2060\uFEFF\u00AD \u200Dok\u061C \u2066x\u2069 👩‍💻';
+    expect(parseAnswers(form({ reason: typed, referral: 'Ann\u200E\u0085Bo' }))).toEqual({
+      reason: 'Fine tool2J ok x 👩‍💻',
+      referral: 'Ann\nBo',
+    });
   });
 
   it('drops an answer made only of control characters', () => {

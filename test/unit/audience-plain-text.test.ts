@@ -25,6 +25,9 @@ describe('plainText', () => {
     ['every bidi embedding and override', '\u202Aa\u202Bb\u202Cc\u202Dd\u202Ee', 'abcde'],
     ['bidi isolates', '\u2066f\u2067g\u2068h\u2069i', 'fghi'],
     ['bidi marks', '\u200Ej\u200Fk\u061Cl', 'jkl'],
+    ['zero-width space, non-joiner and a joiner between letters', 'p\u200Bq\u200Cr\u200Ds', 'pqrs'],
+    ['word joiner, invisible operators and the BOM', '\uFEFFt\u2060u\u2062v\u2064w', 'tuvw'],
+    ['a soft hyphen and deprecated format controls', 'Su\u00ADsi\u206Ae\u206F', 'Susie'],
     ['a tab', 'Fay\tFox', 'Fay Fox'],
     ['line breaks of every kind', 'a\r\nb\nc\rd\u2028e', 'a b c d e'],
   ])('removes %s', (_, raw, expected) => {

@@ -18,6 +18,7 @@ import {
 } from '#functions/console/http/uploads.ts';
 import { type AudienceRow, readAudience } from '#shared/audience/audience.ts';
 import { checkAudience } from '#shared/audience/check.ts';
+import { isErased } from '#shared/contacts/contacts.ts';
 import { ValidationError } from '#shared/core/errors.ts';
 import { isLocale, LOCALES, type Locale } from '#shared/core/locale.ts';
 import { isSurveyKind } from '#shared/core/survey.ts';
@@ -286,10 +287,13 @@ export const createWaveAction: Handler = async (ctx) => {
   // 2.
   const { problems, timing } = checkFields(ctx, values);
   if (upload.problem) problems.audience = upload.problem;
+  if (values.alertTo && !problems.alertTo && (await isErased(ctx.store, values.alertTo)))
+    problems.alertTo = ctx.t('problem.erased');
   const source = upload.source;
   const check = source ? await checkFile(ctx, source, values.locale) : undefined;
   // 3.
-  if (!timing || !source || check?.kind !== 'valid') return formPage(ctx, values, problems, 400, check);
+  if (!timing || problems.alertTo || !source || check?.kind !== 'valid')
+    return formPage(ctx, values, problems, 400, check);
   // 4.
   const created = await createWave(
     { ...ctx.store, now: () => ctx.now },

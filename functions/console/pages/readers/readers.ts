@@ -11,6 +11,7 @@ import {
   type SafeHtml,
   type Translate,
 } from '#functions/console/ui/index.ts';
+import { ErasedAddressError } from '#shared/contacts/contacts.ts';
 import { ValidationError } from '#shared/core/errors.ts';
 import { isLocale, LOCALES, type Locale } from '#shared/core/locale.ts';
 import { buildDigestView } from '#shared/reporting/digest.ts';
@@ -181,7 +182,8 @@ export const addReaderAction: Handler = async (ctx) => {
     await ctx.record('reader.added', { address: reader.address, locale: reader.locale });
   } catch (error) {
     if (!(error instanceof ValidationError) || error.field !== 'address') throw error;
-    return readersPageOf(ctx, { add: ctx.t('readers.problem.address') }, 400);
+    const problem = error instanceof ErasedAddressError ? 'problem.erased' : 'readers.problem.address';
+    return readersPageOf(ctx, { add: ctx.t(problem) }, 400);
   }
   return redirect(`${READERS_PATH}?done=added`);
 };
