@@ -23,8 +23,10 @@ describe('digest readers', () => {
       address: 'cfo@example.com',
       locale: 'nl',
     });
-    expect(commands.map((c) => c.name)).toEqual(['GetCommand', 'TransactWriteCommand']);
-    const [reader, optOut] = (commands[1]?.input.TransactItems ?? []) as {
+    // First whether the address was erased (the contact record), then the reader as it stands, then the write.
+    expect(commands.map((c) => c.name)).toEqual(['GetCommand', 'GetCommand', 'TransactWriteCommand']);
+    expect(commands[0]?.input.Key).toMatchObject({ pk: expect.stringMatching(/^CONTACT#/) });
+    const [reader, optOut] = (commands[2]?.input.TransactItems ?? []) as {
       Put: { Item: Record<string, string> };
     }[];
     const token = reader?.Put.Item.optOut ?? '';
@@ -51,7 +53,7 @@ describe('digest readers', () => {
         : {},
     );
     await subscribeReader(store, 'cfo@example.com', 'de');
-    const [reader] = (commands[1]?.input.TransactItems ?? []) as { Put: { Item: Record<string, string> } }[];
+    const [reader] = (commands[2]?.input.TransactItems ?? []) as { Put: { Item: Record<string, string> } }[];
     expect(reader?.Put.Item).toMatchObject({ locale: 'de', optOut: 'A'.repeat(22) });
   });
 
