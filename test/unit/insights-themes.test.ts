@@ -28,6 +28,20 @@ describe('matching', () => {
     expect(themes('Inloggningsbuggen är tillbaka')).toEqual(['reliability']); // *bugg*
   });
 
+  // Each comment's only theme word is an inflection of a plain keyword (no wildcard): unstemmed, it is none.
+  it.each([
+    ['en', 'Nobody answered my emails', 'answered', 'answer'],
+    ['nl', 'Nooit antwoorden gekregen op mijn mails', 'antwoorden', 'antwoord'],
+    ['sv', 'Ingen svarade på mina mejl', 'svarade', 'svar'],
+    ['de', 'Von den Mitarbeitern kam nie etwas zurück', 'Mitarbeitern', 'mitarbeiter'],
+  ] as const)(
+    'stems comments in their language (%s): "%s" is about support through "%s" → "%s"',
+    (language, text, word, keyword) => {
+      expect(fold(word)).not.toBe(keyword);
+      expect(themesOf(lexicon, text)).toEqual({ language, themes: ['support'] });
+    },
+  );
+
   it('does not take "doesn’t support SSO" for a word about the support team', () => {
     expect(themes('Your product doesn’t support SSO yet')).toEqual(['features']);
     expect(themes('The support team solved it the same day')).toEqual(['support']);
