@@ -98,6 +98,22 @@ describe('driversOf', () => {
     expect(drivers.filter((d) => d.significant)).toEqual([]);
   });
 
+  it('compares a segment from exactly the minimum n on, on its side and on the rest’s', () => {
+    const min = 10;
+    // A segment of all promoters against a rest of all detractors: n = min − 1 is left out, min and min + 1 compared.
+    const compared = (own: number, rest: number) =>
+      driversOf(
+        'nps',
+        plus(h(own, 0, 0), h(0, 0, rest)),
+        [{ column: 'plan', value: 'x', histogram: h(own, 0, 0) }],
+        {
+          minResponses: min,
+        },
+      ).length;
+    expect([compared(min - 1, min), compared(min, min), compared(min + 1, min)]).toEqual([0, 1, 1]);
+    expect([compared(min, min - 1), compared(min, min), compared(min, min + 1)]).toEqual([0, 1, 1]);
+  });
+
   it('compares nothing when the rest is below the minimum', () => {
     const all = h(30, 0, 0);
     expect(

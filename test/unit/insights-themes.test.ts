@@ -129,6 +129,18 @@ describe('themesReport', () => {
     expect(report.themes[0]?.id).toBe('price'); // most comments first
     expect([report.comments, report.previousComments]).toEqual([4, 4]);
   });
+
+  it('judges a theme’s change from exactly the minimum number of comments on, now and before', () => {
+    // Every comment about price now, none before: +100 points with no variance, significant whenever judged.
+    const comments = (text: string, n: number) =>
+      Array.from({ length: n }, () => ({ text, category: 'detractor' as const }));
+    const significant = (now: number, before: number) =>
+      themesReport(lexicon, comments('Too expensive', now), comments('Love it', before), {
+        minComments: 4,
+      }).themes.find((t) => t.id === 'price')?.change?.significant;
+    expect([significant(3, 4), significant(4, 4), significant(5, 4)]).toEqual([false, true, true]);
+    expect([significant(4, 3), significant(4, 4), significant(4, 5)]).toEqual([false, true, true]);
+  });
 });
 
 describe('emergingTerms', () => {
