@@ -22,7 +22,10 @@ beforeAll(async () => {
 
 /** 150 counters (three drain transactions' worth), each to be added once. */
 const entriesOf = (tag: string): Entry[] =>
-  Array.from({ length: 150 }, (_, i) => ({ ...aggregateKey('nps', `drain#${tag}#${i}`, 'ALL'), add: { n: 1 } }));
+  Array.from({ length: 150 }, (_, i) => ({
+    ...aggregateKey('nps', `drain#${tag}#${i}`, 'ALL'),
+    add: { n: 1 },
+  }));
 
 const counterValues = async (entries: readonly Entry[]) =>
   Promise.all(

@@ -5,8 +5,8 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { claimOnce, settleClaim } from '#shared/store/lease-claim.ts';
 import { alertKey, deliveryKey } from '#shared/store/keys.ts';
+import { claimOnce, settleClaim } from '#shared/store/lease-claim.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import { useLocalStack } from '../support/stack.ts';
 
@@ -30,16 +30,19 @@ describe('a lease claim', () => {
   it.each([
     ['an alert email sent', alertKey('w1', 'c1', 'v1'), 'sent'],
     ['a webhook delivered', deliveryKey('sub1', 'event1'), 'delivered'],
-  ])('is refused on %s (settled done), both within its lease and after it ran out, and leaves it as it was', async (_, key, doneStatus) => {
-    expect(await claimOnce(store, key, at(0))).toBe(true);
-    await settleClaim(store, key, { done: true, doneStatus, now: at(1).now });
-    const settled = await read(key);
-    expect(settled?.status).toBe(doneStatus);
-    expect(await claimOnce(store, key, at(LEASE_SECONDS / 2))).toBe(false);
-    expect(await claimOnce(store, key, at(LEASE_SECONDS + 1))).toBe(false);
-    expect(await claimOnce(store, key, at(30 * 86_400))).toBe(false);
-    expect(await read(key)).toEqual(settled);
-  });
+  ])(
+    'is refused on %s (settled done), both within its lease and after it ran out, and leaves it as it was',
+    async (_, key, doneStatus) => {
+      expect(await claimOnce(store, key, at(0))).toBe(true);
+      await settleClaim(store, key, { done: true, doneStatus, now: at(1).now });
+      const settled = await read(key);
+      expect(settled?.status).toBe(doneStatus);
+      expect(await claimOnce(store, key, at(LEASE_SECONDS / 2))).toBe(false);
+      expect(await claimOnce(store, key, at(LEASE_SECONDS + 1))).toBe(false);
+      expect(await claimOnce(store, key, at(30 * 86_400))).toBe(false);
+      expect(await read(key)).toEqual(settled);
+    },
+  );
 
   it('is refused on one still sending within its lease, and taken over once the lease ran out', async () => {
     const key = alertKey('w2', 'c2', 'v1');

@@ -36,7 +36,11 @@ describe('an SES Send event for a recipient already settled', () => {
     const contactId = contactIdOf(email);
     const before = await read(recipientKey(wave.id, contactId));
     const markBefore = await read(surveyedKey(contactId));
-    expect(before).toMatchObject({ status: 'sent', messageId: expect.any(String), sentAt: expect.any(String) });
+    expect(before).toMatchObject({
+      status: 'sent',
+      messageId: expect.any(String),
+      sentAt: expect.any(String),
+    });
     expect(markBefore).toBeDefined();
 
     // The event arrives (again) later, with another message id: a replay, or a stray duplicate.
