@@ -1,6 +1,9 @@
 /**
- * `npm run mutate`: mutation testing of the pure core against the unit tests (not part of `npm test`).
- * Results land in reports/ (git-ignored); a later run reuses those of unchanged code and tests.
+ * `npm run mutate`: mutation testing of the pure core and of the guards that keep sending, counting, claims
+ * and the console exactly right (not part of `npm test`). Modules that talk to DynamoDB are tested by their
+ * integration tests against DynamoDB Local (vitest.stryker.config.ts starts it once per test runner).
+ * Results land in reports/ (git-ignored); a later run reuses those of unchanged code and tests
+ * (`incremental`). One module at a time: `nice -n 19 npx stryker run --mutate shared/store/keys.ts`.
  */
 import { readFileSync } from 'node:fs';
 
@@ -42,10 +45,34 @@ export default {
     'shared/core/time.ts',
     'shared/core/survey.ts',
     pureResponses(),
+    // Sending: who moves a recipient, who may be surveyed, what SES's Send events settle, the lanes' lock.
+    'shared/sending/transitions.ts',
+    'shared/sending/eligibility.ts',
+    'shared/sending/acceptance.ts',
+    'shared/sending/lane-lock.ts',
+    // The store: key shapes (shards, lanes, checkpoints), once-only claims, reading DynamoDB's refusals.
+    'shared/store/keys.ts',
+    'shared/store/lease-claim.ts',
+    'shared/store/conditions.ts',
+    // Exact counters: what an item counts, the checkpoints, the staged drain.
+    'shared/aggregation/deltas.ts',
+    'shared/aggregation/apply.ts',
+    'shared/aggregation/staged.ts',
+    'shared/answering/link-budget.ts',
+    // The console's guard: same origin, CSRF token, roles.
+    'shared/console/request-guard.ts',
+    'shared/console/roles.ts',
+    'shared/alerts/subscriptions.ts',
+    'shared/insights/drivers.ts',
+    'shared/insights/trend.ts',
+    'shared/insights/themes/*.ts',
+    'shared/reporting/period.ts',
   ],
   coverageAnalysis: 'perTest',
   // Two cores on every machine here.
   concurrency: 2,
+  // An integration test's mutant run waits on DynamoDB Local: give it room on a busy machine.
+  timeoutMS: 30_000,
   incremental: true,
   ignorePatterns: ['.local', 'cdk.out', 'bench/out', 'shots', 'coverage'],
   reporters: ['clear-text', 'progress', 'html'],
