@@ -34,6 +34,9 @@ const pureResponses = () => {
  *   comparison with NaN is false anyway); applyCommit: `score !== undefined` for a committed response,
  *   which always has a score.
  * - roles.ts allows: `role !== undefined && …` → `true && …` (indexOf(undefined) is −1, below every role).
+ * - period.ts isoWeekRange: dropping or weakening `number < 1 || number > 53` (four mutants): the round
+ *   trip that follows (`isoWeekOf(start) !== week`) refuses week 0 and weeks past 53 anyway, as week 0 is
+ *   the previous year's last and week 54 the next year's first.
  *
  * Static mutants (a module-level definition: `export const allows = () => undefined`, `WAVE_SHARDS = 0`)
  * are ignored: with Vitest 5 the runner never re-evaluates the module for them, so each "survives" without

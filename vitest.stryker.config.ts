@@ -13,6 +13,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // Instrumented code on a busy machine: the 128,000-contact shard spread takes seconds.
+          testTimeout: 60_000,
           include: [
             'test/unit/stats.test.ts',
             'test/unit/links.test.ts',
