@@ -10,6 +10,7 @@ import {
   benchmarkKey,
   checkpointOf,
   contactKey,
+  dayPeriod,
   deliveryKey,
   digestSentKey,
   dueSortKey,
@@ -33,6 +34,7 @@ import {
   WAVE_SHARDS,
   waveIdOfPartition,
   waveKey,
+  waveSegmentScope,
   waveShardPartition,
   waveShardPartitions,
 } from '#shared/store/keys.ts';
@@ -129,10 +131,12 @@ describe('key shapes', () => {
     expect(key.sk).not.toContain('ceo');
   });
 
-  it('spells the due index, the feedback days and an aggregate’s kind', () => {
+  it('spells the due index, the feedback days, a day period, a wave’s segment scope and an aggregate’s kind', () => {
     expect(dueSortKey('2026-12-01T09:00:00.000Z', 'W1')).toBe('2026-12-01T09:00:00.000Z#W1');
     expect(feedbackPartition('2026-12-01')).toBe('FEEDBACK#2026-12-01');
     expect(kindOfAggregate('AGG#csat#wave#W1')).toBe('csat');
+    expect(dayPeriod('2026-12-01')).toBe('DAY#2026-12-01');
+    expect(waveSegmentScope('W1', 'region', 'EU#north')).toBe('waveseg#W1#region#EU#north');
   });
 });
 
