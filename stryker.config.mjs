@@ -34,6 +34,7 @@ const pureResponses = () => {
  *   comparison with NaN is false anyway); applyCommit: `score !== undefined` for a committed response,
  *   which always has a score.
  * - roles.ts allows: `role !== undefined && …` → `true && …` (indexOf(undefined) is −1, below every role).
+ * - transitions.ts isStaleClaim: `claimedAt ?? ''` → any other non-date (Date.parse gives NaN for both).
  * - keys.ts kindOfAggregate: `?? ''` → any other string (split always gives a first part).
  * - period.ts isoWeekRange: dropping or weakening `number < 1 || number > 53` (four mutants): the round
  *   trip that follows (`isoWeekOf(start) !== week`) refuses week 0 and weeks past 53 anyway, as week 0 is
