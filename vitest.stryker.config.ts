@@ -25,6 +25,7 @@ export default defineConfig({
             'test/unit/sending-acceptance.test.ts',
             'test/unit/store-*.test.ts',
             'test/unit/aggregation-*.test.ts',
+            'test/unit/insights-value.test.ts',
             'test/unit/console-core.test.ts',
             'test/unit/alerts-*.test.ts',
             'test/unit/insights-drivers.test.ts',
