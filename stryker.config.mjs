@@ -35,6 +35,8 @@ const pureResponses = () => {
  *   which always has a score.
  * - roles.ts allows: `role !== undefined && …` → `true && …` (indexOf(undefined) is −1, below every role).
  * - transitions.ts isStaleClaim: `claimedAt ?? ''` → any other non-date (Date.parse gives NaN for both).
+ * - deltas.ts contribute: `typeof sentDay === 'string'` → true (an absent day is skipped by `if (day)`
+ *   anyway); `typeof score === 'number'` → true for a committed response, which always has a score.
  * - keys.ts kindOfAggregate: `?? ''` → any other string (split always gives a first part).
  * - period.ts isoWeekRange: dropping or weakening `number < 1 || number > 53` (four mutants): the round
  *   trip that follows (`isoWeekOf(start) !== week`) refuses week 0 and weeks past 53 anyway, as week 0 is
