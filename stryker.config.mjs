@@ -37,6 +37,9 @@ const pureResponses = () => {
  * - transitions.ts isStaleClaim: `claimedAt ?? ''` → any other non-date (Date.parse gives NaN for both).
  * - deltas.ts contribute: `typeof sentDay === 'string'` → true (an absent day is skipped by `if (day)`
  *   anyway); `typeof score === 'number'` → true for a committed response, which always has a score.
+ * - lane-lock.ts readLaneLock: `ConsistentRead: true` → false (DynamoDB Local reads consistently either
+ *   way); isHeld: `members !== undefined` → true (a lock without members has no claimedAt either: a
+ *   release removes both, so it is stale and not held anyway).
  * - keys.ts kindOfAggregate: `?? ''` → any other string (split always gives a first part).
  * - period.ts isoWeekRange: dropping or weakening `number < 1 || number > 53` (four mutants): the round
  *   trip that follows (`isoWeekOf(start) !== week`) refuses week 0 and weeks past 53 anyway, as week 0 is

@@ -19,7 +19,7 @@ const later = (ms: number) => new Date(T0.getTime() + ms);
 
 describe('a lane lock', () => {
   it('is free at version 0 before any claim, and lets one of two senders that read it claim a batch', async () => {
-    expect(await readLaneLock(store, 'w1', 0)).toEqual({ version: 0 });
+    expect(await readLaneLock(store, 'w1', 0)).toStrictEqual({ version: 0 });
     expect(await claimBatch(store, 'w1', 0, 0, ['c1', 'c2'], T0, 'sender-a')).toBe(true);
     expect(await claimBatch(store, 'w1', 0, 0, ['c3'], T0, 'sender-b')).toBe(false);
     const lock = await readLaneLock(store, 'w1', 0);
@@ -35,7 +35,7 @@ describe('a lane lock', () => {
     expect(isHeld(await readLaneLock(store, 'w2', 0), later(1000))).toBe(true);
     await releaseBatch(store, 'w2', 0, 1, later(1000));
     const released = await readLaneLock(store, 'w2', 0);
-    expect(released).toEqual({ version: 1 });
+    expect(released).toStrictEqual({ version: 1 });
     expect(isHeld(released, later(1000))).toBe(false);
     expect(await claimBatch(store, 'w2', 0, 0, ['c2'], later(2000), 'sender-b')).toBe(false);
     expect(await claimBatch(store, 'w2', 0, 1, ['c2'], later(2000), 'sender-b')).toBe(true);

@@ -36,7 +36,11 @@ describe('a lease claim', () => {
       expect(await claimOnce(store, key, at(0))).toBe(true);
       await settleClaim(store, key, { done: true, doneStatus, now: at(1).now });
       const settled = await read(key);
-      expect(settled?.status).toBe(doneStatus);
+      expect(settled).toMatchObject({
+        status: doneStatus,
+        leaseUntil: T0.getTime() / 1000 + LEASE_SECONDS,
+        expiresAt: T0.getTime() / 1000 + 7 * 86_400, // kept a week, long after any redelivery
+      });
       expect(await claimOnce(store, key, at(LEASE_SECONDS / 2))).toBe(false);
       expect(await claimOnce(store, key, at(LEASE_SECONDS + 1))).toBe(false);
       expect(await claimOnce(store, key, at(30 * 86_400))).toBe(false);
@@ -50,6 +54,17 @@ describe('a lease claim', () => {
     expect(await claimOnce(store, key, at(LEASE_SECONDS))).toBe(false);
     expect(await claimOnce(store, key, at(LEASE_SECONDS + 1))).toBe(true);
     expect((await read(key))?.leaseUntil).toBe(Math.floor(T0.getTime() / 1000) + 2 * LEASE_SECONDS + 1);
+  });
+
+  it('throws a failure other than a refused condition, claiming nothing', async () => {
+    const failing: TableStore = {
+      table: store.table,
+      ddb: {
+        send: async () =>
+          Promise.reject(Object.assign(new Error('throttled'), { name: 'ThrottlingException' })),
+      } as never,
+    };
+    await expect(claimOnce(failing, alertKey('w3', 'c3', 'v1'), at(0))).rejects.toThrow('throttled');
   });
 
   it('is given back at once when the effect did not happen, and then claimed again within the lease', async () => {
