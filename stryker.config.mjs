@@ -35,7 +35,8 @@ const pureResponses = () => {
  *   which always has a score.
  * - roles.ts allows: `role !== undefined && …` → `true && …` (indexOf(undefined) is −1, below every role).
  * - transitions.ts isStaleClaim: `claimedAt ?? ''` → any other non-date (Date.parse gives NaN for both).
- * - deltas.ts contribute: `typeof sentDay === 'string'` → true (an absent day is skipped by `if (day)`
+ * - deltas.ts add: `if (by === 0) return` → never (a zero delta is left out by apply.ts `entriesOf` and
+ *   adds nothing in the wave page's sums); contribute: `typeof sentDay === 'string'` → true (an absent day is skipped by `if (day)`
  *   anyway); `typeof score === 'number'` → true for a committed response, which always has a score.
  * - lane-lock.ts readLaneLock: `ConsistentRead: true` → false (DynamoDB Local reads consistently either
  *   way); isHeld: `members !== undefined` → true (a lock without members has no claimedAt either: a
