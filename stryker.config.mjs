@@ -41,6 +41,8 @@ const pureResponses = () => {
  * - lane-lock.ts readLaneLock: `ConsistentRead: true` → false (DynamoDB Local reads consistently either
  *   way); isHeld: `members !== undefined` → true (a lock without members has no claimedAt either: a
  *   release removes both, so it is stale and not held anyway).
+ * - drivers.ts driversOf: `adjusted <= alpha` → `<` (an adjusted p exactly equal to alpha has probability
+ *   zero, and the reported adjustedP is rounded, so no test can feed it back exactly).
  * - keys.ts kindOfAggregate: `?? ''` → any other string (split always gives a first part).
  * - period.ts isoWeekRange: dropping or weakening `number < 1 || number > 53` (four mutants): the round
  *   trip that follows (`isoWeekOf(start) !== week`) refuses week 0 and weeks past 53 anyway, as week 0 is
