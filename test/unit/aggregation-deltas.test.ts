@@ -215,6 +215,23 @@ describe('contribute', () => {
     });
 });
 
+describe('reminders', () => {
+  it('counts a reminder that went out once, per wave, when it turns sent', () => {
+    const sent = recipient({ status: 'sent', sentDay: '2026-11-20', reminder: 'claimed' });
+    // The first email's counters cancel out (−1 and +1); only the reminder is new.
+    const nonZero = (deltas: Record<string, Record<string, number>>) =>
+      Object.fromEntries(
+        Object.entries(deltas)
+          .map(([id, c]) => [id, Object.fromEntries(Object.entries(c).filter(([, by]) => by !== 0))] as const)
+          .filter(([, c]) => Object.keys(c).length > 0),
+      );
+    expect(nonZero(change(sent, { ...sent, reminder: 'sent' }).deltas)).toEqual({
+      'AGG#nps#wave#w1|ALL': { reminded: 1 },
+    });
+    expect(nonZero(change(sent, { ...sent, reminder: 'failed' }).deltas)).toEqual({});
+  });
+});
+
 describe('counter ids', () => {
   it('joins pk and sk with | and splits them back at the last |', () => {
     expect(counterId('AGG#nps#all', 'ALL')).toBe('AGG#nps#all|ALL');

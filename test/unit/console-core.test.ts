@@ -96,6 +96,15 @@ describe('origin and CSRF checks', () => {
     expect(csrfTokenMatches(secret, 'user-1', undefined)).toBe(false);
     expect(csrfTokenMatches(secret, 'user-1', `${token}x`)).toBe(false);
   });
+
+  it('makes the token an HMAC-SHA256 in base64url, and never matches under a secret shorter than 32 characters', () => {
+    expect(newCsrfSecret()).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(csrfToken('s'.repeat(32), 'user-1')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const short = 's'.repeat(31);
+    expect(csrfTokenMatches(short, 'user-1', csrfToken(short, 'user-1'))).toBe(false);
+    const enough = 's'.repeat(32);
+    expect(csrfTokenMatches(enough, 'user-1', csrfToken(enough, 'user-1'))).toBe(true);
+  });
 });
 
 describe('safe HTML', () => {

@@ -4,7 +4,7 @@
  * var = p + d − (p − d)², two-sided p = erfc(|z|/√2), then Holm over every comparison made.
  */
 import { describe, expect, it } from 'vitest';
-import { driversOf } from '#shared/insights/drivers.ts';
+import { type Driver, driversOf } from '#shared/insights/drivers.ts';
 import { erfc, holmAdjust, twoSidedP } from '#shared/insights/significance.ts';
 
 /** An NPS histogram of `promoters` 10s, `passives` 8s and `detractors` 0s. */
@@ -96,6 +96,73 @@ describe('driversOf', () => {
     expect(teamA).toMatchObject({ difference: 30, z: 2.13, p: 0.033, significant: false });
     expect(teamA?.adjustedP).toBeCloseTo(0.132, 3);
     expect(drivers.filter((d) => d.significant)).toEqual([]);
+  });
+
+  it('compares a segment from exactly the minimum n on, on its side and on the rest’s', () => {
+    const min = 10;
+    // A segment of all promoters against a rest of all detractors: n = min − 1 is left out, min and min + 1 compared.
+    const compared = (own: number, rest: number) =>
+      driversOf(
+        'nps',
+        plus(h(own, 0, 0), h(0, 0, rest)),
+        [{ column: 'plan', value: 'x', histogram: h(own, 0, 0) }],
+        {
+          minResponses: min,
+        },
+      ).length;
+    expect([compared(min - 1, min), compared(min, min), compared(min + 1, min)]).toEqual([0, 1, 1]);
+    expect([compared(min, min - 1), compared(min, min), compared(min, min + 1)]).toEqual([0, 1, 1]);
+  });
+
+  it('lists the strongest evidence first (then the larger difference), and is significant at exactly alpha', () => {
+    // Four teams of 40 against the rest: a strong effect, a middling one, and two alike (c and d).
+    const teams = {
+      a: h(30, 5, 5),
+      b: h(20, 10, 10),
+      c: h(14, 12, 14),
+      d: h(14, 12, 14),
+    };
+    const all = plus(...Object.values(teams), h(14, 12, 14));
+    const segments = Object.entries(teams).map(([value, histogram]) => ({
+      column: 'team',
+      value,
+      histogram,
+    }));
+    const drivers = driversOf('nps', all, [...segments].reverse(), { minResponses: 30 });
+    expect(drivers).toHaveLength(4);
+    expect(drivers[0]?.value).toBe('a');
+    for (let i = 1; i < drivers.length; i++) {
+      const [before, after] = [drivers[i - 1], drivers[i]] as [Driver, Driver];
+      expect(after.adjustedP).toBeGreaterThanOrEqual(before.adjustedP);
+      if (after.adjustedP === before.adjustedP)
+        expect(Math.abs(after.difference)).toBeLessThanOrEqual(Math.abs(before.difference));
+    }
+    const first = drivers[0];
+    expect(
+      driversOf('nps', all, segments, { minResponses: 30, alpha: first?.adjustedP })[0]?.significant,
+    ).toBe(true);
+  });
+
+  it('calls a difference with no variance on either side certain, and none at all nothing', () => {
+    const promoters = h(40, 0, 0);
+    const certain = driversOf(
+      'nps',
+      plus(promoters, h(0, 0, 40)),
+      [{ column: 'team', value: 'x', histogram: promoters }],
+      {
+        minResponses: 30,
+      },
+    )[0];
+    expect(certain).toMatchObject({ difference: 200, z: Number.POSITIVE_INFINITY, p: 0, significant: true });
+    const same = driversOf(
+      'nps',
+      plus(promoters, promoters),
+      [{ column: 'team', value: 'x', histogram: promoters }],
+      {
+        minResponses: 30,
+      },
+    )[0];
+    expect(same).toMatchObject({ difference: 0, z: 0, p: 1, significant: false });
   });
 
   it('compares nothing when the rest is below the minimum', () => {

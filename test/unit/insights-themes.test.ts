@@ -28,6 +28,20 @@ describe('matching', () => {
     expect(themes('Inloggningsbuggen är tillbaka')).toEqual(['reliability']); // *bugg*
   });
 
+  // Each comment's only theme word is an inflection of a plain keyword (no wildcard): unstemmed, it is none.
+  it.each([
+    ['en', 'Nobody answered my emails', 'answered', 'answer'],
+    ['nl', 'Nooit antwoorden gekregen op mijn mails', 'antwoorden', 'antwoord'],
+    ['sv', 'Ingen svarade på mina mejl', 'svarade', 'svar'],
+    ['de', 'Von den Mitarbeitern kam nie etwas zurück', 'Mitarbeitern', 'mitarbeiter'],
+  ] as const)(
+    'stems comments in their language (%s): "%s" is about support through "%s" → "%s"',
+    (language, text, word, keyword) => {
+      expect(fold(word)).not.toBe(keyword);
+      expect(themesOf(lexicon, text)).toEqual({ language, themes: ['support'] });
+    },
+  );
+
   it('does not take "doesn’t support SSO" for a word about the support team', () => {
     expect(themes('Your product doesn’t support SSO yet')).toEqual(['features']);
     expect(themes('The support team solved it the same day')).toEqual(['support']);
@@ -114,6 +128,18 @@ describe('themesReport', () => {
     });
     expect(report.themes[0]?.id).toBe('price'); // most comments first
     expect([report.comments, report.previousComments]).toEqual([4, 4]);
+  });
+
+  it('judges a theme’s change from exactly the minimum number of comments on, now and before', () => {
+    // Every comment about price now, none before: +100 points with no variance, significant whenever judged.
+    const comments = (text: string, n: number) =>
+      Array.from({ length: n }, () => ({ text, category: 'detractor' as const }));
+    const significant = (now: number, before: number) =>
+      themesReport(lexicon, comments('Too expensive', now), comments('Love it', before), {
+        minComments: 4,
+      }).themes.find((t) => t.id === 'price')?.change?.significant;
+    expect([significant(3, 4), significant(4, 4), significant(5, 4)]).toEqual([false, true, true]);
+    expect([significant(4, 3), significant(4, 4), significant(4, 5)]).toEqual([false, true, true]);
   });
 });
 

@@ -59,6 +59,13 @@ describe('trendPointsOf', () => {
     expect(points.map((p) => p.belowMinimum)).toEqual([false, false, true]);
   });
 
+  it('judges a change and leaves the minimum flag off from exactly the minimum n on', () => {
+    // n promoters against n detractors the week before: Δ = 200 with no variance, significant whenever judged.
+    const at = (n: number) => trendPointsOf('nps', periods.slice(0, 2), [h(0, n), h(n, 0)], 30)[0];
+    expect([29, 30, 31].map((n) => at(n)?.change?.significant)).toEqual([false, true, true]);
+    expect([29, 30, 31].map((n) => at(n)?.belowMinimum)).toEqual([true, false, false]);
+  });
+
   it('keys each point by its unit in the JSON', () => {
     const [first] = trendJson('week', points);
     expect(first).toMatchObject({ week: '2026-W38', responses: 40, nps: 50, marginOfError: 25.9 });
