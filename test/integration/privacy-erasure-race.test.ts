@@ -8,8 +8,8 @@ import { BatchGetCommand, PutCommand, paginateScan } from '@aws-sdk/lib-dynamodb
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newResponse } from '#shared/answering/responses.ts';
 import { readAudience } from '#shared/audience/audience.ts';
-import { eraseContact } from '#shared/contacts/erasure.ts';
-import { contactIdOf } from '#shared/contacts/identity.ts';
+import { eraseContact } from '#shared/privacy/erasure.ts';
+import { contactIdOf } from '#shared/core/identity.ts';
 import { contactKey, ERASURE_NOTICE_SORT_KEY, recipientKey } from '#shared/store/keys.ts';
 import { createWave } from '#shared/waves/create.ts';
 import { pendingRecipient } from '#shared/waves/model.ts';

@@ -10,7 +10,7 @@ import type { StreamPoller } from '#infra/local/streams.ts';
 import { getRecipient } from '#shared/answering/link-items.ts';
 import { applyCommit, updateResponse } from '#shared/answering/responses.ts';
 import { readAudience } from '#shared/audience/audience.ts';
-import { contactIdOf } from '#shared/contacts/identity.ts';
+import { contactIdOf } from '#shared/core/identity.ts';
 import { surveyPolicy } from '#shared/core/config.ts';
 import { addDays, dayIn } from '#shared/core/time.ts';
 import { readDashboard } from '#shared/reporting/dashboard.ts';

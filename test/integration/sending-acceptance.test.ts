@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readAudience } from '#shared/audience/audience.ts';
-import { contactIdOf } from '#shared/contacts/identity.ts';
+import { contactIdOf } from '#shared/core/identity.ts';
 import { recordAcceptance } from '#shared/sending/acceptance.ts';
 import { sendDueWaves } from '#shared/sending/run.ts';
 import { recipientKey, surveyedKey } from '#shared/store/keys.ts';
