@@ -13,8 +13,8 @@ import type { Route } from '#functions/console/router.ts';
 import { ROUTES } from '#functions/console/routes.ts';
 import { addSubscription } from '#shared/alerts/subscriptions.ts';
 import { readAudience } from '#shared/audience/audience.ts';
-import { ROLES, type Role } from '#shared/team/roles.ts';
 import { subscribeReader } from '#shared/reporting/readers.ts';
+import { ROLES, type Role } from '#shared/team/roles.ts';
 import { createWave } from '#shared/waves/create.ts';
 import {
   type Answer,

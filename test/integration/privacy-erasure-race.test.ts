@@ -1,15 +1,15 @@
 /**
  * Erasure while the waves keep writing: a wave stores a new recipient for the person, and an answer in
  * flight stores their response, after erasure's first sweep read the waves and before it finished. The
- * second sweep (`contacts/erasure.ts`, step 3) exists for exactly this; nothing of the person may remain.
+ * second sweep (`privacy/erasure.ts`, step 3) exists for exactly this; nothing of the person may remain.
  */
 import { Readable } from 'node:stream';
 import { BatchGetCommand, PutCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newResponse } from '#shared/answering/responses.ts';
 import { readAudience } from '#shared/audience/audience.ts';
-import { eraseContact } from '#shared/privacy/erasure.ts';
 import { contactIdOf } from '#shared/core/identity.ts';
+import { eraseContact } from '#shared/privacy/erasure.ts';
 import { contactKey, ERASURE_NOTICE_SORT_KEY, recipientKey } from '#shared/store/keys.ts';
 import { createWave } from '#shared/waves/create.ts';
 import { pendingRecipient } from '#shared/waves/model.ts';
