@@ -4,7 +4,7 @@
  * cannot drift apart. Plain data: no CDK or SDK types here.
  */
 
-import { ERASURE_NOTICE_SORT_KEY, WAVES_INDEX } from '#shared/store/keys.ts';
+import { ERASURE_NOTICE_SORT_KEY, GSI1, WAVES_INDEX } from '#shared/store/keys.ts';
 
 export { ENV } from '#shared/core/env.ts';
 export { USER_POOL } from '#shared/team/user-pool.ts';
@@ -22,7 +22,7 @@ export const TABLE = {
      * Overloaded GSI: due waves (`DUE` / sendAt#waveId, only while a wave is scheduled, so the
      * dispatcher never scans) and feedback by day (`FEEDBACK#day` / time#wave#contact).
      */
-    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'ALL' },
+    { ...GSI1, projection: 'ALL' },
     /**
      * Every wave (`wave` / sendAt), keys only, so updating a wave's counters never writes to it: erasure
      * lists all waves and retention the old ones without a scan.
@@ -157,7 +157,7 @@ export const FUNCTIONS = {
         actions: ['PutItem', 'UpdateItem', 'BatchWriteItem'],
         partitions: ['WAVE#*', 'CONTACT#*', 'SENDRATE#*'],
       },
-      indexes: ['gsi1'],
+      indexes: [GSI1.name],
     },
     sendsEmail: true,
     signsLinks: true,
@@ -222,7 +222,7 @@ export const FUNCTIONS = {
     table: {
       read: { actions: ['Query', 'BatchGetItem'], partitions: ['AGG#*', 'DIGEST', 'BENCHMARK', 'WAVE#*'] },
       write: { actions: ['PutItem', 'UpdateItem', 'DeleteItem'], partitions: ['DIGEST#*'] },
-      indexes: ['gsi1'],
+      indexes: [GSI1.name],
     },
     sendsEmail: true,
     signsLinks: false,
@@ -311,7 +311,7 @@ export const FUNCTIONS = {
         actions: ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],
         partitions: ['ACTIVITY', 'SIGNIN#*', 'WAVE#*', 'DIGEST', 'CONTACT#*', 'RATE#*', 'ALERTSUB'],
       },
-      indexes: ['gsi1', 'waves'],
+      indexes: [GSI1.name, WAVES_INDEX.name],
     },
     // Signing in through Cognito's public client needs no IAM grant, and the console manages no users (the
     // CLI does, with the caller's own credentials). Digest readers' "send now" emails the digest; the New wave
