@@ -10,8 +10,11 @@ import { dayIn } from '#shared/core/time.ts';
 import { recipientKey, surveyedKey } from '#shared/store/keys.ts';
 import type { Recipient, RecipientStatus } from '#shared/waves/model.ts';
 
+/** The recipient a transition moves: its key is all a transition needs of it. */
+export type RecipientRef = Pick<Recipient, 'waveId' | 'contactId'>;
+
 export interface Transition {
-  r: Recipient;
+  r: RecipientRef;
   from: RecipientStatus;
   set: Record<string, string>;
 }
@@ -27,7 +30,7 @@ export const skip = (r: Recipient, reason: string): Transition => ({
 
 /** SES accepted the email: the day it went out is the recipient's day in the digest's time zone. */
 export const sent = (
-  r: Recipient,
+  r: RecipientRef,
   messageId: string,
   sentAt: Date,
   timeZone: string,

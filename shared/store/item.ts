@@ -4,6 +4,8 @@
  * not a schema library: every Lambda bundle carries this, and it weighs a few hundred bytes.
  */
 
+import type { Locale } from '#shared/core/locale.ts';
+
 /** An item as DynamoDB's document client (or `unmarshall` of a stream image) gives it. */
 export type Item = Record<string, unknown>;
 
@@ -141,3 +143,22 @@ export const itemReader = (entity: string, item: Item, key = keyOf(item), path =
   };
   return reader;
 };
+
+/** `fields` without the undefined ones, so an optional field a writer left out stays absent. */
+export const defined = <T extends object>(fields: T): T => {
+  const out: Partial<T> = {};
+  for (const name of Object.keys(fields) as (keyof T)[])
+    if (fields[name] !== undefined) out[name] = fields[name];
+  return out as T;
+};
+
+/**
+ * A language as stored: a string when present, not checked against the catalogs. An item older than them may
+ * hold one they no longer have, and an imported answer none; pages and emails fall back to the wave's
+ * (`isLocale`), and the aggregator counts whatever the item holds.
+ */
+export const storedLocale = (r: ItemReader, field = 'locale'): Locale => r.optionalString(field) as Locale;
+
+/** `read` of an item a get or batch read found; undefined when it found none. */
+export const ifFound = <T>(item: Item | undefined, read: (item: Item) => T): T | undefined =>
+  item === undefined ? undefined : read(item);
