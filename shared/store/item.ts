@@ -59,6 +59,8 @@ export interface ItemReader {
   optionalObject<T>(field: string, read: (at: ItemReader) => T): T | undefined;
   /** A value of any type, unchecked (a field the entity only passes on). */
   raw(field: string): unknown;
+  /** The whole object being read, unchecked (a key DynamoDB gave back, passed on as it is). */
+  record(): Item;
 }
 
 const keyOf = (item: Item): string =>
@@ -140,6 +142,7 @@ export const itemReader = (entity: string, item: Item, key = keyOf(item), path =
       return read(itemReader(entity, value, key, `${path}${field}.`));
     },
     raw: (field) => item[field],
+    record: () => item,
   };
   return reader;
 };
