@@ -49,7 +49,8 @@ export const responseFromItem = (item: Item): ResponseItem => {
       contactId: r.string('contactId'),
       kind: r.oneOf('kind', SURVEY_KINDS),
       locale: storedLocale(r),
-      props: r.stringMap('props'),
+      // Absent props read as none, as the aggregator always counted them.
+      props: r.stringMap('props', {}),
       value: r.optionalNumber('value'),
       status: r.oneOf('status', RESPONSE_STATUSES),
       score: r.optionalNumber('score'),
