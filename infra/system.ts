@@ -4,7 +4,7 @@
  * cannot drift apart. Plain data: no CDK or SDK types here.
  */
 
-import { ERASURE_NOTICE_SORT_KEY, WAVES_INDEX } from '#shared/store/keys.ts';
+import { ERASURE_NOTICE_SORT_KEY, GSI1, WAVES_INDEX } from '#shared/store/keys.ts';
 import type { FunctionSpec } from './function-spec.ts';
 
 export { ENV } from '#shared/core/env.ts';
@@ -23,7 +23,7 @@ export const TABLE = {
      * Overloaded GSI: due waves (`DUE` / sendAt#waveId, only while a wave is scheduled, so the
      * dispatcher never scans) and feedback by day (`FEEDBACK#day` / time#wave#contact).
      */
-    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'ALL' },
+    { ...GSI1, projection: 'ALL' },
     /**
      * Every wave (`wave` / sendAt), keys only, so updating a wave's counters never writes to it: erasure
      * lists all waves and retention the old ones without a scan.
@@ -80,7 +80,7 @@ export const FUNCTIONS = {
         actions: ['PutItem', 'UpdateItem', 'BatchWriteItem'],
         partitions: ['WAVE#*', 'CONTACT#*', 'SENDRATE#*'],
       },
-      indexes: ['gsi1'],
+      indexes: [GSI1.name],
     },
     sendsEmail: true,
     signsLinks: true,
@@ -145,7 +145,7 @@ export const FUNCTIONS = {
     table: {
       read: { actions: ['Query', 'BatchGetItem'], partitions: ['AGG#*', 'DIGEST', 'BENCHMARK', 'WAVE#*'] },
       write: { actions: ['PutItem', 'UpdateItem', 'DeleteItem'], partitions: ['DIGEST#*'] },
-      indexes: ['gsi1'],
+      indexes: [GSI1.name],
     },
     sendsEmail: true,
     signsLinks: false,
@@ -256,7 +256,7 @@ export const FUNCTIONS = {
           'ALERTSUB',
         ],
       },
-      indexes: ['gsi1', 'waves'],
+      indexes: [GSI1.name, WAVES_INDEX.name],
     },
     // Signing in through Cognito's public client needs no IAM grant, and the console manages no users (the
     // CLI does, with the caller's own credentials). Digest readers' "send now" emails the digest; the New wave

@@ -22,10 +22,11 @@ import { monotonicFactory } from 'ulid';
 import { isTransactionCanceled } from '#shared/store/conditions.ts';
 import { batchGetAll } from '#shared/store/dynamo.ts';
 import type { ItemChange } from '#shared/store/item-change.ts';
-import { ALL_SCOPE, aggregateKey, checkpointOf, SEGMENTS_PERIOD, stagedKey } from '#shared/store/keys.ts';
+import { ALL_SCOPE, aggregateKey, checkpointOf, SEGMENTS_PERIOD } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import { contribute, counterKeyOf, type Deltas } from './deltas.ts';
 import { drain, drainLeftovers, type Entry } from './staged.ts';
+import { stagedToItem } from './staged-item.ts';
 
 const positionOf = (change: ItemChange): bigint => BigInt(change.sequenceNumber);
 const newStageId = monotonicFactory();
@@ -222,6 +223,6 @@ const stageItems = (
         ),
       },
     })),
-    { Put: { TableName: table, Item: { ...stagedKey(id), entries: stage.entries, next: 0 } } },
+    { Put: { TableName: table, Item: stagedToItem({ id, entries: stage.entries, next: 0 }) } },
   ];
 };

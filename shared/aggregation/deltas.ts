@@ -3,7 +3,10 @@
  * `nps aggregates verify` (every current item +1) both count through `contribute`, so they count the same
  * things.
  */
-import { type Category, categoryOf, type SurveyKind } from '#shared/core/survey.ts';
+import { responseFromItem } from '#shared/answering/response-item.ts';
+import type { ResponseItem } from '#shared/answering/responses.ts';
+import { type Category, categoryOf } from '#shared/core/survey.ts';
+import type { Item } from '#shared/store/item.ts';
 import {
   ALL_SCOPE,
   ALL_TIME,
@@ -17,6 +20,7 @@ import {
   waveScope,
   waveSegmentScope,
 } from '#shared/store/keys.ts';
+import { type Recipient, recipientFromItem } from '#shared/store/recipient.ts';
 
 /** counter key (pk|sk) → attribute → delta */
 export type Deltas = Map<string, Map<string, number>>;
@@ -52,73 +56,75 @@ export const VALUE_COUNTERS: Readonly<Record<Category, string>> = {
 export const VALUED_COUNTER = 'valued';
 
 /** The scopes an item counts in: everything of its kind, its wave, its locale, each segment value, alone and within the wave. */
-export const scopesOf = (image: Record<string, unknown>): string[] => {
-  const scopes = [ALL_SCOPE, waveScope(image.waveId as string)];
-  if (typeof image.locale === 'string') scopes.push(localeScope(image.locale));
-  const props = (image.props ?? {}) as Record<string, string>;
+export const scopesOf = (
+  item: Pick<ResponseItem, 'waveId'> & Partial<Pick<ResponseItem, 'locale' | 'props'>>,
+): string[] => {
+  const scopes = [ALL_SCOPE, waveScope(item.waveId)];
+  if (typeof item.locale === 'string') scopes.push(localeScope(item.locale));
+  const props = item.props ?? {};
   for (const [column, value] of Object.entries(props)) scopes.push(segmentScope(column, value));
   // Each segment value within the wave too, so a wave's segments are exact counters as well.
   for (const [column, value] of Object.entries(props))
-    scopes.push(waveSegmentScope(image.waveId as string, column, value));
+    scopes.push(waveSegmentScope(item.waveId, column, value));
   return scopes;
+};
+
+const contributeResponse = (deltas: Deltas, segments: Set<string>, response: ResponseItem, sign: 1 | -1) => {
+  const { kind, status, day, score } = response;
+  const periods = day ? [ALL_TIME, dayPeriod(day)] : [ALL_TIME];
+  for (const scope of scopesOf(response)) {
+    const segment = segmentValueOfScope(scope);
+    if (segment !== undefined) segments.add(segment);
+    const pk = aggregateKey(kind, scope, ALL_TIME).pk;
+    for (const period of periods) {
+      if (status === 'committed' && score !== undefined) {
+        add(deltas, pk, period, `s${score}`, sign);
+        add(deltas, pk, period, 'n', sign);
+        // Imported answers were never sent from here: the response rate leaves them out.
+        if (response.via === 'import') add(deltas, pk, period, 'imported', sign);
+        if (response.value !== undefined) {
+          const counter = VALUE_COUNTERS[categoryOf(kind, score)];
+          add(deltas, pk, period, counter, sign * Math.round(response.value));
+          add(deltas, pk, period, VALUED_COUNTER, sign);
+        }
+      } else if (status === 'quarantined') {
+        add(deltas, pk, period, 'quarantined', sign);
+      }
+    }
+  }
+};
+
+const contributeRecipient = (deltas: Deltas, recipient: Recipient, sign: 1 | -1) => {
+  const { kind, status } = recipient;
+  const wavePk = aggregateKey(kind, waveScope(recipient.waveId), ALL_TIME).pk;
+  if (status === 'skipped' || status === 'failed') {
+    // Why recipients were not sent, per wave (`nps wave status`).
+    add(
+      deltas,
+      wavePk,
+      ALL_TIME,
+      status === 'skipped' ? `skipped_${String(recipient.reason)}` : 'failed_send',
+      sign,
+    );
+  } else if (status === 'sent') {
+    for (const scope of [ALL_SCOPE, waveScope(recipient.waveId)]) {
+      const pk = aggregateKey(kind, scope, ALL_TIME).pk;
+      add(deltas, pk, ALL_TIME, 'sent', sign);
+      if (recipient.sentDay) add(deltas, pk, dayPeriod(recipient.sentDay), 'sent', sign);
+    }
+    // A reminder that went out, per wave (`nps wave status`).
+    if (recipient.reminder === 'sent') add(deltas, wavePk, ALL_TIME, 'reminded', sign);
+  }
 };
 
 /**
  * Adds what one image of an item counts to `deltas`, with sign: +1 for the new image, −1 for the old. The
+ * image is read once through its entity (a response or a recipient; any other item counts nothing). The
  * segment values a response counts in are added to `segments` (the catalogue `nps report --segment` reads).
  */
-export const contribute = (
-  deltas: Deltas,
-  segments: Set<string>,
-  image: Record<string, unknown> | undefined,
-  sign: 1 | -1,
-) => {
-  if (!image) return;
-  const kind = image.kind as SurveyKind;
-  const sk = image.sk as string;
-  if (sk.startsWith(RESPONSE_PREFIX)) {
-    const status = image.status;
-    const day = image.day as string | undefined;
-    const periods = day ? [ALL_TIME, dayPeriod(day)] : [ALL_TIME];
-    for (const scope of scopesOf(image)) {
-      const segment = segmentValueOfScope(scope);
-      if (segment !== undefined) segments.add(segment);
-      const pk = aggregateKey(kind, scope, ALL_TIME).pk;
-      for (const period of periods) {
-        if (status === 'committed' && typeof image.score === 'number') {
-          add(deltas, pk, period, `s${image.score}`, sign);
-          add(deltas, pk, period, 'n', sign);
-          // Imported answers were never sent from here: the response rate leaves them out.
-          if (image.via === 'import') add(deltas, pk, period, 'imported', sign);
-          if (typeof image.value === 'number' && Number.isFinite(image.value)) {
-            const counter = VALUE_COUNTERS[categoryOf(kind, image.score)];
-            add(deltas, pk, period, counter, sign * Math.round(image.value));
-            add(deltas, pk, period, VALUED_COUNTER, sign);
-          }
-        } else if (status === 'quarantined') {
-          add(deltas, pk, period, 'quarantined', sign);
-        }
-      }
-    }
-  } else if (sk.startsWith(RECIPIENT_PREFIX) && (image.status === 'skipped' || image.status === 'failed')) {
-    // Why recipients were not sent, per wave (`nps wave status`).
-    const reason = image.status === 'skipped' ? `skipped_${String(image.reason)}` : 'failed_send';
-    add(deltas, aggregateKey(kind, waveScope(image.waveId as string), ALL_TIME).pk, ALL_TIME, reason, sign);
-  } else if (sk.startsWith(RECIPIENT_PREFIX) && image.status === 'sent') {
-    const day = typeof image.sentDay === 'string' ? image.sentDay : undefined;
-    for (const scope of [ALL_SCOPE, waveScope(image.waveId as string)]) {
-      const pk = aggregateKey(kind, scope, ALL_TIME).pk;
-      add(deltas, pk, ALL_TIME, 'sent', sign);
-      if (day) add(deltas, pk, dayPeriod(day), 'sent', sign);
-    }
-    // A reminder that went out, per wave (`nps wave status`).
-    if (image.reminder === 'sent')
-      add(
-        deltas,
-        aggregateKey(kind, waveScope(image.waveId as string), ALL_TIME).pk,
-        ALL_TIME,
-        'reminded',
-        sign,
-      );
-  }
+export const contribute = (deltas: Deltas, segments: Set<string>, image: Item | undefined, sign: 1 | -1) => {
+  const sk = image?.sk;
+  if (!image || typeof sk !== 'string') return;
+  if (sk.startsWith(RESPONSE_PREFIX)) contributeResponse(deltas, segments, responseFromItem(image), sign);
+  else if (sk.startsWith(RECIPIENT_PREFIX)) contributeRecipient(deltas, recipientFromItem(image), sign);
 };

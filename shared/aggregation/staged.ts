@@ -8,6 +8,7 @@ import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@
 import { isTransactionCanceled, whenConditionHolds } from '#shared/store/conditions.ts';
 import { STAGED_PARTITION, stagedKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
+import { stagedFromItem } from './staged-item.ts';
 
 /** One counter update: attributes to add to, or segment values to add to a catalogue. */
 export interface Entry {
@@ -55,7 +56,7 @@ export const drain = async (
         new GetCommand({ TableName: store.table, Key: stagedKey(id), ConsistentRead: true }),
       );
       if (!current.Item) return;
-      next = current.Item.next as number;
+      next = stagedFromItem(current.Item).next;
     }
   }
   await whenConditionHolds(
@@ -84,8 +85,8 @@ export const drainLeftovers = async (store: TableStore): Promise<void> => {
         ExclusiveStartKey: start,
       }),
     );
-    for (const item of page.Items ?? [])
-      await drain(store, item.sk as string, item.entries as Entry[], item.next as number);
+    for (const { id, entries, next } of (page.Items ?? []).map(stagedFromItem))
+      await drain(store, id, entries, next);
     start = page.LastEvaluatedKey;
   } while (start);
 };

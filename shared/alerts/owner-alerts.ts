@@ -13,10 +13,12 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { isLocale, type Locale } from '#shared/core/locale.ts';
 import { simpleEmailInput } from '#shared/core/simple-email.ts';
 import type { ResponseDetailsData } from '#shared/events/response-events.ts';
+import { ifFound } from '#shared/store/item.ts';
 import { alertKey, recipientKey, waveKey } from '#shared/store/keys.ts';
 import { claimOnce, settleClaim } from '#shared/store/lease-claim.ts';
+import { recipientFromItem } from '#shared/store/recipient.ts';
 import type { TableStore } from '#shared/store/table.ts';
-import type { Recipient, Wave } from '#shared/waves/model.ts';
+import { waveFromItem } from '#shared/waves/wave-item.ts';
 import { type AlertKind, alertEmail } from '#templates/index.ts';
 
 export interface AlertDeps extends TableStore {
@@ -64,7 +66,7 @@ export const sendOwnerAlert = async (
       new GetCommand({ TableName: deps.table, Key: recipientKey(details.waveId, details.contactId) }),
     ),
     deps.ddb.send(new GetCommand({ TableName: deps.table, Key: waveKey(details.waveId) })),
-  ]).then(([r, w]) => [r.Item as Recipient | undefined, w.Item as Wave | undefined] as const);
+  ]).then(([r, w]) => [ifFound(r.Item, recipientFromItem), ifFound(w.Item, waveFromItem)] as const);
   const to = recipient?.owner ?? wave?.alertTo;
   if (!to || !wave) return { sent: false, why: 'no owner' };
   const locale: Locale =

@@ -12,6 +12,7 @@ import { isConditionFailed } from '#shared/store/conditions.ts';
 import { SUBSCRIPTION_PARTITION, subscriptionKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import { isLoopbackHost, refusedHost } from './outbound-address.ts';
+import { subscriptionFromItem, subscriptionToItem } from './subscription-item.ts';
 
 export const ALERT_TRIGGERS = ['detractor', 'passive', 'promoter', 'referral'] as const;
 export type AlertTrigger = (typeof ALERT_TRIGGERS)[number];
@@ -68,24 +69,25 @@ export const addSubscription = async (
   input: { url: string; on: string; format?: string },
   options: WebhookPolicy & { now: Date },
 ): Promise<Subscription> => {
-  if (!(ALERT_TRIGGERS as readonly string[]).includes(input.on))
+  const on = ALERT_TRIGGERS.find((t) => t === input.on);
+  if (!on)
     throw new ValidationError(`--on must be one of ${ALERT_TRIGGERS.join(', ')}, not "${input.on}"`, {
       field: 'on',
     });
-  const format = input.format ?? 'json';
-  if (!(WEBHOOK_FORMATS as readonly string[]).includes(format))
-    throw new ValidationError(`--format must be json or slack, not "${format}"`, { field: 'format' });
+  const format = WEBHOOK_FORMATS.find((f) => f === (input.format ?? 'json'));
+  if (!format)
+    throw new ValidationError(`--format must be json or slack, not "${input.format}"`, { field: 'format' });
   const subscription: Subscription = {
     id: randomUUID().slice(0, 8),
     url: checkWebhookUrl(input.url, options),
-    on: input.on as AlertTrigger,
-    format: format as WebhookFormat,
+    on,
+    format,
     createdAt: options.now.toISOString(),
   };
   await store.ddb.send(
     new PutCommand({
       TableName: store.table,
-      Item: { ...subscriptionKey(subscription.id), ...subscription },
+      Item: subscriptionToItem(subscription),
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
@@ -102,10 +104,7 @@ export const listSubscriptions = async (store: TableStore): Promise<Subscription
       ExpressionAttributeValues: { ':pk': SUBSCRIPTION_PARTITION },
     },
   ))
-    for (const item of page.Items ?? []) {
-      const { id, url, on, format, createdAt } = item as Subscription;
-      found.push({ id, url, on, format, createdAt });
-    }
+    found.push(...(page.Items ?? []).map(subscriptionFromItem));
   return found.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 };
 

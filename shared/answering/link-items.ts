@@ -2,9 +2,12 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError } from '#shared/core/errors.ts';
 import { batchGetAll } from '#shared/store/dynamo.ts';
+import { ifFound } from '#shared/store/item.ts';
 import { recipientKey, responseKey, waveKey } from '#shared/store/keys.ts';
+import { recipientFromItem } from '#shared/store/recipient.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import type { Recipient } from '#shared/waves/model.ts';
+import { responseFromItem } from './response-item.ts';
 import type { ResponseItem } from './responses.ts';
 
 export const getRecipient = async (
@@ -16,7 +19,7 @@ export const getRecipient = async (
     new GetCommand({ TableName: store.table, Key: recipientKey(waveId, contactId) }),
   );
   if (!out.Item) throw new NotFoundError('No such recipient');
-  return out.Item as Recipient;
+  return recipientFromItem(out.Item);
 };
 
 /** What the survey pages show of a link's wave: what it asks about, and whether answers reach a person. */
@@ -45,8 +48,15 @@ export const getRecipientAndResponse = async (
   const sKey = responseKey(waveId, contactId);
   const wKey = waveKey(waveId);
   const items = await batchGetAll(store.ddb, store.table, [rKey, sKey, wKey], { consistent: true });
-  const recipient = items.find((i) => i.sk === rKey.sk) as Recipient | undefined;
-  const response = (items.find((i) => i.sk === sKey.sk) as ResponseItem | undefined) ?? null;
+  const recipient = ifFound(
+    items.find((i) => i.sk === rKey.sk),
+    recipientFromItem,
+  );
+  const response =
+    ifFound(
+      items.find((i) => i.sk === sKey.sk),
+      responseFromItem,
+    ) ?? null;
   return { recipient, response, wave: waveFactsOf(items.find((i) => i.sk === wKey.sk)) };
 };
 
@@ -60,7 +70,10 @@ export const getRecipientAndWave = async (
   const wKey = waveKey(waveId);
   const items = await batchGetAll(store.ddb, store.table, [rKey, wKey]);
   return {
-    recipient: items.find((i) => i.sk === rKey.sk) as Recipient | undefined,
+    recipient: ifFound(
+      items.find((i) => i.sk === rKey.sk),
+      recipientFromItem,
+    ),
     wave: waveFactsOf(items.find((i) => i.sk === wKey.sk)),
   };
 };

@@ -10,9 +10,11 @@ import type { SurveyPolicy } from '#shared/core/config.ts';
 import { ValidationError } from '#shared/core/errors.ts';
 import { type Category, categoryOf, MAX_ANSWER_LENGTH, type SurveyKind } from '#shared/core/survey.ts';
 import { errorName, isConditionFailed } from '#shared/store/conditions.ts';
+import { ifFound } from '#shared/store/item.ts';
 import { feedbackPartition, responseKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import type { Recipient } from '#shared/waves/model.ts';
+import { responseFromItem } from './response-item.ts';
 
 export { getRecipient, getRecipientAndResponse, getRecipientAndWave, type WaveFacts } from './link-items.ts';
 
@@ -60,6 +62,8 @@ export interface ResponseItem {
   history: { score: number; at: string; via: CommitVia }[];
   /** When the email's hidden trap link was opened: only an automated client does that. */
   automatedAt?: string;
+  /** Set once retention removed its personal data (privacy/personal-data.ts `ANONYMISED_AT`). */
+  anonymisedAt?: string;
   version: number;
   gsi1pk?: string;
   gsi1sk?: string;
@@ -243,8 +247,11 @@ export const updateResponse = async (
     const stored =
       known !== undefined
         ? known
-        : (((await store.ddb.send(new GetCommand({ TableName: store.table, Key: key, ConsistentRead: true })))
-            .Item as ResponseItem | undefined) ?? null);
+        : (ifFound(
+            (await store.ddb.send(new GetCommand({ TableName: store.table, Key: key, ConsistentRead: true })))
+              .Item,
+            responseFromItem,
+          ) ?? null);
     known = undefined; // a retry reads again
     const current = stored ?? newResponse(recipient);
     const next = change(current);

@@ -5,6 +5,7 @@ import { contactIdOf, normaliseEmail } from '#shared/core/identity.ts';
 import { batchGetAll } from '#shared/store/dynamo.ts';
 import { contactKey, surveyedKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
+import { CONTACT_SORT_KEY, contactFromItem, surveyedFromItem } from './contact-item.ts';
 
 export type SuppressionReason = 'unsubscribed' | 'bounced' | 'complained' | 'erased';
 
@@ -49,15 +50,16 @@ export const getContacts = async (
   // The record (consent, suppression, an imported history's last survey) and the fatigue mark, as one.
   const contacts = new Map<string, Contact>();
   for (const item of items) {
-    const id = item.contactId as string;
+    const read = item.sk === CONTACT_SORT_KEY ? contactFromItem(item) : surveyedFromItem(item);
+    const id = read.contactId;
     const known = contacts.get(id) ?? { contactId: id };
-    const surveyed = [known.lastSurveyedAt, item.lastSurveyedAt as string | undefined]
+    const surveyed = [known.lastSurveyedAt, read.lastSurveyedAt]
       .filter((at): at is string => typeof at === 'string')
       .sort()
       .at(-1);
     contacts.set(id, {
       ...known,
-      ...(item.sk === 'META' ? (item as unknown as Contact) : {}),
+      ...(item.sk === CONTACT_SORT_KEY ? read : {}),
       ...(surveyed ? { lastSurveyedAt: surveyed } : {}),
     });
   }

@@ -13,6 +13,7 @@ import { errorName } from '#shared/store/conditions.ts';
 import { batchGetAll } from '#shared/store/dynamo.ts';
 import type { ItemChange } from '#shared/store/item-change.ts';
 import { recipientKey } from '#shared/store/keys.ts';
+import { recipientFromItem } from '#shared/store/recipient.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import { EVENT_SOURCE, EVENT_TYPES } from './catalog.ts';
 import { erasureOf } from './contact-events.ts';
@@ -148,10 +149,9 @@ export const announceChanges = async (
   );
   const keys = new Map(details.map((data) => [idOf(data), recipientKey(data.waveId, data.contactId)]));
   const respondents = new Map(
-    (keys.size ? await batchGetAll(deps.ddb, deps.table, [...keys.values()]) : []).map((item) => [
-      idOf(item),
-      item as Respondent,
-    ]),
+    (keys.size ? await batchGetAll(deps.ddb, deps.table, [...keys.values()]) : [])
+      .map(recipientFromItem)
+      .map((r): [string, Respondent] => [idOf(r), { email: r.email, name: r.name }]),
   );
   // event id → the stream position of the change that raised it
   const origin = new Map(raised.map(({ event, position }) => [event.metadata.id, position]));

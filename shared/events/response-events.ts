@@ -6,6 +6,7 @@
  * properties and answers for a same-day follow-up, and is never archived (docs/events.md).
  * Pure: which events a change raises; `publish.ts` puts them on the bus.
  */
+import { responseFromItem } from '#shared/answering/response-item.ts';
 import type { Answers, ResponseItem } from '#shared/answering/responses.ts';
 import type { Category, SurveyKind } from '#shared/core/survey.ts';
 import { ANONYMISED_AT } from '#shared/privacy/personal-data.ts';
@@ -93,9 +94,8 @@ export const eventsOfChange = (
 ): (ResponseEvent | ResponseDetailsEvent)[] => {
   if (after.status !== 'committed' || after.score === undefined || !after.category || !after.respondedAt)
     return [];
-  const stored = after as unknown as Record<string, unknown>;
   // Retention's anonymising change, or an answer imported from another tool: nobody answered just now.
-  if (stored[ANONYMISED_AT] !== undefined || after.via === 'import') return [];
+  if (after[ANONYMISED_AT] !== undefined || after.via === 'import') return [];
   const wasCommitted = before?.status === 'committed' && before.score !== undefined && before.category;
   const scoreChanged = !wasCommitted || before.score !== after.score;
   const answersChanged = JSON.stringify(before?.answers ?? {}) !== JSON.stringify(after.answers ?? {});
@@ -152,8 +152,6 @@ export const withRespondent = (
   };
 };
 
-/** A stream image that is a response item, typed as one. */
+/** A stream image that is a response item, read as one (MalformedItemError on a malformed one). */
 export const responseOf = (image: Record<string, unknown> | undefined): ResponseItem | undefined =>
-  typeof image?.sk === 'string' && image.sk.startsWith(RESPONSE_PREFIX)
-    ? (image as unknown as ResponseItem)
-    : undefined;
+  typeof image?.sk === 'string' && image.sk.startsWith(RESPONSE_PREFIX) ? responseFromItem(image) : undefined;

@@ -10,12 +10,12 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { contactToItem } from '#shared/contacts/contact-item.ts';
 import type { ItemKind } from '#shared/privacy/personal-data.ts';
 import { unsubscribeReader } from '#shared/reporting/readers.ts';
 import { cancellationCode, isTransactionCanceled } from '#shared/store/conditions.ts';
 import { batchGetAll } from '#shared/store/dynamo.ts';
 import {
-  contactKey,
   linkRateKey,
   RECIPIENT_PREFIX,
   RESPONSE_PREFIX,
@@ -139,7 +139,7 @@ export const putTombstone = async (scope: Pick<ErasureScope, 'store' | 'contactI
   const out = await scope.store.ddb.send(
     new PutCommand({
       TableName: scope.store.table,
-      Item: { ...contactKey(scope.contactId), contactId: scope.contactId, erasedAt: scope.erasedAt },
+      Item: contactToItem({ contactId: scope.contactId, erasedAt: scope.erasedAt }),
       ReturnValues: 'ALL_OLD',
     }),
   );

@@ -11,8 +11,10 @@
  * may have stamped the address on the contact), then the notice.
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { contactFromItem } from '#shared/contacts/contact-item.ts';
 import { ValidationError } from '#shared/core/errors.ts';
 import { type ItemKind, PERSONAL_DATA } from '#shared/privacy/personal-data.ts';
+import { ifFound } from '#shared/store/item.ts';
 import { contactKey, erasureNoticeKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import { allWaveIds } from '#shared/waves/wave-index.ts';
@@ -55,7 +57,7 @@ export const eraseContact = async (
     new GetCommand({ TableName: store.table, Key: contactKey(contactId), ConsistentRead: true }),
   );
   // Erasing again keeps the first erasure's time, so its notice (and event id) stay the same.
-  const erasedAt = (existing.Item?.erasedAt as string | undefined) ?? now.toISOString();
+  const erasedAt = ifFound(existing.Item, contactFromItem)?.erasedAt ?? now.toISOString();
   const removed: Partial<Record<ItemKind, number>> = {};
   const count = (kind: ItemKind, n: number) => {
     if (PERSONAL_DATA[kind].erasure !== 'keep') removed[kind] = (removed[kind] ?? 0) + n;

@@ -11,11 +11,13 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '#shared/store/conditions.ts';
 import { batchGetAll } from '#shared/store/dynamo.ts';
+import { defined, type Item, itemReader } from '#shared/store/item.ts';
 import { contactKey, RECIPIENT_PREFIX, RESPONSE_PREFIX, waveKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import { type ShardCursor, waveItemsPage } from '#shared/store/wave-items.ts';
 import type { Wave } from '#shared/waves/model.ts';
 import { waveIdPages } from '#shared/waves/wave-index.ts';
+import { waveFromItem } from '#shared/waves/wave-item.ts';
 import {
   ANONYMISED_AT,
   CONTACT_PERSONAL,
@@ -69,6 +71,26 @@ type StoredWave = Omit<Wave, 'status'> & {
   finishedAt?: string;
   anonymisedAt?: string;
   retentionCursor?: RetentionCursor;
+};
+
+/** A wave as retention reads it: the wave, and where retention stands in it. */
+const storedWaveOf = (item: Item): StoredWave => {
+  const r = itemReader('wave', item);
+  return {
+    ...waveFromItem(item),
+    ...defined({
+      finishedAt: r.optionalString('finishedAt'),
+      anonymisedAt: r.optionalString('anonymisedAt'),
+      retentionCursor: r.optionalObject('retentionCursor', (c) =>
+        defined({
+          phase: c.integer('phase'),
+          at: c.optionalObject('at', (a) =>
+            defined({ shard: a.integer('shard'), start: a.optionalObject('start', (s) => s.record()) }),
+          ),
+        }),
+      ),
+    }),
+  };
 };
 
 /**
@@ -246,9 +268,9 @@ export const applyRetention = async (deps: RetentionDeps): Promise<RetentionRepo
   };
   // 1. A wave that sends after the cutoff cannot be past it, so the index query stops there.
   for await (const ids of waveIdPages(deps, { sendBefore: cutoff.toISOString() })) {
-    const waves = (await batchGetAll(deps.ddb, deps.table, ids.map(waveKey), {
-      consistent: true,
-    })) as unknown as StoredWave[];
+    const waves = (await batchGetAll(deps.ddb, deps.table, ids.map(waveKey), { consistent: true })).map(
+      storedWaveOf,
+    );
     for (const wave of waves.sort((a, b) => a.sendAt.localeCompare(b.sendAt))) {
       if (!isPastRetention(wave, cutoff, deps.linkValidityDays)) continue;
       // 2. and 3.

@@ -6,6 +6,7 @@
  */
 import { paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { readCounts } from '#shared/aggregation/counts.ts';
+import { responseFromItem } from '#shared/answering/response-item.ts';
 import type { ResponseItem } from '#shared/answering/responses.ts';
 import type { Locale } from '#shared/core/locale.ts';
 import { compareMeans, compareNps, compareShares, meanMargin, shareMargin } from '#shared/core/stats.ts';
@@ -13,7 +14,7 @@ import type { SurveyKind } from '#shared/core/survey.ts';
 import { daysBetween } from '#shared/core/time.ts';
 import { readDigestInsights } from '#shared/insights/digest.ts';
 import { batchGetAll } from '#shared/store/dynamo.ts';
-import { ALL_SCOPE, feedbackPartition, waveKey } from '#shared/store/keys.ts';
+import { ALL_SCOPE, feedbackPartition, GSI1, waveKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import type { DigestComment, DigestView, OtherSurvey } from '#templates/index.ts';
 import { type DayRange, type DigestWindow, digestPeriods } from '../core/period.ts';
@@ -187,7 +188,7 @@ const readFeedback = async (
       { client: store.ddb, pageSize: 100 },
       {
         TableName: store.table,
-        IndexName: 'gsi1',
+        IndexName: GSI1.name,
         KeyConditionExpression: 'gsi1pk = :day',
         ExpressionAttributeValues: { ':day': feedbackPartition(day) },
         ScanIndexForward: false,
@@ -195,7 +196,9 @@ const readFeedback = async (
     );
     for await (const page of pages) {
       found.push(
-        ...((page.Items ?? []) as ResponseItem[]).filter((r) => r.status === 'committed' && r.kind === kind),
+        ...(page.Items ?? [])
+          .map(responseFromItem)
+          .filter((r) => r.status === 'committed' && r.kind === kind),
       );
       if (enough()) return found;
     }

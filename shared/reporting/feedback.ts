@@ -5,12 +5,13 @@
  * back it searched; the next page goes on from there.
  */
 import { type NativeAttributeValue, paginateQuery, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { responseFromItem } from '#shared/answering/response-item.ts';
 import type { ResponseItem } from '#shared/answering/responses.ts';
 import { ValidationError } from '#shared/core/errors.ts';
 import type { Locale } from '#shared/core/locale.ts';
 import { type Category, SURVEY_KINDS, type SurveyKind } from '#shared/core/survey.ts';
 import { addDays } from '#shared/core/time.ts';
-import { ALL_SCOPE, ALL_TIME, aggregateKey, dayPeriod, feedbackPartition } from '#shared/store/keys.ts';
+import { ALL_SCOPE, ALL_TIME, aggregateKey, dayPeriod, feedbackPartition, GSI1 } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import type { DayRange } from '../core/period.ts';
 
@@ -132,7 +133,7 @@ const queryDay = (store: TableStore, day: string, start?: Record<string, NativeA
   store.ddb.send(
     new QueryCommand({
       TableName: store.table,
-      IndexName: 'gsi1',
+      IndexName: GSI1.name,
       KeyConditionExpression: 'gsi1pk = :day',
       ExpressionAttributeValues: { ':day': feedbackPartition(day) },
       ScanIndexForward: false,
@@ -195,7 +196,7 @@ async function* newestFirst(store: TableStore, query: FeedbackQuery, from?: Posi
     for (const [j, day] of batch.entries()) {
       let out = await (firsts[j] as ReturnType<typeof queryDay>);
       for (;;) {
-        for (const item of (out.Items ?? []) as ResponseItem[])
+        for (const item of (out.Items ?? []).map(responseFromItem))
           yield { item, position: { day, after: keyOf(item, day) } };
         if (!out.LastEvaluatedKey) break;
         out = await queryDay(store, day, out.LastEvaluatedKey);

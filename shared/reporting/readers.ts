@@ -9,8 +9,10 @@ import { normaliseEmail, refuseErased } from '#shared/contacts/contacts.ts';
 import { ValidationError } from '#shared/core/errors.ts';
 import type { Locale } from '#shared/core/locale.ts';
 import { isConditionFailed } from '#shared/store/conditions.ts';
+import { ifFound } from '#shared/store/item.ts';
 import { READER_PREFIX, readerKey, readerOptOutKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
+import { optOutFromItem, optOutToItem, readerFromItem, readerToItem } from './reader-item.ts';
 
 export interface Reader {
   address: string;
@@ -37,13 +39,7 @@ export const listReaders = async (store: TableStore): Promise<Reader[]> => {
     },
   );
   for await (const page of pages) {
-    readers.push(
-      ...(page.Items ?? []).map((i) => ({
-        address: i.address as string,
-        locale: i.locale as Locale,
-        ...(typeof i.optOut === 'string' ? { optOut: i.optOut } : {}),
-      })),
-    );
+    readers.push(...(page.Items ?? []).map(readerFromItem));
   }
   return readers;
 };
@@ -61,13 +57,8 @@ const writeReader = async (store: TableStore, reader: Required<Reader>) => {
   await store.ddb.send(
     new TransactWriteCommand({
       TransactItems: [
-        { Put: { TableName: store.table, Item: { ...readerKey(reader.address), ...reader } } },
-        {
-          Put: {
-            TableName: store.table,
-            Item: { ...readerOptOutKey(reader.optOut), address: reader.address, locale: reader.locale },
-          },
-        },
+        { Put: { TableName: store.table, Item: readerToItem(reader) } },
+        { Put: { TableName: store.table, Item: optOutToItem(reader.optOut, reader) } },
       ],
     }),
   );
@@ -75,7 +66,7 @@ const writeReader = async (store: TableStore, reader: Required<Reader>) => {
 
 const getReader = async (store: TableStore, address: string): Promise<Reader | undefined> => {
   const out = await store.ddb.send(new GetCommand({ TableName: store.table, Key: readerKey(address) }));
-  return out.Item as Reader | undefined;
+  return ifFound(out.Item, readerFromItem);
 };
 
 /** Adds a reader, or changes their language; a reader keeps their opt-out token, so old digests' links work. */
@@ -108,7 +99,7 @@ export const readerOfOptOut = async (
 ): Promise<{ address: string; locale: Locale } | undefined> => {
   if (!OPT_OUT_TOKEN.test(token)) return undefined;
   const out = await store.ddb.send(new GetCommand({ TableName: store.table, Key: readerOptOutKey(token) }));
-  return out.Item ? { address: out.Item.address as string, locale: out.Item.locale as Locale } : undefined;
+  return ifFound(out.Item, optOutFromItem);
 };
 
 /**

@@ -8,9 +8,10 @@
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '#shared/store/conditions.ts';
+import { ifFound } from '#shared/store/item.ts';
 import { recipientKey } from '#shared/store/keys.ts';
+import { recipientStateFromItem } from '#shared/store/recipient.ts';
 import type { TableStore } from '#shared/store/table.ts';
-import type { Recipient } from '#shared/waves/model.ts';
 import { transitionAll } from './recipient-states.ts';
 import { sent } from './transitions.ts';
 
@@ -54,7 +55,7 @@ export const recordAcceptance = async (
   store: TableStore & { timeZone: string },
   a: Acceptance,
 ): Promise<'sent' | 'reminded' | 'already'> => {
-  const current = (
+  const stored = (
     await store.ddb.send(
       new GetCommand({
         TableName: store.table,
@@ -64,8 +65,9 @@ export const recordAcceptance = async (
         ConsistentRead: true,
       }),
     )
-  ).Item as Pick<Recipient, 'status' | 'reminder'> | undefined;
-  const r = { waveId: a.waveId, contactId: a.contactId, email: a.email } as Recipient;
+  ).Item;
+  const current = ifFound(stored, recipientStateFromItem);
+  const r = { waveId: a.waveId, contactId: a.contactId };
   // Pending: in a batch whose sender has not written its outcomes (or died); claimed: claimed one by one.
   if (current?.status === 'pending' || current?.status === 'claimed') {
     const [first] = await transitionAll(

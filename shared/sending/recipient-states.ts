@@ -7,6 +7,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '#shared/store/conditions.ts';
 import { batchPut } from '#shared/store/dynamo.ts';
 import { RECIPIENT_PREFIX } from '#shared/store/keys.ts';
+import { recipientFromItem } from '#shared/store/recipient.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import { type ShardCursor, waveItemsPage } from '#shared/store/wave-items.ts';
 import type { Recipient } from '#shared/waves/model.ts';
@@ -43,7 +44,7 @@ export const openRecipients = async (
     },
     cursor,
   );
-  const recipients = page.items as unknown as Recipient[];
+  const recipients = page.items.map(recipientFromItem);
   return {
     pending: recipients.filter((r) => r.status === 'pending'),
     claimed: recipients.filter((r) => r.status === 'claimed'),

@@ -16,14 +16,17 @@ import { isConditionFailed } from '#shared/store/conditions.ts';
 import { batchGetAll } from '#shared/store/dynamo.ts';
 import {
   dueSortKey,
+  GSI1,
   RECIPIENT_PREFIX,
   REMIND_PARTITION,
   recipientKey,
   responseKey,
   waveKey,
 } from '#shared/store/keys.ts';
+import { recipientFromItem } from '#shared/store/recipient.ts';
 import { type ShardCursor, waveItemsPage } from '#shared/store/wave-items.ts';
 import type { Recipient, Wave } from '#shared/waves/model.ts';
+import { waveFromItem } from '#shared/waves/wave-item.ts';
 import { type EmailContent, t } from '#templates/index.ts';
 import { bulkEmailInput, waveEmail } from './bulk-email.ts';
 import { pastDeadline, type SenderDeps } from './context.ts';
@@ -49,7 +52,7 @@ export const hasDueReminders = async (deps: SenderDeps, now: Date): Promise<bool
   const out = await deps.ddb.send(
     new QueryCommand({
       TableName: deps.table,
-      IndexName: 'gsi1',
+      IndexName: GSI1.name,
       KeyConditionExpression: 'gsi1pk = :remind AND gsi1sk <= :now',
       ExpressionAttributeValues: { ':remind': REMIND_PARTITION, ':now': dueSortKey(now.toISOString(), '~') },
       Limit: 1,
@@ -64,12 +67,12 @@ const dueReminderWaves = async (deps: SenderDeps, now: Date): Promise<Wave[]> =>
     { client: deps.ddb },
     {
       TableName: deps.table,
-      IndexName: 'gsi1',
+      IndexName: GSI1.name,
       KeyConditionExpression: 'gsi1pk = :remind AND gsi1sk <= :now',
       ExpressionAttributeValues: { ':remind': REMIND_PARTITION, ':now': dueSortKey(now.toISOString(), '~') },
     },
   ))
-    waves.push(...((page.Items ?? []) as Wave[]));
+    waves.push(...(page.Items ?? []).map(waveFromItem));
   return waves;
 };
 
@@ -171,7 +174,7 @@ const remindWave = async (deps: SenderDeps, wave: Wave, limiter: SharedRateLimit
       cursor,
     );
     const now = deps.now();
-    const recipients = page.items as unknown as Recipient[];
+    const recipients = page.items.map(recipientFromItem);
     const fresh: Recipient[] = [];
     for (const r of recipients) {
       if (r.reminder !== 'claimed') fresh.push(r);

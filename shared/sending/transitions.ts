@@ -5,13 +5,18 @@
  * one per recipient. (`claimed` is a state of recipients claimed one by one before lane locks; a stale one
  * goes back to pending.) Pure: these build the writes, `recipient-states.ts` makes them.
  */
+
+import { surveyedToItem } from '#shared/contacts/contact-item.ts';
 import { claimLeaseMs } from '#shared/core/config.ts';
 import { dayIn } from '#shared/core/time.ts';
-import { recipientKey, surveyedKey } from '#shared/store/keys.ts';
+import { recipientKey } from '#shared/store/keys.ts';
 import type { Recipient, RecipientStatus } from '#shared/waves/model.ts';
 
+/** The recipient a transition moves: its key is all a transition needs of it. */
+export type RecipientRef = Pick<Recipient, 'waveId' | 'contactId'>;
+
 export interface Transition {
-  r: Recipient;
+  r: RecipientRef;
   from: RecipientStatus;
   set: Record<string, string>;
 }
@@ -27,7 +32,7 @@ export const skip = (r: Recipient, reason: string): Transition => ({
 
 /** SES accepted the email: the day it went out is the recipient's day in the digest's time zone. */
 export const sent = (
-  r: Recipient,
+  r: RecipientRef,
   messageId: string,
   sentAt: Date,
   timeZone: string,
@@ -78,9 +83,5 @@ export const transitionUpdate = (table: string, { r, from, set }: Transition) =>
  * The contact's fatigue mark, which the fatigue rule reads: when our email reached them, and from which
  * wave. Put whole, so making it again (SES's Send event after the sender, a retry) is harmless.
  */
-export const surveyedItem = (r: Pick<Recipient, 'contactId' | 'waveId'>, at: Date) => ({
-  ...surveyedKey(r.contactId),
-  contactId: r.contactId,
-  lastSurveyedAt: at.toISOString(),
-  waveId: r.waveId,
-});
+export const surveyedItem = (r: Pick<Recipient, 'contactId' | 'waveId'>, at: Date) =>
+  surveyedToItem({ contactId: r.contactId, lastSurveyedAt: at.toISOString(), waveId: r.waveId });

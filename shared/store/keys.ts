@@ -196,3 +196,6 @@ export const benchmarkKey = (name: string) => ({ pk: BENCHMARK_PARTITION, sk: `$
 /** The sparse index of every wave: its partition is the wave item's `type`, sorted by `sendAt`. */
 export const WAVES_INDEX = { name: 'waves', partitionKey: 'type', sortKey: 'sendAt' } as const;
 export const WAVE_TYPE = 'wave';
+
+/** The first GSI: due waves (`DUE`), waves whose reminders are due (`REMIND`) and feedback by day. */
+export const GSI1 = { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' } as const;

@@ -8,6 +8,7 @@ import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
 import { ValidationError } from '#shared/core/errors.ts';
 import type { TableStore } from '#shared/store/table.ts';
+import { activityFromItem, activityToItem } from './activity-item.ts';
 import { ACTIVITY_PARTITION, ACTIVITY_PREFIX, activityKey } from './keys.ts';
 
 /** What can be logged; the console's catalogs have an `activity.<kind>` sentence for each. */
@@ -74,11 +75,7 @@ export const recordActivity = async (
   await store.ddb.send(
     new PutCommand({
       TableName: store.table,
-      Item: {
-        ...activityKey(entry.id),
-        ...entry,
-        expiresAt: Math.floor(when.getTime() / 1000) + RETENTION_DAYS * 86_400,
-      },
+      Item: activityToItem(entry, Math.floor(when.getTime() / 1000) + RETENTION_DAYS * 86_400),
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
@@ -103,13 +100,7 @@ export const listActivity = async (
       ...(options.after ? { ExclusiveStartKey: activityKey(options.after) } : {}),
     }),
   );
-  const entries = (out.Items ?? []).map((item) => ({
-    id: String(item.id),
-    at: String(item.at),
-    who: String(item.who),
-    what: item.what as ActivityKind,
-    detail: (item.detail ?? {}) as ActivityDetail,
-  }));
+  const entries = (out.Items ?? []).map(activityFromItem);
   const last = entries[entries.length - 1];
   return { entries, ...(out.LastEvaluatedKey && last ? { next: last.id } : {}) };
 };

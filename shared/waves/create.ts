@@ -10,12 +10,13 @@ import { normaliseEmail } from '#shared/core/identity.ts';
 import type { Locale } from '#shared/core/locale.ts';
 import type { SurveyKind } from '#shared/core/survey.ts';
 import { batchPut } from '#shared/store/dynamo.ts';
-import { lanesFor, waveKey } from '#shared/store/keys.ts';
+import { lanesFor } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import { pendingRecipient, type Wave } from './model.ts';
 import { deleteWaveItems, markScheduled } from './repository.ts';
 import { SETTINGS_FLAGS, waveSettingsProblems } from './settings.ts';
 import { withValues } from './value.ts';
+import { waveToItem } from './wave-item.ts';
 
 const newId = monotonicFactory();
 /** Recipients per batch write, and batch writes in flight while the file is read again. */
@@ -109,7 +110,7 @@ export const createWave = async (
   await deps.ddb.send(
     new PutCommand({
       TableName: deps.table,
-      Item: { ...waveKey(id), type: 'wave', ...item },
+      Item: waveToItem(item),
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );

@@ -1,8 +1,9 @@
-/** What a wave and its recipients are, as stored: `WAVE#id / META` and `WAVE#id#NN / RCPT#contactId`. */
+/** What a wave is, as stored (`WAVE#id / META`), and a recipient as a wave is created with it. */
 
 import type { Locale } from '#shared/core/locale.ts';
 import type { SurveyKind } from '#shared/core/survey.ts';
 import { recipientKey } from '#shared/store/keys.ts';
+import type { Recipient } from '#shared/store/recipient.ts';
 
 export type WaveStatus = 'importing' | 'scheduled' | 'sending' | 'sent' | 'cancelled' | 'imported';
 
@@ -45,35 +46,7 @@ export interface Wave {
   heartbeatAt?: string;
 }
 
-export type RecipientStatus = 'pending' | 'claimed' | 'sent' | 'failed' | 'skipped';
-
-export interface Recipient {
-  pk: string;
-  sk: string;
-  waveId: string;
-  contactId: string;
-  email: string;
-  name: string;
-  locale: Locale;
-  kind: SurveyKind;
-  props: Record<string, string>;
-  status: RecipientStatus;
-  reason?: string;
-  claimedAt?: string;
-  sentAt?: string;
-  messageId?: string;
-  /** The contact's value from the wave's value column; responses carry it into the value counters. */
-  value?: number;
-  /** The contact's account manager and the language of their alerts (`owner`, `owner_locale` columns). */
-  owner?: string;
-  ownerLocale?: Locale;
-  /**
-   * The reminder's state, apart from the first email's: claimed → sent | failed, or why none went out
-   * (answered, skipped:<reason>, or unknown when its sender died after claiming it — never sent twice).
-   */
-  reminder?: string;
-  reminderClaimedAt?: string;
-}
+export type { Recipient, RecipientStatus } from '#shared/store/recipient.ts';
 
 /** A recipient as a wave is created with it: pending, keyed under the wave. */
 export const pendingRecipient = (

@@ -8,11 +8,13 @@ import { getContacts } from '#shared/contacts/contacts.ts';
 import { isConditionFailed } from '#shared/store/conditions.ts';
 import { batchPut } from '#shared/store/dynamo.ts';
 import { RECIPIENT_PREFIX, waveKey } from '#shared/store/keys.ts';
+import { RECIPIENT_COPY_PROJECTION, recipientCopyFromItem } from '#shared/store/recipient.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import { type ShardCursor, waveItemsPage } from '#shared/store/wave-items.ts';
-import { pendingRecipient, type Recipient, type Wave } from './model.ts';
+import { pendingRecipient, type Wave } from './model.ts';
 import { getWave, markScheduled } from './repository.ts';
 import { nextSendAt, occurrenceId } from './schedule.ts';
+import { waveToItem } from './wave-item.ts';
 
 /** Recipients copied per page; each page is committed with the cursor, so a copy resumes where it stopped. */
 const COPY_PAGE = 500;
@@ -70,7 +72,7 @@ export const scheduleNextOccurrence = async (
     await deps.ddb.send(
       new PutCommand({
         TableName: deps.table,
-        Item: { ...waveKey(id), type: 'wave', ...child, copiedPages: 0 },
+        Item: { ...waveToItem(child), copiedPages: 0 },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -111,16 +113,13 @@ const copyPage = async (
     wave.id,
     {
       prefix: RECIPIENT_PREFIX,
-      projection: 'contactId, email, #n, locale, props, #v',
-      names: { '#n': 'name', '#v': 'value' },
+      projection: RECIPIENT_COPY_PROJECTION.expression,
+      names: RECIPIENT_COPY_PROJECTION.names,
       limit: COPY_PAGE,
     },
     copyCursor,
   );
-  const members = page.items as unknown as Pick<
-    Recipient,
-    'contactId' | 'email' | 'name' | 'locale' | 'props' | 'value'
-  >[];
+  const members = page.items.map(recipientCopyFromItem);
   // An erased person's address is not carried into a new wave.
   const contacts = await getContacts(
     store.ddb,
@@ -129,7 +128,7 @@ const copyPage = async (
   );
   const items = members
     .filter((m) => !contacts.get(m.contactId)?.erasedAt)
-    .map((m) => pendingRecipient(id, wave.kind, { ...m, props: m.props ?? {} }));
+    .map((m) => pendingRecipient(id, wave.kind, m));
   await batchPut(store.ddb, store.table, items);
   const cursor = page.next;
   const done = cursor === undefined;

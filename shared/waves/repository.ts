@@ -13,18 +13,19 @@ import { DUE_PARTITION, dueSortKey, waveKey, waveShardPartitions } from '#shared
 import type { TableStore } from '#shared/store/table.ts';
 import type { Wave } from './model.ts';
 import { waveIdPages } from './wave-index.ts';
+import { waveFromItem } from './wave-item.ts';
 
 export const getWave = async (ddb: DynamoDBDocumentClient, table: string, id: string): Promise<Wave> => {
   const out = await ddb.send(new GetCommand({ TableName: table, Key: waveKey(id), ConsistentRead: true }));
   if (!out.Item) throw new NotFoundError(`Wave ${id} does not exist`);
-  return out.Item as Wave;
+  return waveFromItem(out.Item);
 };
 
 export const listWaves = async (ddb: DynamoDBDocumentClient, table: string): Promise<Wave[]> => {
   // The waves index holds one key per wave whatever its state: a query and batch reads, never a scan.
   const waves: Wave[] = [];
   for await (const ids of waveIdPages({ ddb, table }))
-    waves.push(...((await batchGetAll(ddb, table, ids.map(waveKey))) as unknown as Wave[]));
+    waves.push(...(await batchGetAll(ddb, table, ids.map(waveKey))).map(waveFromItem));
   return waves.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 };
 
@@ -45,7 +46,8 @@ export const cancelWave = async (ddb: DynamoDBDocumentClient, table: string, id:
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return out.Attributes as Wave;
+    if (!out.Attributes) throw new NotFoundError(`Wave ${id} does not exist`);
+    return waveFromItem(out.Attributes);
   } catch (error) {
     if (isConditionFailed(error)) {
       const wave = await getWave(ddb, table, id);

@@ -11,24 +11,24 @@ import { rebuildAggregates, verifyAggregates } from '#shared/aggregation/recount
 import type { ItemChange } from '#shared/store/item-change.ts';
 import { aggregateKey } from '#shared/store/keys.ts';
 import { run } from '../../cli/commands.ts';
+import { aResponse } from '../support/builders.ts';
 import { useLocalStack } from '../support/stack.ts';
 
 let stack: Awaited<ReturnType<typeof useLocalStack>>;
 let sequence = 1000;
 
-const response = (contact: number, score: number, day: string, region = contact % 2 ? 'EU' : 'US') => ({
-  pk: 'WAVE#v1',
-  sk: `RESP#c${contact}`,
-  waveId: 'v1',
-  contactId: `c${contact}`,
-  kind: 'nps',
-  locale: 'en',
-  props: { region },
-  status: 'committed',
-  score,
-  day,
-  version: 1,
-});
+const response = (contact: number, score: number, day: string, region = contact % 2 ? 'EU' : 'US') =>
+  aResponse({
+    waveId: 'v1',
+    contactId: `c${contact}`,
+    kind: 'nps',
+    locale: 'en',
+    props: { region },
+    status: 'committed',
+    score,
+    day,
+    version: 1,
+  });
 
 /** Writes an item and lets the real aggregator apply its change, as the stream would deliver it. */
 const put = async (item: ReturnType<typeof response>, apply = true) => {

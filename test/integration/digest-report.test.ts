@@ -8,6 +8,7 @@ import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scheduledDigest } from '#functions/send-digest.ts';
 import { applyChanges } from '#shared/aggregation/apply.ts';
+import type { Category, SurveyKind } from '#shared/core/survey.ts';
 import { buildDigestView } from '#shared/reporting/digest.ts';
 import { listReaders, subscribeReader, unsubscribeReader } from '#shared/reporting/readers.ts';
 import type { Report } from '#shared/reporting/report.ts';
@@ -16,6 +17,7 @@ import type { ItemChange } from '#shared/store/item-change.ts';
 import { digestSentKey, feedbackPartition, readerOptOutKey } from '#shared/store/keys.ts';
 import { formatSigned, t } from '#templates/index.ts';
 import { run } from '../../cli/commands.ts';
+import { aRecipient, aResponse } from '../support/builders.ts';
 import { inbox, useLocalStack } from '../support/stack.ts';
 
 let stack: Awaited<ReturnType<typeof useLocalStack>>;
@@ -35,18 +37,17 @@ const inserted = (item: { pk: string; sk: string }, sequenceNumber: number): Ite
 });
 
 const add = async (i: number, score: number, day: string, region: string, sentDay = day) => {
-  const common = { pk: 'WAVE#d1', waveId: 'd1', contactId: `c${i}`, kind: 'nps', locale: 'en' };
-  const recipient = { ...common, sk: `RCPT#c${i}`, status: 'sent', sentDay, props: { region } };
-  const response = {
+  const common = { waveId: 'd1', contactId: `c${i}`, kind: 'nps', locale: 'en' } as const;
+  const recipient = aRecipient({ ...common, status: 'sent', sentDay, props: { region } });
+  const response = aResponse({
     ...common,
-    sk: `RESP#c${i}`,
     props: { region },
     status: 'committed',
     score,
     category: score >= 9 ? 'promoter' : score >= 7 ? 'passive' : 'detractor',
     day,
     version: 1,
-  };
+  });
   for (const item of [recipient, response]) {
     await stack.ddb.send(new PutCommand({ TableName: stack.table, Item: item }));
     changes.push(inserted(item, changes.length + 1));
@@ -72,15 +73,13 @@ beforeAll(async () => {
     await add(i++, k % 3 === 0 ? 10 : k % 11, `2026-11-${17 + (k % 7)}`, k < 36 ? 'EU' : 'US');
   for (let k = 0; k < 40; k++) await add(i++, k % 4 === 0 ? 9 : k % 7, `2026-11-${10 + (k % 7)}`, 'EU');
   for (let k = 0; k < 20; k++) {
-    const item = {
-      pk: 'WAVE#d1',
-      sk: `RCPT#x${k}`,
+    const item = aRecipient({
       waveId: 'd1',
       contactId: `x${k}`,
       kind: 'nps',
       status: 'sent',
       sentDay: '2026-11-18',
-    };
+    });
     changes.push(inserted(item, changes.length + 1));
   }
   const result = await applyChanges(stack, changes);
@@ -133,24 +132,29 @@ describe('the digest agrees with nps report', () => {
   });
 
   it('quotes the comments of NPS responses only, never another survey kind’s', async () => {
-    const feedback = (contactId: string, kind: string, score: number, category: string, reason: string) => ({
-      pk: 'WAVE#d2',
-      sk: `RESP#${contactId}`,
-      waveId: 'd2',
-      contactId,
-      kind,
-      locale: 'en',
-      props: {},
-      status: 'committed',
-      score,
-      category,
-      day: '2026-11-20',
-      respondedAt: '2026-11-20T10:00:00.000Z',
-      answers: { reason },
-      version: 1,
-      gsi1pk: feedbackPartition('2026-11-20'),
-      gsi1sk: `2026-11-20T10:00:00.000Z#d2#${contactId}`,
-    });
+    const feedback = (
+      contactId: string,
+      kind: SurveyKind,
+      score: number,
+      category: Category,
+      reason: string,
+    ) =>
+      aResponse({
+        waveId: 'd2',
+        contactId,
+        kind,
+        locale: 'en',
+        props: {},
+        status: 'committed',
+        score,
+        category,
+        day: '2026-11-20',
+        respondedAt: '2026-11-20T10:00:00.000Z',
+        answers: { reason },
+        version: 1,
+        gsi1pk: feedbackPartition('2026-11-20'),
+        gsi1sk: `2026-11-20T10:00:00.000Z#d2#${contactId}`,
+      });
     for (const item of [
       feedback('n1', 'nps', 3, 'detractor', 'The export breaks'),
       feedback('s1', 'csat', 2, 'detractor', 'Support was slow'),
@@ -164,9 +168,7 @@ describe('the digest agrees with nps report', () => {
   it('adds the period’s CSAT and CES, with the figures nps report gives for them', async () => {
     const more: ItemChange[] = [];
     const respond = (kind: 'csat' | 'ces', i: number, score: number, day: string) => {
-      const item = {
-        pk: 'WAVE#k1',
-        sk: `RESP#${kind}${i}`,
+      const item = aResponse({
         waveId: 'k1',
         contactId: `${kind}${i}`,
         kind,
@@ -183,7 +185,7 @@ describe('the digest agrees with nps report', () => {
               : 'detractor',
         day,
         version: 1,
-      };
+      });
       more.push(inserted(item, more.length + 1)); // a stream never repeats a position
     };
     // CSAT: 40 this period (scores cycle 1..5, extra 5s), 20 the period before. CES: 30 this period only.
@@ -237,9 +239,7 @@ describe('the digest agrees with nps report', () => {
     // A second wave with three EU answers: the first wave's segments must not count them.
     const other: ItemChange[] = [];
     for (let k = 0; k < 3; k++) {
-      const item = {
-        pk: 'WAVE#d2',
-        sk: `RESP#o${k}`,
+      const item = aResponse({
         waveId: 'd2',
         contactId: `o${k}`,
         kind: 'nps',
@@ -250,7 +250,7 @@ describe('the digest agrees with nps report', () => {
         category: 'promoter',
         day: '2026-11-20',
         version: 1,
-      };
+      });
       await stack.ddb.send(new PutCommand({ TableName: stack.table, Item: item }));
       other.push(inserted(item, 9100 + k));
     }

@@ -4,6 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { contribute, counterId, counterKeyOf, type Deltas, scopesOf } from '#shared/aggregation/deltas.ts';
+import type { ResponseItem } from '#shared/answering/responses.ts';
+import type { Recipient } from '#shared/store/recipient.ts';
+import { aRecipient, aResponse } from '../support/builders.ts';
 
 /** Deltas as a plain object: `pk|sk` → attribute → delta. */
 const plain = (deltas: Deltas) =>
@@ -21,29 +24,20 @@ const change = (
   return { deltas: plain(deltas), segments: [...segments].sort() };
 };
 
-const response = (over: Record<string, unknown>) => ({
-  pk: 'WAVE#w1',
-  sk: 'RESP#c1',
-  waveId: 'w1',
-  contactId: 'c1',
-  kind: 'nps',
-  locale: 'nl',
-  props: { region: 'EU', plan: 'team' },
-  status: 'committed',
-  day: '2026-11-23',
-  ...over,
-});
+const response = (over: Partial<ResponseItem>) =>
+  aResponse({
+    waveId: 'w1',
+    contactId: 'c1',
+    kind: 'nps',
+    locale: 'nl',
+    props: { region: 'EU', plan: 'team' },
+    status: 'committed',
+    day: '2026-11-23',
+    ...over,
+  });
 
-const recipient = (over: Record<string, unknown>) => ({
-  pk: 'WAVE#w1',
-  sk: 'RCPT#c1',
-  waveId: 'w1',
-  contactId: 'c1',
-  kind: 'nps',
-  locale: 'nl',
-  props: { region: 'EU' },
-  ...over,
-});
+const recipient = (over: Partial<Recipient>) =>
+  aRecipient({ waveId: 'w1', contactId: 'c1', kind: 'nps', locale: 'nl', props: { region: 'EU' }, ...over });
 
 /** The seven scopes of `response({})`, by hand. */
 const RESPONSE_PKS = [
@@ -65,7 +59,7 @@ const everywhere = (counters: Record<string, number>, pks = RESPONSE_PKS, day = 
   );
 
 describe('scopesOf', () => {
-  const cases: { name: string; image: Record<string, unknown>; scopes: string[] }[] = [
+  const cases: { name: string; image: Parameters<typeof scopesOf>[0]; scopes: string[] }[] = [
     {
       name: 'counts a response in everything, its wave, its locale and each segment value, alone and in its wave',
       image: response({}),
@@ -176,7 +170,7 @@ describe('contribute', () => {
     },
     {
       name: 'counts a sent recipient in everything and its wave, all time and on the day sent',
-      old: recipient({ status: 'queued' }),
+      old: recipient({ status: 'pending' }),
       new: recipient({ status: 'sent', sentDay: '2026-11-20' }),
       deltas: everywhere({ sent: 1 }, ['AGG#nps#all', 'AGG#nps#wave#w1'], '2026-11-20'),
     },
@@ -187,7 +181,7 @@ describe('contribute', () => {
     },
     {
       name: 'counts a skipped recipient per reason, in its wave only',
-      old: recipient({ status: 'queued' }),
+      old: recipient({ status: 'pending' }),
       new: recipient({ status: 'skipped', reason: 'fatigue' }),
       deltas: { 'AGG#nps#wave#w1|ALL': { skipped_fatigue: 1 } },
     },
@@ -197,8 +191,8 @@ describe('contribute', () => {
       deltas: { 'AGG#nps#wave#w1|ALL': { failed_send: 1 } },
     },
     {
-      name: 'counts nothing for a recipient still queued',
-      new: recipient({ status: 'queued' }),
+      name: 'counts nothing for a recipient still pending',
+      new: recipient({ status: 'pending' }),
       deltas: {},
     },
     {

@@ -9,6 +9,7 @@ import {
   withRespondent,
 } from '#shared/events/response-events.ts';
 import type { ItemChange } from '#shared/store/item-change.ts';
+import { aResponse } from '../support/builders.ts';
 
 /** A response of contact c1 in wave w1; `over` sets what the case is about. */
 const response = (over: Partial<ResponseItem>): ResponseItem => ({
@@ -286,9 +287,16 @@ describe('erasureOf', () => {
 
 describe('responseOf', () => {
   it('takes response items and nothing else from the stream', () => {
-    expect(responseOf({ pk: 'WAVE#w1', sk: 'RESP#c1' })).toEqual({ pk: 'WAVE#w1', sk: 'RESP#c1' });
+    const item = aResponse({ status: 'committed', score: 9 });
+    expect(responseOf(item)).toEqual(item);
     expect(responseOf({ pk: 'WAVE#w1', sk: 'RCPT#c1' })).toBeUndefined();
     expect(responseOf({ pk: 'WAVE#w1', sk: 'META' })).toBeUndefined();
     expect(responseOf(undefined)).toBeUndefined();
+  });
+
+  it('fails on a response image that is not a response, naming the field', () => {
+    expect(() => responseOf({ pk: 'WAVE#w1', sk: 'RESP#c1' })).toThrow(
+      /response item WAVE#w1\/RESP#c1: field "waveId"/,
+    );
   });
 });

@@ -4,6 +4,7 @@ import { contribute, type Deltas } from '#shared/aggregation/deltas.ts';
 import { benchmarkGaps, parseBenchmark } from '#shared/insights/benchmarks.ts';
 import { valueFiguresOf } from '#shared/insights/value.ts';
 import { parseAmount } from '#shared/waves/value.ts';
+import { aResponse } from '../support/builders.ts';
 
 describe('valueFiguresOf', () => {
   it('weights the NPS by value and puts the detractors’ value at risk', () => {
@@ -84,9 +85,7 @@ describe('parseAmount', () => {
 describe('value counters', () => {
   it('sums a response’s value in whole units into its category, beside the count, and takes it back', () => {
     const deltas: Deltas = new Map();
-    const image = {
-      pk: 'WAVE#w1',
-      sk: 'RESP#c1',
+    const image = aResponse({
       waveId: 'w1',
       kind: 'nps',
       props: {},
@@ -94,7 +93,7 @@ describe('value counters', () => {
       score: 4,
       day: '2026-11-20',
       value: 1200.6,
-    };
+    });
     contribute(deltas, new Set(), image, 1);
     const day = deltas.get('AGG#nps#all|DAY#2026-11-20');
     expect(Object.fromEntries(day ?? [])).toEqual({ s4: 1, n: 1, value_detractor: 1201, valued: 1 });

@@ -3,11 +3,12 @@
  * an improvement, newest first, from the day-indexed feedback index (never a scan of the responses).
  */
 import { paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { responseFromItem } from '#shared/answering/response-item.ts';
 import type { ResponseItem } from '#shared/answering/responses.ts';
 import type { DayRange } from '#shared/core/period.ts';
 import type { SurveyKind } from '#shared/core/survey.ts';
 import { daysBetween } from '#shared/core/time.ts';
-import { feedbackPartition } from '#shared/store/keys.ts';
+import { feedbackPartition, GSI1 } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import type { ThemedComment } from './report.ts';
 import { THEME_LANGUAGES, type ThemeLanguage } from './text.ts';
@@ -30,14 +31,14 @@ export const readComments = async (
       { client: store.ddb, pageSize: 500 },
       {
         TableName: store.table,
-        IndexName: 'gsi1',
+        IndexName: GSI1.name,
         KeyConditionExpression: 'gsi1pk = :day',
         ExpressionAttributeValues: { ':day': feedbackPartition(day) },
         ScanIndexForward: false,
       },
     );
     for await (const page of pages) {
-      for (const item of (page.Items ?? []) as ResponseItem[]) {
+      for (const item of (page.Items ?? []).map(responseFromItem)) {
         const text = commentOf(item);
         if (item.status !== 'committed' || item.kind !== kind || !text || !item.category) continue;
         const language = languageOf(item.locale);
