@@ -301,7 +301,8 @@ export const FUNCTIONS = {
     // listed from the waves index, created (batch-written, undone on failure) and cancelled; counters,
     // readers, contacts, benchmarks and gsi1's comments read; readers added and removed; a contact erased
     // across every partition of the personal-data map (recipients, responses, link budgets, the reader, the
-    // activity entries naming them, the tombstone); webhook subscriptions listed, added and removed (ALERTSUB).
+    // activity entries naming them, the tombstone); webhook subscriptions listed, added and removed (ALERTSUB);
+    // "Send now" marks each reader's digest of the period (DIGEST#…), so a second click sends nothing unasked.
     table: {
       read: {
         actions: ['GetItem', 'BatchGetItem', 'Query'],
@@ -309,7 +310,16 @@ export const FUNCTIONS = {
       },
       write: {
         actions: ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],
-        partitions: ['ACTIVITY', 'SIGNIN#*', 'WAVE#*', 'DIGEST', 'CONTACT#*', 'RATE#*', 'ALERTSUB'],
+        partitions: [
+          'ACTIVITY',
+          'SIGNIN#*',
+          'WAVE#*',
+          'DIGEST',
+          'DIGEST#*',
+          'CONTACT#*',
+          'RATE#*',
+          'ALERTSUB',
+        ],
       },
       indexes: ['gsi1', 'waves'],
     },

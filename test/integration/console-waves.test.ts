@@ -472,6 +472,77 @@ describe('digest readers', () => {
   });
 });
 
+describe('digest "Send now"', () => {
+  const KEEN = 'keen@send-once.example.com';
+  const count = async (address: string) => (await inbox(stack.sesUrl, [address])).length;
+
+  it('sends each reader one copy per period: a second click asks first, and only a confirmed one sends again', async () => {
+    await postForm(user('editor'), '/console/readers', '/console/readers', { address: KEEN, locale: 'en' });
+    const first = await postForm(user('editor'), '/console/readers', '/console/readers/send', {
+      to: 'one',
+      address: KEEN,
+      locale: 'en',
+    });
+    expect(first.location).toBe('/console/readers?done=sent&n=1');
+    expect(await count(KEEN)).toBe(1);
+
+    const second = await postForm(user('editor'), '/console/readers', '/console/readers/send', {
+      to: 'one',
+      address: KEEN,
+      locale: 'en',
+    });
+    expect(second.status).toBe(200);
+    const asked = text(second.body);
+    expect(asked).toContain(
+      "This period's digest already went to 1 of these addresses from this page. Send it to them again?",
+    );
+    expect(second.body).toContain(`name="again" value="${KEEN}"`);
+    expect(await count(KEEN)).toBe(1);
+
+    // The page's own "Send again" form: the same fields and the confirmed address.
+    const confirmed = await postForm(user('editor'), '/console/readers', '/console/readers/send', {
+      to: 'one',
+      address: KEEN,
+      locale: 'en',
+      again: KEEN,
+    });
+    expect(confirmed.location).toBe('/console/readers?done=sent&n=1');
+    expect(await count(KEEN)).toBe(2);
+    await postForm(user('editor'), '/console/readers', '/console/readers/remove', { address: KEEN });
+  });
+
+  it('sends one copy when "Send now" is double-clicked (two posts at once)', async () => {
+    const address = 'double@send-once.example.com';
+    const page = await user('editor').get('/console/readers');
+    const form = { csrf: csrfOf(page.body), to: 'one', address, locale: 'nl' };
+    const [a, b] = await Promise.all([
+      user('editor').post('/console/readers/send', form),
+      user('editor').post('/console/readers/send', form),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 303]);
+    expect(await count(address)).toBe(1);
+  });
+});
+
+describe('adding a digest reader', () => {
+  it('treats an address that differs only in case as the same reader and says it already is one', async () => {
+    const add = (address: string, locale: string) =>
+      postForm(user('editor'), '/console/readers', '/console/readers', { address, locale });
+    expect((await add('ceo@case.example.com', 'en')).location).toBe('/console/readers?done=added');
+    const again = await add('CEO@Case.Example.com', 'de');
+    expect(again.location).toBe('/console/readers?done=exists');
+    const said = text((await user('editor').get('/console/readers?done=exists')).body);
+    expect(said).toContain('That address is already a reader (addresses are not case-sensitive)');
+    expect(said).not.toContain('The reader is added.');
+    expect((await listReaders(stack)).filter((r) => r.address.endsWith('@case.example.com'))).toEqual([
+      { address: 'ceo@case.example.com', locale: 'de', optOut: expect.any(String) },
+    ]);
+    await postForm(user('editor'), '/console/readers', '/console/readers/remove', {
+      address: 'ceo@case.example.com',
+    });
+  });
+});
+
 describe('erasing a contact', () => {
   const ADDRESS = 'erase.me@example.com';
   const recipient = () =>

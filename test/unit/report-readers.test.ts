@@ -22,6 +22,7 @@ describe('digest readers', () => {
     expect(await subscribeReader(store, '  CFO@Example.com ', 'nl')).toEqual({
       address: 'cfo@example.com',
       locale: 'nl',
+      added: true,
     });
     expect(commands.map((c) => c.name)).toEqual(['GetCommand', 'TransactWriteCommand']);
     const [reader, optOut] = (commands[1]?.input.TransactItems ?? []) as {
@@ -50,7 +51,12 @@ describe('digest readers', () => {
         ? { Item: { address: 'cfo@example.com', locale: 'nl', optOut: 'A'.repeat(22) } }
         : {},
     );
-    await subscribeReader(store, 'cfo@example.com', 'de');
+    expect(await subscribeReader(store, 'CFO@Example.com', 'de')).toEqual({
+      address: 'cfo@example.com',
+      locale: 'de',
+      added: false,
+      previous: 'nl',
+    });
     const [reader] = (commands[1]?.input.TransactItems ?? []) as { Put: { Item: Record<string, string> } }[];
     expect(reader?.Put.Item).toMatchObject({ locale: 'de', optOut: 'A'.repeat(22) });
   });
