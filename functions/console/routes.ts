@@ -22,7 +22,7 @@ import {
   sendDigestAction,
 } from './pages/readers.ts';
 import { responsesExport, responsesPage } from './pages/responses.ts';
-import { cancelWaveAction, cancelWavePage, waveLive, wavePage } from './pages/wave.ts';
+import { cancelReminderAction, cancelWaveAction, cancelWavePage, waveLive, wavePage } from './pages/wave.ts';
 import { wavesLive, wavesPage } from './pages/waves.ts';
 import { type Route, route } from './router.ts';
 
@@ -37,6 +37,7 @@ export const ROUTES: readonly Route[] = [
   route('GET', '/console/waves/:id', 'viewer', wavePage),
   route('GET', '/console/waves/:id/cancel', 'editor', cancelWavePage),
   route('POST', '/console/waves/:id/cancel', 'editor', cancelWaveAction),
+  route('POST', '/console/waves/:id/reminder/cancel', 'editor', cancelReminderAction),
   route('GET', '/console/api/waves', 'viewer', wavesLive),
   route('GET', '/console/api/waves/:id', 'viewer', waveLive),
   route('GET', '/console/responses', 'viewer', responsesPage, { nav: 'nav.responses' }),

@@ -221,6 +221,8 @@ describe('waves in the console', () => {
       { timeout: 60_000, polling: 500 },
     );
     expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+    // A sent wave can no longer be cancelled: the same refresh took its Cancel button away.
+    await page.locator('form[data-live-offer="cancellable"]').waitFor({ state: 'detached' });
     expect(await page.locator(`td[data-live="${id}.skipped.duplicate"]`).textContent()).toBe('1');
 
     const mail = await stack.waitFor('three survey emails', async () => {

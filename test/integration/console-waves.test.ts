@@ -247,6 +247,61 @@ describe('a wave’s page', () => {
   });
 });
 
+describe("a wave page's cancel buttons", () => {
+  const live = async (id: string) =>
+    JSON.parse((await user('editor').get(`/console/api/waves/${id}`)).body) as {
+      offers: { cancellable: boolean; reminder: boolean };
+    };
+
+  it('are marked for the live update to withdraw, which it is told to once the wave is sent', async () => {
+    await wave('w-going', 'Going', 'sending');
+    const page = await user('editor').get('/console/waves/w-going');
+    expect(page.body).toMatch(
+      /<form method="get" action="\/console\/waves\/w-going\/cancel" data-live-offer="cancellable">/,
+    );
+    expect((await live('w-going')).offers.cancellable).toBe(true);
+    // The sender finishes the wave while the page is open: the next refresh says it cannot be cancelled.
+    await wave('w-going', 'Going', 'sent');
+    expect((await live('w-going')).offers.cancellable).toBe(false);
+    expect((await user('editor').get('/console/waves/w-going')).body).not.toContain('/cancel"');
+  });
+
+  it('cancel a pending reminder for an editor, logged, once, and never for a viewer', async () => {
+    await wave('w-remind', 'Remind', 'sent', {
+      remindAfterSeconds: 86_400,
+      remindAt: '2026-11-26T09:00:00.000Z',
+      gsi1pk: 'REMIND',
+      gsi1sk: '2026-11-26T09:00:00.000Z#w-remind',
+    });
+    const page = await user('editor').get('/console/waves/w-remind');
+    expect(text(page.body)).toContain('Reminder due');
+    expect(page.body).toContain('data-live-offer="reminder"');
+    expect(text((await user('viewer').get('/console/waves/w-remind')).body)).not.toContain('Cancel reminder');
+    const path = '/console/waves/w-remind/reminder/cancel';
+    expect((await postForm(user('viewer'), '/console/waves/w-remind', path, {})).status).toBe(403);
+    expect((await getWave(stack.ddb, stack.table, 'w-remind')).reminderCancelledAt).toBeUndefined();
+    expect((await live('w-remind')).offers.reminder).toBe(true);
+
+    const done = await postForm(user('editor'), '/console/waves/w-remind', path, {});
+    expect(done.location).toBe('/console/waves/w-remind?reminderCancelled');
+    const stored = await stack.ddb.send(
+      new GetCommand({ TableName: stack.table, Key: waveKey('w-remind'), ConsistentRead: true }),
+    );
+    expect(stored.Item).toMatchObject({ reminderCancelledAt: NOW.toISOString() });
+    expect(stored.Item?.gsi1pk).toBeUndefined();
+    const after = text((await user('editor').get(done.location ?? '')).body);
+    expect(after).toContain('The reminder is cancelled. Nobody will get it.');
+    expect(after).toContain('Reminder cancelled');
+    expect((await live('w-remind')).offers.reminder).toBe(false);
+
+    const again = await user('editor').post(path, { csrf: csrfOf(page.body) });
+    expect(again.status).toBe(409);
+    expect(text(again.body)).toContain('This wave has no pending reminder');
+    const log = (await listActivity(stack)).entries.filter((e) => e.what === 'wave.reminderCancelled');
+    expect(log).toMatchObject([{ who: 'editor@example.com', detail: { wave: 'w-remind', name: 'Remind' } }]);
+  });
+});
+
 describe('New wave', () => {
   const BAD = 'email,name,locale\nok@example.com,Ok,en\nnope,Nope,en\nx@example.com,X,tlh\n';
   const GOOD =

@@ -51,7 +51,9 @@
   });
 
   // Live counts: a page with data-live-src refreshes every element whose data-live names a value of that
-  // JSON ({ values, done }) while it is shown, until the server says nothing more changes.
+  // JSON ({ values, done, offers }) while it is shown, until the server says nothing more changes. An element
+  // whose data-live-offer names an offer the server withdrew (a wave that is sent can no longer be
+  // cancelled) goes, so nobody presses a button that can only fail.
   const live = document.querySelector('[data-live-src]');
   if (live instanceof HTMLElement) {
     const src = live.dataset.liveSrc;
@@ -64,11 +66,13 @@
       try {
         const response = await fetch(src, { headers: { accept: 'application/json' }, cache: 'no-store' });
         if (!response.ok) return; // Signed out, or the page is gone: the page stays as it is.
-        const { values, done } = await response.json();
+        const { values, done, offers } = await response.json();
         for (const field of document.querySelectorAll('[data-live]')) {
           const value = values[field.dataset.live];
           if (typeof value === 'string' && field.textContent !== value) field.textContent = value;
         }
+        for (const offer of document.querySelectorAll('[data-live-offer]'))
+          if (offers?.[offer.dataset.liveOffer] === false) offer.remove();
         if (!done) setTimeout(tick, every);
       } catch {
         setTimeout(tick, every * 3);
