@@ -113,12 +113,12 @@
       show([message]);
       return true;
     };
-    // With an upload bucket (data-upload-url), the file goes straight to it once, by a presigned PUT, and
-    // the form carries only its key; without one, the file travels inside each form post.
+    // With an upload bucket (data-upload-url), the file goes straight to it by a presigned PUT before each
+    // post (the check and the creation each delete what they read), and the form carries only its key;
+    // without one, the file travels inside each form post.
     const uploadUrl = form.dataset.uploadUrl;
     const keyField = form.querySelector('input[name="upload"]');
     const nameField = form.querySelector('input[name="uploadName"]');
-    let uploaded;
     const withProgress = (request, body) =>
       new Promise((resolve, reject) => {
         request.upload.addEventListener('progress', (event) => {
@@ -136,7 +136,6 @@
     const toBucket = async () => {
       const chosen = file.files?.[0];
       if (!uploadUrl || !chosen || !keyField || !nameField) return false;
-      if (uploaded === chosen && keyField.value) return true;
       keyField.value = '';
       const csrf = form.querySelector('input[name="csrf"]')?.value ?? '';
       const ticket = await fetch(uploadUrl, {
@@ -154,7 +153,6 @@
       if (put.status < 200 || put.status > 299) throw new Error('upload failed');
       keyField.value = key;
       nameField.value = chosen.name;
-      uploaded = chosen;
       return true;
     };
     const send = async (action) => {
@@ -201,7 +199,8 @@
           if (main) show([...main.childNodes]);
         }
       } catch {
-        // No background upload here: the plain form post still works.
+        // No background upload here: the plain form post still works, with the file inside it.
+        if (keyField) keyField.value = '';
         form.action = action;
         form.submit();
       }
