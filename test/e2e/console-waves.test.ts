@@ -163,7 +163,8 @@ describe('waves in the console', () => {
     expect(await page.getByLabel('Survey kind').inputValue()).toBe('nps');
     await page.getByLabel('Name').fill('Autumn <i>check</i>');
     await page.getByLabel('Product').fill('Acme Cloud');
-    // The file goes straight to the upload bucket (the S3 emulator), once, and never through the console.
+    // The file goes straight to the upload bucket (the S3 emulator), once per post (each post deletes what
+    // it read), and never through the console.
     const puts: string[] = [];
     page.on('request', (request) => {
       if (request.method() === 'PUT') puts.push(new URL(request.url()).pathname);
@@ -204,7 +205,8 @@ describe('waves in the console', () => {
 
     await page.getByRole('button', { name: 'Create wave' }).click();
     await page.waitForURL(WAVE_URL);
-    expect(puts).toHaveLength(1);
+    expect(puts).toHaveLength(2);
+    expect(new Set(puts).size).toBe(2);
     const id = WAVE_URL.exec(page.url())?.[1] as string;
     sentWaveId = id;
     expect(await page.locator('h1').textContent()).toBe('Autumn <i>check</i>');
