@@ -20,6 +20,7 @@ import { createWave } from '#shared/waves/create.ts';
 import { cancelReminder, getWave } from '#shared/waves/repository.ts';
 import { waveStatus } from '#shared/waves/status.ts';
 import { t } from '#templates/index.ts';
+import { run } from '../../cli/commands.ts';
 import { audienceCsv, inbox, pollStream, senderDeps, useLocalStack } from '../support/stack.ts';
 
 let stack: Awaited<ReturnType<typeof useLocalStack>>;
@@ -145,7 +146,9 @@ describe('reminders', () => {
     await sendDueWaves(deps(at(0)));
     expect(await inbox(stack.sesUrl, [...before.emails, ...after.emails])).toHaveLength(4);
     expect((await getWave(stack.ddb, stack.table, late.id)).remindAt).toBeDefined();
-    await cancelReminder(stack, late.id, at(10));
+    // The CLI's door into the same core function.
+    const cancelled = await run(['wave', 'cancel-reminder', late.id], {}, {});
+    expect(cancelled.data).toMatchObject({ id: late.id, reminderCancelledAt: expect.any(String) });
 
     await sendDueWaves(deps(at(70)));
     await sendDueWaves(deps(at(200)));
