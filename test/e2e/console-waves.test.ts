@@ -205,8 +205,10 @@ describe('waves in the console', () => {
 
     await page.getByRole('button', { name: 'Create wave' }).click();
     await page.waitForURL(WAVE_URL);
-    expect(puts).toHaveLength(2);
-    expect(new Set(puts).size).toBe(2);
+    // The check, any recheck (a field the preview depends on changed) and the creation each uploaded the file
+    // anew under a key of its own: each post deletes what it read.
+    expect(puts.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(puts).size).toBe(puts.length);
     const id = WAVE_URL.exec(page.url())?.[1] as string;
     sentWaveId = id;
     expect(await page.locator('h1').textContent()).toBe('Autumn <i>check</i>');
