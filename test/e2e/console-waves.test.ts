@@ -195,14 +195,20 @@ describe('waves in the console', () => {
         .first()
         .waitFor();
       // The middle scores are named by their number; the ends also say what they mean.
-      expect(await email.getByRole('link', { name: '7', exact: true }).count()).toBe(1);
+      // Polled: a recheck (the product field's change landing late) may swap the frames in meanwhile.
+      await expect
+        .poll(() => email.getByRole('link', { name: '7', exact: true }).count(), { timeout: 30_000 })
+        .toBe(1);
       for (const [score, end] of [
         ['0', 'survey.nps.scaleMin'],
         ['10', 'survey.nps.scaleMax'],
       ] as const)
-        expect(
-          await email.getByRole('link', { name: `${score} – ${t(locale, end)}`, exact: true }).count(),
-        ).toBe(1);
+        await expect
+          .poll(
+            () => email.getByRole('link', { name: `${score} – ${t(locale, end)}`, exact: true }).count(),
+            { timeout: 30_000 },
+          )
+          .toBe(1);
     }
 
     await page.getByRole('button', { name: 'Create wave' }).click();
