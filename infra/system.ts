@@ -225,7 +225,8 @@ export const FUNCTIONS = {
     // created (batch-written, undone on failure) and cancelled; counters, readers, contacts, benchmarks and
     // gsi1's comments read; readers added and removed; a contact erased
     // across every partition of the personal-data map (recipients, responses, link budgets, the reader, the
-    // activity entries naming them, the tombstone); webhook subscriptions listed, added and removed (ALERTSUB).
+    // activity entries naming them, the tombstone); webhook subscriptions listed, added and removed (ALERTSUB);
+    // "Send now" marks each reader's digest of the period (DIGEST#…), so a second click sends nothing unasked.
     table: {
       read: {
         actions: ['GetItem', 'BatchGetItem', 'Query'],
@@ -251,6 +252,7 @@ export const FUNCTIONS = {
           'USERRATE#*',
           'WAVE#*',
           'DIGEST',
+          'DIGEST#*',
           'CONTACT#*',
           'RATE#*',
           'ALERTSUB',

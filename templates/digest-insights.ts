@@ -76,8 +76,12 @@ const MAX_EXAMPLE_CHARS = 200;
 const heading = (text: string): string =>
   `<h2 style="margin:20px 0 8px;font-size:17px;line-height:24px;font-weight:700;color:#111827;">${esc(text)}</h2>`;
 const paragraph = (html: string, style = ''): string => `<p style="margin:0 0 6px;${style}">${html}</p>`;
+/** A layout table: no header cells, and screen readers skip its structure. */
 const table = (rows: string): string =>
   `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;border-collapse:collapse;">${rows}</table>`;
+/** A data table (headers with scope): screen readers announce its rows and columns. */
+const dataTable = (rows: string): string =>
+  `<table width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;border-collapse:collapse;">${rows}</table>`;
 
 const weekDate = (locale: Locale, day: string): string =>
   new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(
@@ -113,10 +117,15 @@ const divergingBar = (nps: number): string => {
 export const trendHtml = (view: View): string => {
   const { locale, trend } = view;
   if (!trend || trend.length === 0 || trend.every((w) => w.responses === 0)) return '';
+  const headStyle = (align: string) =>
+    `padding:4px 0;border-bottom:2px solid #d1d5db;font-size:12px;line-height:16px;color:${MUTED};text-align:${align};font-weight:600;`;
   const head = (text: string, align: string, width = '') =>
-    `<th align="${align}"${width ? ` width="${width}"` : ''} style="padding:4px 0;border-bottom:2px solid #d1d5db;font-size:12px;line-height:16px;color:${MUTED};text-align:${align};font-weight:600;">${esc(text)}</th>`;
-  const cell = (html: string, style = '') =>
-    `<td style="padding:3px 0;border-bottom:1px solid #e5e7eb;font-size:13px;line-height:18px;${style}">${html}</td>`;
+    `<th scope="col" align="${align}"${width ? ` width="${width}"` : ''} style="${headStyle(align)}">${esc(text)}</th>`;
+  const cellStyle = 'padding:3px 0;border-bottom:1px solid #e5e7eb;font-size:13px;line-height:18px;';
+  const cell = (html: string, style = '') => `<td style="${cellStyle}${style}">${html}</td>`;
+  // The week names its row.
+  const weekCell = (html: string) =>
+    `<th scope="row" align="left" style="${cellStyle}text-align:left;font-weight:400;white-space:nowrap;padding-right:8px;">${html}</th>`;
   const rows = trend.map((week) => {
     const label = `${esc(week.week.slice(5))} <span style="color:${MUTED};">${esc(weekDate(locale, week.since))}</span>`;
     const nps =
@@ -130,12 +139,13 @@ export const trendHtml = (view: View): string => {
         ? `${esc(formatInteger(locale, week.responses))} · ${esc(formatMargin(week.marginOfError))}`
         : esc(formatInteger(locale, week.responses));
     const bar = shown(view, week) ? divergingBar(week.nps as number) : '&nbsp;';
-    return `<tr>${cell(label, 'white-space:nowrap;padding-right:8px;')}${cell(bar, 'padding-right:8px;')}${cell(nps, 'text-align:right;padding-right:8px;')}${cell(n, `text-align:right;white-space:nowrap;color:${MUTED};`)}</tr>`;
+    return `<tr>${weekCell(label)}${cell(bar, 'padding-right:8px;')}${cell(nps, 'text-align:right;padding-right:8px;')}${cell(n, `text-align:right;white-space:nowrap;color:${MUTED};`)}</tr>`;
   });
   return (
     heading(t(locale, 'digest.trend')) +
-    table(
-      `<tr>${head(t(locale, 'digest.trend.week'), 'left', '84')}${head('', 'left')}${head(t(locale, 'digest.trend.nps'), 'right', '64')}${head(t(locale, 'digest.trend.responses'), 'right', '80')}</tr>${rows.join('')}`,
+    dataTable(
+      // The bar's column has no words of its own: an empty cell, not a header.
+      `<tr>${head(t(locale, 'digest.trend.week'), 'left', '84')}<td style="${headStyle('left')}">&nbsp;</td>${head(t(locale, 'digest.trend.nps'), 'right', '64')}${head(t(locale, 'digest.trend.responses'), 'right', '80')}</tr>${rows.join('')}`,
     ) +
     paragraph(
       esc(t(locale, 'digest.trend.legend', { min: view.minSegmentResponses })),

@@ -66,7 +66,12 @@ const subscribe = command({
   options: { locale },
   run: async ({ args, options, store }) => {
     const reader = await subscribeReader(store, args.ADDR, options.locale ?? 'en');
-    return { data: reader, text: `${reader.address} now gets the digest (${reader.locale})` };
+    return {
+      data: reader,
+      text: reader.added
+        ? `${reader.address} now gets the digest (${reader.locale})`
+        : `${reader.address} already gets the digest; now in ${reader.locale}`,
+    };
   },
 });
 

@@ -8,7 +8,7 @@ import { summarize } from '#shared/core/stats.ts';
 import { SURVEY_KINDS } from '#shared/core/survey.ts';
 import { parseDurationDays } from '#shared/core/time.ts';
 import { createWave } from '#shared/waves/create.ts';
-import { cancelWave, getWave, listWaves } from '#shared/waves/repository.ts';
+import { cancelReminder, cancelWave, getWave, listWaves } from '#shared/waves/repository.ts';
 import { shownStatus, waveStatus } from '#shared/waves/status.ts';
 import { waveTiming } from '#shared/waves/timing.ts';
 import { command, group, UsageError } from '../command.ts';
@@ -202,8 +202,21 @@ const cancel = command({
   },
 });
 
+const cancelReminderCommand = command({
+  name: 'cancel-reminder',
+  summary: "stop a wave's reminder that has not gone out yet",
+  args: WAVE_ID,
+  run: async ({ args, store }) => {
+    const wave = await cancelReminder(store, args.ID, new Date());
+    return {
+      data: { id: wave.id, reminderCancelledAt: wave.reminderCancelledAt },
+      text: `Cancelled the reminder of wave ${wave.id}`,
+    };
+  },
+});
+
 export default group({
   name: 'wave',
   summary: 'survey waves: an audience, a send time, and what came of it',
-  commands: [create, status, list, cancel],
+  commands: [create, status, list, cancel, cancelReminderCommand],
 });

@@ -22,7 +22,13 @@ import {
   sendDigestAction,
 } from './pages/readers/readers.ts';
 import { responsesExport, responsesPage } from './pages/responses/responses.ts';
-import { cancelWaveAction, cancelWavePage, waveLive, wavePage } from './pages/wave/wave.ts';
+import {
+  cancelReminderAction,
+  cancelWaveAction,
+  cancelWavePage,
+  waveLive,
+  wavePage,
+} from './pages/wave/wave.ts';
 import { wavesLive, wavesPage } from './pages/waves/waves.ts';
 import { type Route, route } from './router.ts';
 
@@ -37,6 +43,7 @@ export const ROUTES: readonly Route[] = [
   route('GET', '/console/waves/:id', 'viewer', wavePage),
   route('GET', '/console/waves/:id/cancel', 'editor', cancelWavePage),
   route('POST', '/console/waves/:id/cancel', 'editor', cancelWaveAction),
+  route('POST', '/console/waves/:id/reminder/cancel', 'editor', cancelReminderAction),
   route('GET', '/console/api/waves', 'viewer', wavesLive),
   route('GET', '/console/api/waves/:id', 'viewer', waveLive),
   route('GET', '/console/responses', 'viewer', responsesPage, { nav: 'nav.responses' }),

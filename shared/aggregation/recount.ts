@@ -161,14 +161,16 @@ const segmentId = (d: SegmentDifference) => `${d.kind}|${d.value}|${d.problem}`;
 /**
  * 1. Recount twice, `settleMs` apart. 2. Repair the differences seen identically in both, with ADD of the
  * missing amount per counter item and ADD to the segment catalogue. 3. Verify again and report.
+ * `settle` replaces the wait between the recounts (a test puts the aggregator's work exactly there).
  */
 export const rebuildAggregates = async (
   store: TableStore,
-  options: { settleMs?: number } = {},
+  options: { settleMs?: number; settle?: () => Promise<void> } = {},
 ): Promise<Rebuild> => {
   const first = await verifyAggregates(store);
   if (first.ok) return { repaired: [], segmentsRepaired: [], skippedInFlight: 0, after: first };
-  await new Promise((r) => setTimeout(r, options.settleMs ?? 2000));
+  // Real time is the point here: stream changes in flight land while it passes.
+  await (options.settle?.() ?? new Promise((r) => setTimeout(r, options.settleMs ?? 2000)));
   const second = await verifyAggregates(store);
   const stable = new Set(first.differences.map(differenceId));
   const repaired = second.differences.filter((d) => stable.has(differenceId(d)));

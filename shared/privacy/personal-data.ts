@@ -113,7 +113,8 @@ export const PERSONAL_DATA: Readonly<Record<ItemKind, PersonalDataEntry>> = {
     retention: { kept: 'while they are subscribed to the digest; unsubscribing deletes it' },
   },
   digestLedger: {
-    key: 'DIGEST#since#until / READER#contactId',
+    // READER# the schedule's, NOW# the console's "Send now" (once per reader and period unless confirmed).
+    key: 'DIGEST#since#until / READER#contactId | NOW#contactId',
     holds: [],
     find: 'not needed: it names the reader by the contact id, never by address',
     erasure: 'keep',
@@ -175,6 +176,28 @@ export const PERSONAL_DATA: Readonly<Record<ItemKind, PersonalDataEntry>> = {
     find: 'the lines whose event names the contact id, rewritten by the local bus when the erasure’s ContactErased reaches it',
     erasure: 'redact',
     retention: { kept: 'local development only: the file lives in .local/ until it is deleted' },
+  },
+};
+
+/** Personal data outside the table, which erasure and retention do not walk: each says why it need not. */
+export interface PersonalFileEntry {
+  where: string;
+  holds: readonly string[];
+  /** How long one lives at most, in days, and what removes it sooner. */
+  maxDays: number;
+  removedBy: string;
+  erasure: string;
+}
+
+export const PERSONAL_FILES: Readonly<Record<'audienceUpload', PersonalFileEntry>> = {
+  audienceUpload: {
+    where: "the console's upload bucket, audience/<uploader id>/<uuid>.csv (`functions/console/http/uploads.ts`)",
+    holds: ['every row of an audience file: addresses, names, owners, segment properties'],
+    maxDays: 1,
+    removedBy:
+      "the console, as soon as the check or the creation has read it, whatever came of it; the bucket's lifecycle, a day after an upload that was never posted",
+    erasure:
+      'not searched: a file lives only while a request reads it (or under a day when abandoned), and the rows it created are erased from the table',
   },
 };
 

@@ -1,6 +1,6 @@
 /**
- * Which readers the scheduled digest of one period reached. Lambda retries a failed scheduled run; a claim
- * per reader before sending keeps the readers it reached from getting a second copy.
+ * Which readers the digest of one period reached. Lambda retries a failed scheduled run, and a person clicks
+ * "Send now" twice; a claim per reader before sending keeps the readers it reached from a second copy.
  */
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '#shared/store/conditions.ts';
@@ -14,17 +14,27 @@ const DIGEST_CLAIM_LEASE_MS = 5 * 60_000;
 const LEDGER_TTL_SECONDS = 60 * 86_400;
 
 export interface PeriodLedger {
-  /** False when the reader's digest already went out (or another run is sending it right now). */
-  claim(address: string): Promise<boolean>;
+  /**
+   * False when the reader's digest already went out (or another run is sending it right now); `again` (a
+   * person confirmed a second copy) claims it even so.
+   */
+  claim(address: string, again?: boolean): Promise<boolean>;
   sent(address: string): Promise<void>;
   /** SES refused the call, so nothing went out: hand the reader back to the next attempt. */
   release(address: string): Promise<void>;
 }
 
-export const periodLedger = (store: TableStore, period: Required<DayRange>, now: Date): PeriodLedger => {
-  const key = (address: string) => digestSentKey(period.since, period.until, address);
+export type LedgerDoor = 'schedule' | 'now';
+
+export const periodLedger = (
+  store: TableStore,
+  period: Required<DayRange>,
+  now: Date,
+  door: LedgerDoor = 'schedule',
+): PeriodLedger => {
+  const key = (address: string) => digestSentKey(period.since, period.until, address, door);
   return {
-    async claim(address) {
+    async claim(address, again = false) {
       try {
         await store.ddb.send(
           new PutCommand({
@@ -35,12 +45,16 @@ export const periodLedger = (store: TableStore, period: Required<DayRange>, now:
               claimedAt: now.toISOString(),
               expiresAt: Math.floor(now.getTime() / 1000) + LEDGER_TTL_SECONDS,
             },
-            ConditionExpression: 'attribute_not_exists(pk) OR (#s = :sending AND claimedAt < :stale)',
-            ExpressionAttributeNames: { '#s': 'status' },
-            ExpressionAttributeValues: {
-              ':sending': 'sending',
-              ':stale': new Date(now.getTime() - DIGEST_CLAIM_LEASE_MS).toISOString(),
-            },
+            ...(again
+              ? {}
+              : {
+                  ConditionExpression: 'attribute_not_exists(pk) OR (#s = :sending AND claimedAt < :stale)',
+                  ExpressionAttributeNames: { '#s': 'status' },
+                  ExpressionAttributeValues: {
+                    ':sending': 'sending',
+                    ':stale': new Date(now.getTime() - DIGEST_CLAIM_LEASE_MS).toISOString(),
+                  },
+                }),
           }),
         );
         return true;

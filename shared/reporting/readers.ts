@@ -69,13 +69,23 @@ const getReader = async (store: TableStore, address: string): Promise<Reader | u
   return ifFound(out.Item, readerFromItem);
 };
 
-/** Adds a reader, or changes their language; a reader keeps their opt-out token, so old digests' links work. */
-export const subscribeReader = async (store: TableStore, raw: string, locale: Locale) => {
+/**
+ * Adds a reader, or changes their language; a reader keeps their opt-out token, so old digests' links work.
+ * The address is normalised as audience addresses are (`CEO@x` is `ceo@x`): `added` says whether it is new,
+ * `previous` is an existing reader's language before.
+ */
+export const subscribeReader = async (
+  store: TableStore,
+  raw: string,
+  locale: Locale,
+): Promise<{ address: string; locale: Locale; added: boolean; previous?: Locale }> => {
   const address = readerAddress(raw);
   await refuseErased(store, address, 'address');
-  const optOut = (await getReader(store, address))?.optOut ?? newOptOutToken();
-  await writeReader(store, { address, locale, optOut });
-  return { address, locale };
+  const existing = await getReader(store, address);
+  await writeReader(store, { address, locale, optOut: existing?.optOut ?? newOptOutToken() });
+  return existing
+    ? { address, locale, added: false, previous: existing.locale }
+    : { address, locale, added: true };
 };
 
 const deleteOptOut = async (store: TableStore, token: unknown) => {

@@ -8,7 +8,7 @@ import { simpleEmailInput } from '#shared/core/simple-email.ts';
 import { type DigestView, digestEmail, type EmailContent } from '#templates/index.ts';
 import { type DayRange, type DigestWindow, digestPeriods } from '../core/period.ts';
 import { type DigestSource, digestViewIn, readDigestFigures } from './digest.ts';
-import { periodLedger } from './ledger.ts';
+import { type LedgerDoor, periodLedger } from './ledger.ts';
 import { listReaders, type Reader, readerAddress } from './readers.ts';
 
 export interface DigestDeps extends DigestSource {
@@ -30,7 +30,7 @@ const UNSUBSCRIBE_PLACEHOLDER = 'https://unsubscribe.invalid/nps-digest-reader';
 export interface DigestSent {
   period: Required<DayRange>;
   recipients: string[];
-  /** Readers the scheduled digest of this period had already gone to (a retried run skips them). */
+  /** Readers this period's digest had already gone to through the same door (skipped, unless sent `again`). */
   alreadySent: string[];
   /** One per reader language. */
   views: DigestView[];
@@ -38,12 +38,18 @@ export interface DigestSent {
 
 /**
  * Sends the digest of the `days` days that end today, or of the last complete week (`completeWeek`). Without readers nothing is read or sent.
- * `oncePerPeriod` (the schedule) sends each reader a period's digest at most once, however often the run is
- * retried; `nps digest send` leaves it off and sends when asked.
+ * `oncePerPeriod` (the schedule: `true`; the console's "Send now": `'now'`, a ledger of its own) sends each
+ * reader a period's digest at most once, however often the run is retried or the button clicked, except to
+ * the addresses a person confirmed to send `again`; `nps digest send` leaves it off and sends when asked.
  */
 export const sendDigest = async (
   deps: DigestDeps,
-  options: { now: Date; to?: Reader[]; oncePerPeriod?: boolean } & DigestWindow,
+  options: {
+    now: Date;
+    to?: Reader[];
+    oncePerPeriod?: boolean | LedgerDoor;
+    again?: readonly string[];
+  } & DigestWindow,
 ): Promise<DigestSent> => {
   const period = digestPeriods(options.now, deps.timeZone, options).current;
   const byLocale = new Map<Locale, Reader[]>();
@@ -52,7 +58,9 @@ export const sendDigest = async (
   const sent: DigestSent = { period, recipients: [], alreadySent: [], views: [] };
   if (byLocale.size === 0) return sent;
   const figures = await readDigestFigures(deps, options);
-  const ledger = options.oncePerPeriod ? periodLedger(deps, period, options.now) : undefined;
+  const door = options.oncePerPeriod === true ? 'schedule' : options.oncePerPeriod || undefined;
+  const ledger = door ? periodLedger(deps, period, options.now, door) : undefined;
+  const again = new Set((options.again ?? []).map(readerAddress));
   for (const [locale, readers] of byLocale) {
     const view = digestViewIn(figures, locale);
     sent.views.push(view);
@@ -67,7 +75,7 @@ export const sendDigest = async (
       const optOut = deps.baseUrl && !options.to ? reader.optOut : undefined;
       const unsubscribeUrl = optOut ? `${trimSlash(deps.baseUrl ?? '')}/d/${optOut}` : undefined;
       const email = unsubscribeUrl ? personalised(personal, unsubscribeUrl) : plain;
-      if (ledger && !(await ledger.claim(address))) {
+      if (ledger && !(await ledger.claim(address, again.has(address)))) {
         sent.alreadySent.push(address);
         continue;
       }

@@ -230,7 +230,8 @@ export const sendDueReminders = async (
   const tally: ReminderTally = { reminded: 0, skipped: 0, failed: 0, unknown: 0 };
   for (const wave of await dueReminderWaves(deps, deps.now())) {
     if (pastDeadline(deps)) break;
-    if (!(await remindWave(deps, wave, limiter, tally))) continue;
+    // A cancelled reminder sends nothing: the wave only leaves the index.
+    if (!wave.reminderCancelledAt && !(await remindWave(deps, wave, limiter, tally))) continue;
     await deps.ddb
       .send(
         new UpdateCommand({

@@ -130,9 +130,15 @@ export const unsubscribeRateKey = (waveId: string, contactId: string, epochMinut
 export const sendRateKey = (epochSecond: number) => ({ pk: 'SENDRATE#ses', sk: `SEC#${epochSecond}` });
 export const readerKey = (address: string) => ({ pk: 'DIGEST', sk: `READER#${address}` });
 export const readerOptOutKey = (token: string) => ({ pk: 'DIGEST', sk: `OPTOUT#${token}` });
-export const digestSentKey = (since: string, until: string, address: string) => ({
+/** A reader's digest of one period: the schedule's (`READER#`) and the console's "Send now" (`NOW#`) apart. */
+export const digestSentKey = (
+  since: string,
+  until: string,
+  address: string,
+  door: 'schedule' | 'now' = 'schedule',
+) => ({
   pk: `DIGEST#${since}#${until}`,
-  sk: `READER#${contactIdOf(address)}`,
+  sk: `${door === 'now' ? 'NOW' : 'READER'}#${contactIdOf(address)}`,
 });
 export const ERASURE_NOTICE_SORT_KEY = 'ERASED';
 /** Written by an erasure so the stream announces it (ContactErased); expires once the stream has passed it. */

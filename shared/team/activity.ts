@@ -15,6 +15,7 @@ import { ACTIVITY_PARTITION, ACTIVITY_PREFIX, activityKey } from './keys.ts';
 export const ACTIVITY_KINDS = [
   'wave.created',
   'wave.cancelled',
+  'wave.reminderCancelled',
   'reader.added',
   'reader.removed',
   'digest.sent',

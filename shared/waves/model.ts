@@ -40,6 +40,8 @@ export interface Wave {
   /** When the reminders are due (set when the wave is sent), and when they were all done. */
   remindAt?: string;
   remindedAt?: string;
+  /** A person cancelled the pending reminder (`cancelReminder`): none goes out from then on. */
+  reminderCancelledAt?: string;
   /** Lanes its shards are sent in (keys.ts `lanesFor`), by audience size; 1 when absent. */
   lanes?: number;
   /** When a sender last said it was working on the wave (while `sending`). */

@@ -1,4 +1,7 @@
-/** Reading and changing stored waves: look one up, list them, cancel one, make one due, remove one. */
+/**
+ * Reading and changing stored waves: look one up, list them, cancel one or its pending reminder, make one
+ * due, remove one.
+ */
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -9,7 +12,13 @@ import {
 import { ConflictError, NotFoundError } from '#shared/core/errors.ts';
 import { isConditionFailed } from '#shared/store/conditions.ts';
 import { batchGetAll } from '#shared/store/dynamo.ts';
-import { DUE_PARTITION, dueSortKey, waveKey, waveShardPartitions } from '#shared/store/keys.ts';
+import {
+  DUE_PARTITION,
+  dueSortKey,
+  REMIND_PARTITION,
+  waveKey,
+  waveShardPartitions,
+} from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import type { Wave } from './model.ts';
 import { waveIdPages } from './wave-index.ts';
@@ -55,6 +64,55 @@ export const cancelWave = async (ddb: DynamoDBDocumentClient, table: string, id:
     }
     throw error;
   }
+};
+
+/** A wave asked for a reminder that has not gone out yet, and nobody cancelled it (nor the wave). */
+export const reminderPending = (
+  wave: Pick<Wave, 'status' | 'remindAfterSeconds' | 'remindedAt' | 'reminderCancelledAt'>,
+): boolean =>
+  wave.remindAfterSeconds !== undefined &&
+  wave.remindedAt === undefined &&
+  wave.reminderCancelledAt === undefined &&
+  wave.status !== 'cancelled';
+
+/**
+ * Cancels a wave's pending reminder: a sent wave leaves the reminder index; one not sent yet is marked, and
+ * the reminder sender passes over a marked wave (its finisher may still index it). A ConflictError when
+ * there is no pending reminder (none asked, already sent or cancelled, or the wave cancelled).
+ */
+export const cancelReminder = async (store: TableStore, id: string, now: Date): Promise<Wave> => {
+  const pending =
+    'attribute_exists(remindAfterSeconds) AND attribute_not_exists(remindedAt) AND attribute_not_exists(reminderCancelledAt)';
+  const attempt = (sent: boolean) =>
+    store.ddb.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: waveKey(id),
+        UpdateExpression: sent
+          ? 'SET reminderCancelledAt = :now REMOVE gsi1pk, gsi1sk'
+          : 'SET reminderCancelledAt = :now',
+        ConditionExpression: sent
+          ? `${pending} AND #s = :sent AND gsi1pk = :remind`
+          : `${pending} AND #s IN (:importing, :scheduled, :sending)`,
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: {
+          ':now': now.toISOString(),
+          ...(sent
+            ? { ':sent': 'sent', ':remind': REMIND_PARTITION }
+            : { ':importing': 'importing', ':scheduled': 'scheduled', ':sending': 'sending' }),
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+  for (const sent of [true, false]) {
+    try {
+      return (await attempt(sent)).Attributes as Wave;
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
+  }
+  await getWave(store.ddb, store.table, id); // A NotFoundError for a wave that does not exist.
+  throw new ConflictError(`Wave ${id} has no pending reminder to cancel`);
 };
 
 /** An `importing` wave becomes `scheduled` and so due at its time: the last step of creating it. */

@@ -324,7 +324,13 @@ describe('a link scanner', () => {
     const scores = Array.from({ length: 11 }, (_, s) => s);
     const tabs = await Promise.all(scores.map(() => context.newPage()));
     await Promise.all(tabs.map((tab, s) => tab.goto(scoreUrl(CLICKED, s))));
-    await new Promise((r) => setTimeout(r, 6_000));
+    // The tabs stay open until their dwells (5 s of the product's real time) have landed as a burst: the
+    // scanned link (its trap opened) and the clicked one are both quarantined.
+    await waveStatusOnce(
+      scannerWave,
+      'the eleven tabs dwelt and were quarantined as a burst',
+      (s) => s.quarantined === 2,
+    );
     await context.close();
     // A person in the same wave confirms a 6 without JavaScript: that one counts and is announced.
     const [personal, page] = await newContext('en', false);

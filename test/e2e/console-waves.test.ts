@@ -163,14 +163,17 @@ describe('waves in the console', () => {
     expect(await page.getByLabel('Survey kind').inputValue()).toBe('nps');
     await page.getByLabel('Name').fill('Autumn <i>check</i>');
     await page.getByLabel('Product').fill('Acme Cloud');
-    // The file goes straight to the upload bucket (the S3 emulator), once, and never through the console.
+    // The file goes straight to the upload bucket (the S3 emulator), once per post (each post deletes what
+    // it read), and never through the console.
     const puts: string[] = [];
     page.on('request', (request) => {
       if (request.method() === 'PUT') puts.push(new URL(request.url()).pathname);
     });
     await page.getByLabel('Audience file').setInputFiles(csvFile('autumn.csv', GOOD_CSV));
     await page.getByText('autumn.csv is ready').waitFor();
-    expect(puts).toEqual([expect.stringMatching(/^\/nps-uploads\/audience\/[\w-]+\/[\w-]+\.csv$/)]);
+    // (A recheck, when the product field's change lands after the file's, uploads it again.)
+    expect(puts.length).toBeGreaterThanOrEqual(1);
+    for (const put of puts) expect(put).toMatch(/^\/nps-uploads\/audience\/[\w-]+\/[\w-]+\.csv$/);
     await page.getByText('3 recipients will be surveyed.').waitFor();
     await page.getByText('1 duplicate rows skipped.').waitFor();
     // One sandboxed preview per language of the file, in the order en, nl, sv, de; none in Dutch.
@@ -192,19 +195,28 @@ describe('waves in the console', () => {
         .first()
         .waitFor();
       // The middle scores are named by their number; the ends also say what they mean.
-      expect(await email.getByRole('link', { name: '7', exact: true }).count()).toBe(1);
+      // Polled: a recheck (the product field's change landing late) may swap the frames in meanwhile.
+      await expect
+        .poll(() => email.getByRole('link', { name: '7', exact: true }).count(), { timeout: 30_000 })
+        .toBe(1);
       for (const [score, end] of [
         ['0', 'survey.nps.scaleMin'],
         ['10', 'survey.nps.scaleMax'],
       ] as const)
-        expect(
-          await email.getByRole('link', { name: `${score} – ${t(locale, end)}`, exact: true }).count(),
-        ).toBe(1);
+        await expect
+          .poll(
+            () => email.getByRole('link', { name: `${score} – ${t(locale, end)}`, exact: true }).count(),
+            { timeout: 30_000 },
+          )
+          .toBe(1);
     }
 
     await page.getByRole('button', { name: 'Create wave' }).click();
     await page.waitForURL(WAVE_URL);
-    expect(puts).toHaveLength(1);
+    // The check, any recheck (a field the preview depends on changed) and the creation each uploaded the file
+    // anew under a key of its own: each post deletes what it read.
+    expect(puts.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(puts).size).toBe(puts.length);
     const id = WAVE_URL.exec(page.url())?.[1] as string;
     sentWaveId = id;
     expect(await page.locator('h1').textContent()).toBe('Autumn <i>check</i>');
@@ -221,6 +233,8 @@ describe('waves in the console', () => {
       { timeout: 60_000, polling: 500 },
     );
     expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+    // A sent wave can no longer be cancelled: the same refresh took its Cancel button away.
+    await page.locator('form[data-live-offer="cancellable"]').waitFor({ state: 'detached' });
     expect(await page.locator(`td[data-live="${id}.skipped.duplicate"]`).textContent()).toBe('1');
 
     const mail = await stack.waitFor('three survey emails', async () => {

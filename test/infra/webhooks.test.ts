@@ -98,7 +98,10 @@ describe('deploy-time webhooks', () => {
     const rules = resources('AWS::Events::Rule').filter((r) =>
       /^Webhook /.test(r.Properties.Description ?? ''),
     );
+    // One rule per trigger of the two webhooks: the loop below checks every one, and none is missing.
+    expect(rules).toHaveLength(3);
     for (const rule of rules) {
+      expect(rule.Properties.Targets).toHaveLength(1);
       const [target] = rule.Properties.Targets;
       expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 21_600 });
       expect(target.DeadLetterConfig.Arn).toEqual({

@@ -32,17 +32,23 @@ afterAll(async () => {
 const signedIn = async (email: string) => {
   const user = await addConsoleUser(cognito, email, 'admin');
   const browser = new ConsoleBrowser(app.url);
-  await browser.signIn(user.email, user.password);
+  const answer = await browser.signIn(user.email, user.password);
+  // Every check after this reads a signed-in page, never the sign-in redirect's empty body.
+  expect(answer.status).toBe(303);
+  expect(answer.location).toBe('/console');
+  expect(browser.jar.has('nps_session')).toBe(true);
   return browser;
 };
 
 describe('the shell', () => {
   it('keeps the survey pages’ strict CSP and security headers, with no inline script or style', async () => {
     const browser = await signedIn('headers@example.com');
-    for (const page of [
-      await browser.get('/console'),
-      await new ConsoleBrowser(app.url).get('/console/sign-in'),
-    ]) {
+    const pages = [await browser.get('/console'), await new ConsoleBrowser(app.url).get('/console/sign-in')];
+    // The signed-in shell and the sign-in page themselves, not a redirect: both are whole pages.
+    expect(pages.map((p) => p.status)).toEqual([200, 200]);
+    expect(pages[0]?.body).toContain('Signed in as headers@example.com');
+    expect(pages[1]?.body).toContain('<button type="submit">Sign in</button>');
+    for (const page of pages) {
       const csp = (page.headers.get('content-security-policy') ?? '').split(/;\s*/);
       for (const directive of [
         "default-src 'none'",

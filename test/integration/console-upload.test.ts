@@ -1,7 +1,7 @@
 /**
  * Audience files uploaded straight to the bucket (the local S3 emulator, as `npm start` runs it): the console
  * hands out a presigned PUT for the file's size under the user's own prefix, reads the file back as a stream
- * for the check and the wave, and deletes it once the wave exists. Someone else's key, a missing file, a
+ * for the check or the wave, and deletes it once read, whatever came of it. Someone else's key, a missing file, a
  * file over the limit and a viewer are refused with nothing created.
  */
 import { mkdtempSync } from 'node:fs';
@@ -128,7 +128,7 @@ describe('audience files uploaded straight to the bucket', () => {
     );
   });
 
-  it('checks and creates a wave from the uploaded file, then deletes the file', async () => {
+  it('checks and creates a wave from the uploaded file, deleting the file after the check and after the creation', async () => {
     const before = (await listWaves(stack.ddb, stack.table)).length;
     const key = await upload(editor, GOOD);
     expect(key).toMatch(/^audience\/[A-Za-z0-9-]+\/[0-9a-f-]{36}\.csv$/);
@@ -142,20 +142,24 @@ describe('audience files uploaded straight to the bucket', () => {
     expect(checked.status).toBe(200);
     expect(text(checked.body)).toContain('team.csv is ready');
     expect(text(checked.body)).toContain('2 recipients will be surveyed.');
+    // The check read it: no copy of the audience's addresses stays behind, whether or not a wave follows.
+    expect(await exists(key)).toBe(false);
 
+    // console.js uploads the file again for the creation.
+    const again = await upload(editor, GOOD);
     const created = await postFields(editor, '/console/waves/new', {
       ...WAVE,
-      upload: key,
+      upload: again,
       uploadName: 'team.csv',
     });
     expect(created.status).toBe(303);
     const waves = await listWaves(stack.ddb, stack.table);
     expect(waves.length).toBe(before + 1);
     expect(waves.find((w) => w.name === 'Uploaded')).toMatchObject({ recipients: 2 });
-    expect(await exists(key)).toBe(false);
+    expect(await exists(again)).toBe(false);
   });
 
-  it('lists every invalid row of an uploaded file and creates nothing', async () => {
+  it('lists every invalid row of an uploaded file, creates nothing and deletes the file', async () => {
     const before = (await listWaves(stack.ddb, stack.table)).length;
     const key = await upload(editor, BAD);
     const refused = await postFields(editor, '/console/waves/new', {
@@ -168,6 +172,7 @@ describe('audience files uploaded straight to the bucket', () => {
     expect(body).toContain('line 3: email is not a valid address');
     expect(body).toContain('line 4: email is not a valid address');
     expect((await listWaves(stack.ddb, stack.table)).length).toBe(before);
+    expect(await exists(key)).toBe(false);
   });
 
   it('reads no one else’s file, and no missing one', async () => {

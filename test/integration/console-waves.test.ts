@@ -247,6 +247,61 @@ describe('a wave’s page', () => {
   });
 });
 
+describe("a wave page's cancel buttons", () => {
+  const live = async (id: string) =>
+    JSON.parse((await user('editor').get(`/console/api/waves/${id}`)).body) as {
+      offers: { cancellable: boolean; reminder: boolean };
+    };
+
+  it('are marked for the live update to withdraw, which it is told to once the wave is sent', async () => {
+    await wave('w-going', 'Going', 'sending');
+    const page = await user('editor').get('/console/waves/w-going');
+    expect(page.body).toMatch(
+      /<form method="get" action="\/console\/waves\/w-going\/cancel" data-live-offer="cancellable">/,
+    );
+    expect((await live('w-going')).offers.cancellable).toBe(true);
+    // The sender finishes the wave while the page is open: the next refresh says it cannot be cancelled.
+    await wave('w-going', 'Going', 'sent');
+    expect((await live('w-going')).offers.cancellable).toBe(false);
+    expect((await user('editor').get('/console/waves/w-going')).body).not.toContain('/cancel"');
+  });
+
+  it('cancel a pending reminder for an editor, logged, once, and never for a viewer', async () => {
+    await wave('w-remind', 'Remind', 'sent', {
+      remindAfterSeconds: 86_400,
+      remindAt: '2026-11-26T09:00:00.000Z',
+      gsi1pk: 'REMIND',
+      gsi1sk: '2026-11-26T09:00:00.000Z#w-remind',
+    });
+    const page = await user('editor').get('/console/waves/w-remind');
+    expect(text(page.body)).toContain('Reminder due');
+    expect(page.body).toContain('data-live-offer="reminder"');
+    expect(text((await user('viewer').get('/console/waves/w-remind')).body)).not.toContain('Cancel reminder');
+    const path = '/console/waves/w-remind/reminder/cancel';
+    expect((await postForm(user('viewer'), '/console/waves/w-remind', path, {})).status).toBe(403);
+    expect((await getWave(stack.ddb, stack.table, 'w-remind')).reminderCancelledAt).toBeUndefined();
+    expect((await live('w-remind')).offers.reminder).toBe(true);
+
+    const done = await postForm(user('editor'), '/console/waves/w-remind', path, {});
+    expect(done.location).toBe('/console/waves/w-remind?reminderCancelled');
+    const stored = await stack.ddb.send(
+      new GetCommand({ TableName: stack.table, Key: waveKey('w-remind'), ConsistentRead: true }),
+    );
+    expect(stored.Item).toMatchObject({ reminderCancelledAt: NOW.toISOString() });
+    expect(stored.Item?.gsi1pk).toBeUndefined();
+    const after = text((await user('editor').get(done.location ?? '')).body);
+    expect(after).toContain('The reminder is cancelled. Nobody will get it.');
+    expect(after).toContain('Reminder cancelled');
+    expect((await live('w-remind')).offers.reminder).toBe(false);
+
+    const again = await user('editor').post(path, { csrf: csrfOf(page.body) });
+    expect(again.status).toBe(409);
+    expect(text(again.body)).toContain('This wave has no pending reminder');
+    const log = (await listActivity(stack)).entries.filter((e) => e.what === 'wave.reminderCancelled');
+    expect(log).toMatchObject([{ who: 'editor@example.com', detail: { wave: 'w-remind', name: 'Remind' } }]);
+  });
+});
+
 describe('New wave', () => {
   const BAD = 'email,name,locale\nok@example.com,Ok,en\nnope,Nope,en\nx@example.com,X,tlh\n';
   const GOOD =
@@ -469,6 +524,77 @@ describe('digest readers', () => {
       'reader.added',
       'reader.removed',
     ]);
+  });
+});
+
+describe('digest "Send now"', () => {
+  const KEEN = 'keen@send-once.example.com';
+  const count = async (address: string) => (await inbox(stack.sesUrl, [address])).length;
+
+  it('sends each reader one copy per period: a second click asks first, and only a confirmed one sends again', async () => {
+    await postForm(user('editor'), '/console/readers', '/console/readers', { address: KEEN, locale: 'en' });
+    const first = await postForm(user('editor'), '/console/readers', '/console/readers/send', {
+      to: 'one',
+      address: KEEN,
+      locale: 'en',
+    });
+    expect(first.location).toBe('/console/readers?done=sent&n=1');
+    expect(await count(KEEN)).toBe(1);
+
+    const second = await postForm(user('editor'), '/console/readers', '/console/readers/send', {
+      to: 'one',
+      address: KEEN,
+      locale: 'en',
+    });
+    expect(second.status).toBe(200);
+    const asked = text(second.body);
+    expect(asked).toContain(
+      "This period's digest already went to 1 of these addresses from this page. Send it to them again?",
+    );
+    expect(second.body).toContain(`name="again" value="${KEEN}"`);
+    expect(await count(KEEN)).toBe(1);
+
+    // The page's own "Send again" form: the same fields and the confirmed address.
+    const confirmed = await postForm(user('editor'), '/console/readers', '/console/readers/send', {
+      to: 'one',
+      address: KEEN,
+      locale: 'en',
+      again: KEEN,
+    });
+    expect(confirmed.location).toBe('/console/readers?done=sent&n=1');
+    expect(await count(KEEN)).toBe(2);
+    await postForm(user('editor'), '/console/readers', '/console/readers/remove', { address: KEEN });
+  });
+
+  it('sends one copy when "Send now" is double-clicked (two posts at once)', async () => {
+    const address = 'double@send-once.example.com';
+    const page = await user('editor').get('/console/readers');
+    const form = { csrf: csrfOf(page.body), to: 'one', address, locale: 'nl' };
+    const [a, b] = await Promise.all([
+      user('editor').post('/console/readers/send', form),
+      user('editor').post('/console/readers/send', form),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 303]);
+    expect(await count(address)).toBe(1);
+  });
+});
+
+describe('adding a digest reader', () => {
+  it('treats an address that differs only in case as the same reader and says it already is one', async () => {
+    const add = (address: string, locale: string) =>
+      postForm(user('editor'), '/console/readers', '/console/readers', { address, locale });
+    expect((await add('ceo@case.example.com', 'en')).location).toBe('/console/readers?done=added');
+    const again = await add('CEO@Case.Example.com', 'de');
+    expect(again.location).toBe('/console/readers?done=exists');
+    const said = text((await user('editor').get('/console/readers?done=exists')).body);
+    expect(said).toContain('That address is already a reader (addresses are not case-sensitive)');
+    expect(said).not.toContain('The reader is added.');
+    expect((await listReaders(stack)).filter((r) => r.address.endsWith('@case.example.com'))).toEqual([
+      { address: 'ceo@case.example.com', locale: 'de', optOut: expect.any(String) },
+    ]);
+    await postForm(user('editor'), '/console/readers', '/console/readers/remove', {
+      address: 'ceo@case.example.com',
+    });
   });
 });
 

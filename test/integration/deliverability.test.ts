@@ -1,7 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type SESv2Client,
   SendBulkEmailCommand,
@@ -254,27 +253,28 @@ describe('pacing and retries', () => {
   });
 
   it('does not send on a grant that came back after its second ended', async () => {
-    const started: number[] = [];
+    // The limiter's own clock, in a second no other test takes from; it moves when the slow answer lands.
+    let now = Date.UTC(2040, 0, 1, 0, 0, 0, 10);
+    const first = Math.floor(now / 1000);
+    const askedIn: number[] = [];
     // A slow DynamoDB: the first grant is answered only after its second is over.
     const slow = {
       send: async (command: never) => {
-        started.push(Date.now());
+        askedIn.push(Math.floor(now / 1000));
         const out = await stack.ddb.send(command);
-        if (started.length === 1) await sleep(1000 - (Date.now() % 1000) + 50);
+        if (askedIn.length === 1) now += 1000;
         return out;
       },
     } as unknown as typeof stack.ddb;
-    const limiter = new SharedRateLimiter(slow, stack.table, 40);
-    await sleep(1000 - (Date.now() % 1000) + 10); // a second no earlier test has taken from
+    const limiter = new SharedRateLimiter(slow, stack.table, 40, () => now);
     await limiter.take(40);
-    const grantedAt = Date.now();
-    expect(started).toHaveLength(2);
-    expect(Math.floor(grantedAt / 1000)).toBe(Math.floor((started[1] ?? 0) / 1000));
+    // Asked again in the next second, and granted there.
+    expect(askedIn).toEqual([first, first + 1]);
+    const used = async (second: number) =>
+      (await stack.ddb.send(new GetCommand({ TableName: stack.table, Key: sendRateKey(second) }))).Item?.used;
     // The stale grant stays counted: its second's budget was used, never handed out twice.
-    const stale = await stack.ddb.send(
-      new GetCommand({ TableName: stack.table, Key: sendRateKey(Math.floor((started[0] ?? 0) / 1000)) }),
-    );
-    expect(stale.Item?.used).toBe(40);
+    expect(await used(first)).toBe(40);
+    expect(await used(first + 1)).toBe(40);
   });
 
   it('retries only the entries SES throttled, with backoff, and sends each once', async () => {

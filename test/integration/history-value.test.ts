@@ -17,6 +17,7 @@ import { surveyPolicy } from '#shared/core/config.ts';
 import { contactIdOf } from '#shared/core/identity.ts';
 import { listWaves } from '#shared/waves/repository.ts';
 import { run } from '../../cli/commands.ts';
+import { pollUntil } from '../support/poll.ts';
 import { pollStream, useLocalStack } from '../support/stack.ts';
 
 let stack: Awaited<ReturnType<typeof useLocalStack>>;
@@ -76,9 +77,12 @@ describe('value of the accounts that answered', () => {
         ),
       );
     }
-    const deadline = Date.now() + 60_000;
-    while (!(await verifyAggregates(stack)).ok && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 300));
+    // The aggregator has counted every response: else this fails here, saying so, not in the report below.
+    await pollUntil(
+      'the aggregates to match a recount of the responses',
+      async () => ((await verifyAggregates(stack)).ok ? true : undefined),
+      { timeoutMs: 60_000, everyMs: 300 },
+    );
     const { data } = await run(['report'], { wave: waveId }, {});
     // Worked out from the plan above: i % 3 = 2 are detractors (i = 2, 5, …, 29), values 3000, 6000, …, 30000.
     const sum = (r: number) => contacts.filter((_, i) => i % 3 === r).reduce((s, c) => s + c.value, 0);

@@ -17,9 +17,10 @@ import { sendDueWaves } from '#shared/sending/run.ts';
 import { CLAIM_LEASE_MS } from '#shared/sending/transitions.ts';
 import { recipientKey, responseKey } from '#shared/store/keys.ts';
 import { createWave } from '#shared/waves/create.ts';
-import { getWave } from '#shared/waves/repository.ts';
+import { cancelReminder, getWave } from '#shared/waves/repository.ts';
 import { waveStatus } from '#shared/waves/status.ts';
 import { t } from '#templates/index.ts';
+import { run } from '../../cli/commands.ts';
 import { audienceCsv, inbox, pollStream, senderDeps, useLocalStack } from '../support/stack.ts';
 
 let stack: Awaited<ReturnType<typeof useLocalStack>>;
@@ -133,6 +134,31 @@ describe('reminders', () => {
       }),
     );
     expect(recipient.Item?.reminder).toBe('unknown');
+  });
+
+  it('sends no reminder once it is cancelled, before the wave is sent or after, and cancels it only once', async () => {
+    const before = audienceCsv(2, 'remind-cancel-before');
+    const after = audienceCsv(2, 'remind-cancel-after');
+    const early = await newWave(before.csv);
+    const late = await newWave(after.csv);
+    // Cancelled while the wave is still scheduled: its finisher indexes the reminder all the same.
+    await cancelReminder(stack, early.id, at(-1));
+    await sendDueWaves(deps(at(0)));
+    expect(await inbox(stack.sesUrl, [...before.emails, ...after.emails])).toHaveLength(4);
+    expect((await getWave(stack.ddb, stack.table, late.id)).remindAt).toBeDefined();
+    // The CLI's door into the same core function.
+    const cancelled = await run(['wave', 'cancel-reminder', late.id], {}, {});
+    expect(cancelled.data).toMatchObject({ id: late.id, reminderCancelledAt: expect.any(String) });
+
+    await sendDueWaves(deps(at(70)));
+    await sendDueWaves(deps(at(200)));
+    expect(await reminders([...before.emails, ...after.emails])).toEqual([]);
+    for (const id of [early.id, late.id]) {
+      const wave = await getWave(stack.ddb, stack.table, id);
+      expect(wave.reminderCancelledAt).toBeDefined();
+      expect((wave as unknown as Record<string, unknown>).gsi1pk).toBeUndefined();
+      await expect(cancelReminder(stack, id, at(300))).rejects.toMatchObject({ name: 'ConflictError' });
+    }
   });
 
   it('refuses a reminder delay under a minute or over 30 days', async () => {

@@ -4,6 +4,7 @@
  * and the cutoff and a wave's last possible answer are computed by hand here.
  */
 import { describe, expect, it } from 'vitest';
+import { UPLOADS } from '#infra/system.ts';
 import { contribute, type Deltas } from '#shared/aggregation/deltas.ts';
 import { ERASERS } from '#shared/privacy/erasers.ts';
 import {
@@ -11,6 +12,7 @@ import {
   anonymised,
   type ItemKind,
   PERSONAL_DATA,
+  PERSONAL_FILES,
   RECIPIENT_PERSONAL,
   RESPONSE_PERSONAL,
 } from '#shared/privacy/personal-data.ts';
@@ -215,5 +217,15 @@ describe('which waves are past retention', () => {
     expect(isPastRetention({ ...wave, status: 'scheduled' }, cutoff, 60)).toBe(false);
     expect(isPastRetention({ ...wave, status: 'sending' }, cutoff, 60)).toBe(false);
     expect(isPastRetention({ ...wave, anonymisedAt: AT }, cutoff, 60)).toBe(false);
+  });
+});
+
+describe('personal data outside the table', () => {
+  it("lists the console's audience uploads, which the bucket expires within the day the map promises", () => {
+    const upload = PERSONAL_FILES.audienceUpload;
+    expect(upload.where).toContain(UPLOADS.prefix);
+    expect(upload.holds.join(' ')).toContain('addresses');
+    expect(UPLOADS.expireDays).toBeLessThanOrEqual(upload.maxDays);
+    expect(upload.maxDays).toBe(1);
   });
 });

@@ -22,6 +22,7 @@ describe('digest readers', () => {
     expect(await subscribeReader(store, '  CFO@Example.com ', 'nl')).toEqual({
       address: 'cfo@example.com',
       locale: 'nl',
+      added: true,
     });
     // First whether the address was erased (the contact record), then the reader as it stands, then the write.
     expect(commands.map((c) => c.name)).toEqual(['GetCommand', 'GetCommand', 'TransactWriteCommand']);
@@ -52,7 +53,12 @@ describe('digest readers', () => {
         ? { Item: { address: 'cfo@example.com', locale: 'nl', optOut: 'A'.repeat(22) } }
         : {},
     );
-    await subscribeReader(store, 'cfo@example.com', 'de');
+    expect(await subscribeReader(store, 'CFO@Example.com', 'de')).toEqual({
+      address: 'cfo@example.com',
+      locale: 'de',
+      added: false,
+      previous: 'nl',
+    });
     const [reader] = (commands[2]?.input.TransactItems ?? []) as { Put: { Item: Record<string, string> } }[];
     expect(reader?.Put.Item).toMatchObject({ locale: 'de', optOut: 'A'.repeat(22) });
   });

@@ -84,11 +84,30 @@ describe('recipient transitions', () => {
 });
 
 describe('write sharding of a wave', () => {
+  it('shards by 32-bit FNV-1a of the contact id modulo 128, checked against fixed vectors', () => {
+    // FNV-1a's published vectors ('' 0x811c9dc5, 'a' 0xe40c292c, 'foobar' 0xbf9cf968) and two ids worked out
+    // beside this test (c1 0x8829dfd9, a3f9 0x8ed63698), each modulo 128. A changed hash moves every stored
+    // recipient to another partition, so it must fail here.
+    const vectors: [string, number][] = [
+      ['', 69],
+      ['a', 44],
+      ['foobar', 104],
+      ['c1', 89],
+      ['a3f9', 24],
+      ['x'.repeat(64), 69],
+    ];
+    for (const [id, shard] of vectors) expect(shardOf(id), id).toBe(shard);
+  });
+
   it('puts a contact in the same shard of every wave, its recipient and response together', () => {
-    for (const id of ['c1', 'a3f9', 'x'.repeat(64)]) {
-      expect(recipientKey('w1', id).pk).toBe(responseKey('w1', id).pk);
-      expect(recipientKey('w1', id).pk).toBe(`WAVE#w1#${String(shardOf(id)).padStart(3, '0')}`);
-      expect(recipientKey('w2', id).pk).toBe(`WAVE#w2#${String(shardOf(id)).padStart(3, '0')}`);
+    for (const [id, shard] of [
+      ['c1', '089'],
+      ['a3f9', '024'],
+      ['x'.repeat(64), '069'],
+    ] as const) {
+      expect(recipientKey('w1', id)).toEqual({ pk: `WAVE#w1#${shard}`, sk: `RCPT#${id}` });
+      expect(responseKey('w1', id)).toEqual({ pk: `WAVE#w1#${shard}`, sk: `RESP#${id}` });
+      expect(recipientKey('w2', id).pk).toBe(`WAVE#w2#${shard}`);
     }
   });
 

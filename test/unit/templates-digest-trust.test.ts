@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { digestEmail, t } from '#templates/index.ts';
+import { digestEmail } from '#templates/index.ts';
 import { sampleDigestView } from '../../scripts/email-samples.ts';
 
 describe('a digest leadership can act on', () => {
@@ -34,10 +34,17 @@ describe('a digest leadership can act on', () => {
     expect(digestEmail({ ...view, locale: 'de' }).html).toContain('Schwedisch');
   });
 
-  it('shows which promoters agreed to be contacted about their referral', () => {
-    const { html } = digestEmail(view);
-    expect(html).toContain(t('en', 'digest.referral.consent'));
-    expect(html).toContain(t('en', 'digest.referral.noConsent'));
+  it('shows which promoters agreed to be contacted about their referral, each under its own referral', () => {
+    // Literal texts, each paired with its referral: swapping the two labels fails here.
+    const { html, text } = digestEmail(view);
+    expect(html).toMatch(
+      /Our sister company<\/div><div[^>]*>Agreed to be contacted about it: their account manager has the introduction\.<\/div>/,
+    );
+    expect(html).toMatch(/A partner of ours<\/div><div[^>]*>Did not agree to be contacted\.<\/div>/);
+    expect(text).toContain(
+      '- [Score 10 · English] Our sister company\n  Agreed to be contacted about it: their account manager has the introduction.\n',
+    );
+    expect(text).toContain('- [Score 9 · English] A partner of ours\n  Did not agree to be contacted.\n');
   });
 
   it('carries the headline figure in the preheader', () => {
@@ -52,9 +59,9 @@ describe('a digest leadership can act on', () => {
     });
     expect(linked.html).toContain('href="https://survey.example.com/d/AAAAAAAAAAAAAAAAAAAAAA"');
     expect(linked.html).toContain('href="https://nps.example.com/console"');
-    expect(linked.text).toContain(`${t('en', 'digest.unsubscribe')}: https://survey.example.com/d/`);
+    expect(linked.text).toContain('Unsubscribe from this digest: https://survey.example.com/d/');
     const bare = digestEmail(view);
     expect(bare.html).not.toContain('/d/');
-    expect(bare.html).not.toContain(t('en', 'digest.unsubscribe'));
+    expect(bare.html).not.toContain('Unsubscribe from this digest');
   });
 });

@@ -51,7 +51,9 @@
   });
 
   // Live counts: a page with data-live-src refreshes every element whose data-live names a value of that
-  // JSON ({ values, done }) while it is shown, until the server says nothing more changes.
+  // JSON ({ values, done, offers }) while it is shown, until the server says nothing more changes. An element
+  // whose data-live-offer names an offer the server withdrew (a wave that is sent can no longer be
+  // cancelled) goes, so nobody presses a button that can only fail.
   const live = document.querySelector('[data-live-src]');
   if (live instanceof HTMLElement) {
     const src = live.dataset.liveSrc;
@@ -64,11 +66,13 @@
       try {
         const response = await fetch(src, { headers: { accept: 'application/json' }, cache: 'no-store' });
         if (!response.ok) return; // Signed out, or the page is gone: the page stays as it is.
-        const { values, done } = await response.json();
+        const { values, done, offers } = await response.json();
         for (const field of document.querySelectorAll('[data-live]')) {
           const value = values[field.dataset.live];
           if (typeof value === 'string' && field.textContent !== value) field.textContent = value;
         }
+        for (const offer of document.querySelectorAll('[data-live-offer]'))
+          if (offers?.[offer.dataset.liveOffer] === false) offer.remove();
         if (!done) setTimeout(tick, every);
       } catch {
         setTimeout(tick, every * 3);
@@ -109,12 +113,12 @@
       show([message]);
       return true;
     };
-    // With an upload bucket (data-upload-url), the file goes straight to it once, by a presigned PUT, and
-    // the form carries only its key; without one, the file travels inside each form post.
+    // With an upload bucket (data-upload-url), the file goes straight to it by a presigned PUT before each
+    // post (the check and the creation each delete what they read), and the form carries only its key;
+    // without one, the file travels inside each form post.
     const uploadUrl = form.dataset.uploadUrl;
     const keyField = form.querySelector('input[name="upload"]');
     const nameField = form.querySelector('input[name="uploadName"]');
-    let uploaded;
     const withProgress = (request, body) =>
       new Promise((resolve, reject) => {
         request.upload.addEventListener('progress', (event) => {
@@ -132,7 +136,6 @@
     const toBucket = async () => {
       const chosen = file.files?.[0];
       if (!uploadUrl || !chosen || !keyField || !nameField) return false;
-      if (uploaded === chosen && keyField.value) return true;
       keyField.value = '';
       const csrf = form.querySelector('input[name="csrf"]')?.value ?? '';
       const ticket = await fetch(uploadUrl, {
@@ -150,7 +153,6 @@
       if (put.status < 200 || put.status > 299) throw new Error('upload failed');
       keyField.value = key;
       nameField.value = chosen.name;
-      uploaded = chosen;
       return true;
     };
     const send = async (action) => {
@@ -197,7 +199,8 @@
           if (main) show([...main.childNodes]);
         }
       } catch {
-        // No background upload here: the plain form post still works.
+        // No background upload here: the plain form post still works, with the file inside it.
+        if (keyField) keyField.value = '';
         form.action = action;
         form.submit();
       }

@@ -1,9 +1,10 @@
 /**
  * Audience files the console's browser uploads straight to S3 (a presigned PUT), so a large file never passes
- * through the console function's request or sits whole in its memory: the function reads it back as a stream,
- * twice (the check, then the wave), and deletes it once the wave exists. The bucket's lifecycle removes
- * what was uploaded and never used. Each key lives under its uploader's id, so a key copied from another
- * user's page reads nothing.
+ * through the console function's request or sits whole in its memory: the function reads it back as a stream
+ * and deletes it once read (the check and the creation each get their own upload), so an audience's addresses
+ * stay in the bucket only while a request reads them. The bucket's lifecycle removes, within a day, what was
+ * uploaded and never posted. Each key lives under its uploader's id, so a key copied from another user's page
+ * reads nothing.
  */
 import { randomUUID } from 'node:crypto';
 import {

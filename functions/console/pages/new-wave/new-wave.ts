@@ -145,7 +145,10 @@ const checkFields = (
 interface AudienceSource {
   name: string;
   chunks(): AsyncIterable<Buffer>;
-  /** Called once the wave exists: an uploaded object is deleted (the bucket's lifecycle catches the rest). */
+  /**
+   * Called once the file is read, by the check or the creation, whatever came of it: an uploaded object is
+   * deleted (it holds every address of the audience; the bucket's lifecycle catches one never posted).
+   */
   done(): Promise<void>;
 }
 
@@ -167,8 +170,10 @@ const inBucket = async (ctx: RouteContext, key: string, name: string) => {
   const uploads = ctx.clients.uploads;
   const size = uploads && isUploadKeyOf(key, ctx.user.sub) ? await uploadedSize(uploads, key) : undefined;
   if (!uploads || size === undefined) return { problem: ctx.t('newWave.audience.failed') };
-  if (size > MAX_UPLOAD_BYTES)
+  if (size > MAX_UPLOAD_BYTES) {
+    await discardUpload(uploads, key);
     return { problem: ctx.t('newWave.audience.tooLarge', { mb: MAX_UPLOAD_BYTES / 1024 / 1024 }) };
+  }
   const source: AudienceSource = {
     name: nameOf(name),
     chunks: () => uploadChunks(uploads, key),
@@ -274,7 +279,10 @@ export const checkWaveAction: Handler = async (ctx) => {
   const values = valuesOf(ctx, upload.fields);
   // Only the file: the other fields are checked when the wave is created.
   const problems: FieldProblems = upload.problem ? { audience: upload.problem } : {};
-  const check = upload.source ? await checkFile(ctx, upload.source, values.locale) : undefined;
+  // The check keeps no copy: console.js uploads the file again for the creation.
+  const check = upload.source
+    ? await checkFile(ctx, upload.source, values.locale).finally(() => upload.source?.done())
+    : undefined;
   // console.js uploads in the background and keeps the chosen file; a plain form post loses it.
   const chooseAgain = check?.kind === 'valid' && !upload.fields.has('background');
   return formPage(ctx, values, problems, 200, check, chooseAgain);
@@ -283,6 +291,14 @@ export const checkWaveAction: Handler = async (ctx) => {
 export const createWaveAction: Handler = async (ctx) => {
   // 1.
   const upload = await uploadOf(ctx);
+  try {
+    return await createFrom(ctx, upload);
+  } finally {
+    await upload.source?.done();
+  }
+};
+
+const createFrom = async (ctx: RouteContext, upload: Awaited<ReturnType<typeof uploadOf>>) => {
   const values = valuesOf(ctx, upload.fields);
   // 2.
   const { problems, timing } = checkFields(ctx, values);
@@ -309,7 +325,6 @@ export const createWaveAction: Handler = async (ctx) => {
     rowsOf(source),
     { skipInvalid: false, file: source.name },
   );
-  await source.done();
   await ctx.record('wave.created', {
     wave: created.id,
     name: values.name.trim(),

@@ -54,20 +54,24 @@ const localeOf = (ctx: RouteContext, raw: string | null): Locale => {
   throw new ValidationError('Choose one of the languages offered', { field: 'locale' });
 };
 
-export type ReadersDone = { kind: 'added' | 'removed' | 'none' } | { kind: 'sent'; n: number };
+export type ReadersDone = { kind: 'added' | 'exists' | 'removed' | 'none' } | { kind: 'sent'; n: number };
 
 /** What the last change did, from the redirect's query (`?done=sent&n=2`). */
 const doneOf = (query: URLSearchParams): ReadersDone | undefined => {
   const done = query.get('done');
   const n = Number(query.get('n') ?? 0);
   if (done === 'sent') return { kind: 'sent', n: Number.isInteger(n) ? n : 0 };
-  return done === 'added' || done === 'removed' || done === 'none' ? { kind: done } : undefined;
+  return done === 'added' || done === 'exists' || done === 'removed' || done === 'none'
+    ? { kind: done }
+    : undefined;
 };
 
 const doneNotice = (t: Translate, locale: Locale, done: ReadersDone | undefined): SafeHtml | '' => {
   switch (done?.kind) {
     case 'added':
       return notice(t('readers.added'));
+    case 'exists':
+      return notice(t('readers.exists'));
     case 'removed':
       return notice(t('readers.removed'));
     case 'sent':
@@ -77,6 +81,29 @@ const doneNotice = (t: Translate, locale: Locale, done: ReadersDone | undefined)
     default:
       return '';
   }
+};
+
+/** A "Send now" that reached readers who already had this period's digest from it: send to them again? */
+export interface SendAgain {
+  to: 'all' | 'one';
+  /** The one address's language (with `to: 'one'`). */
+  locale: Locale;
+  sent: number;
+  already: readonly string[];
+}
+
+const sendAgainForm = (v: ReadersView, ask: SendAgain): SafeHtml => {
+  const { t } = v;
+  return html`<div class="notice" role="alert">
+${ask.sent > 0 ? html`<p>${t('readers.sent', { n: count(v.locale, ask.sent) })}</p>` : ''}
+<p>${t('readers.already', { n: count(v.locale, ask.already.length) })}</p>
+<ul>${ask.already.map((a) => html`<li class="address">${a}</li>`)}</ul>
+<form method="post" action="${READERS_PATH}/send">
+${csrfField(v.csrf)}<input type="hidden" name="to" value="${ask.to}">
+${ask.to === 'one' ? html`<input type="hidden" name="address" value="${ask.already[0] ?? ''}"><input type="hidden" name="locale" value="${ask.locale}">` : ''}
+${ask.already.map((a) => html`<input type="hidden" name="again" value="${a}">`)}
+<div class="actions"><button type="submit">${t('readers.sendAgain')}</button> <a href="${READERS_PATH}">${t('readers.sendAgain.no')}</a></div>
+</form></div>`;
 };
 
 export interface ReadersView {
@@ -89,6 +116,7 @@ export interface ReadersView {
   previewLocale: Locale;
   done?: ReadersDone;
   problems?: { add?: string; send?: string };
+  sendAgain?: SendAgain;
 }
 
 /** The readers page's markup. Pure: the shots render it with sample readers. */
@@ -138,7 +166,7 @@ ${csrfField(v.csrf)}
 </form>`
     : '';
   const previewSrc = `${READERS_PATH}/preview?${new URLSearchParams({ locale: previewLocale })}`;
-  return html`${doneNotice(t, v.locale, v.done)}
+  return html`${doneNotice(t, v.locale, v.done)}${v.sendAgain ? sendAgainForm(v, v.sendAgain) : ''}
 <h2 id="readers-heading">${t('readers.list.title')}</h2>
 ${list}
 ${add}
@@ -153,7 +181,12 @@ ${add}
 ${send}`;
 };
 
-const readersPageOf = async (ctx: RouteContext, problems?: ReadersView['problems'], status = 200) =>
+const readersPageOf = async (
+  ctx: RouteContext,
+  problems?: ReadersView['problems'],
+  status = 200,
+  sendAgain?: SendAgain,
+) =>
   page(
     ctx.t('nav.readers'),
     readersMain({
@@ -164,6 +197,7 @@ const readersPageOf = async (ctx: RouteContext, problems?: ReadersView['problems
       readers: await listReaders(ctx.store),
       previewLocale: localeOf(ctx, ctx.query.get('preview')),
       ...(problems ? { problems } : {}),
+      ...(sendAgain ? { sendAgain } : {}),
       ...(doneOf(ctx.query) ? { done: doneOf(ctx.query) } : {}),
     }),
     status,
@@ -179,7 +213,14 @@ export const addReaderAction: Handler = async (ctx) => {
       form.get('address') ?? '',
       localeOf(ctx, form.get('locale')),
     );
-    await ctx.record('reader.added', { address: reader.address, locale: reader.locale });
+    if (reader.added || reader.previous !== reader.locale)
+      await ctx.record('reader.added', {
+        address: reader.address,
+        locale: reader.locale,
+        ...(reader.added ? {} : { already: 'yes' }),
+      });
+    // An address that differs from a reader's only in case is that reader: say so, not "added".
+    if (!reader.added) return redirect(`${READERS_PATH}?done=exists`);
   } catch (error) {
     if (!(error instanceof ValidationError) || error.field !== 'address') throw error;
     const problem = error instanceof ErasedAddressError ? 'problem.erased' : 'readers.problem.address';
@@ -205,14 +246,31 @@ export const sendDigestAction: Handler = async (ctx) => {
       return readersPageOf(ctx, { send: ctx.t('readers.problem.address') }, 400);
     }
   }
-  const sent = await sendDigest(digestDeps(ctx), { now: ctx.now, days: DIGEST_DAYS, ...(to ? { to } : {}) });
-  if (sent.recipients.length === 0) return redirect(`${READERS_PATH}?done=none`);
-  await ctx.record('digest.sent', {
-    to: to ? (to[0]?.address ?? '') : 'readers',
-    recipients: sent.recipients.length,
-    since: sent.period.since,
-    until: sent.period.until,
+  // Once per reader and period: a second click (or a double one) sends nothing until a person confirms.
+  const again = form.getAll('again');
+  const sent = await sendDigest(digestDeps(ctx), {
+    now: ctx.now,
+    days: DIGEST_DAYS,
+    oncePerPeriod: 'now',
+    again,
+    ...(to ? { to } : {}),
   });
+  if (sent.recipients.length > 0)
+    await ctx.record('digest.sent', {
+      to: to ? (to[0]?.address ?? '') : 'readers',
+      recipients: sent.recipients.length,
+      since: sent.period.since,
+      until: sent.period.until,
+      ...(again.length > 0 ? { again: again.length } : {}),
+    });
+  if (sent.alreadySent.length > 0)
+    return readersPageOf(ctx, undefined, 200, {
+      to: to ? 'one' : 'all',
+      locale: to?.[0]?.locale ?? ctx.locale,
+      sent: sent.recipients.length,
+      already: sent.alreadySent,
+    });
+  if (sent.recipients.length === 0) return redirect(`${READERS_PATH}?done=none`);
   return redirect(`${READERS_PATH}?done=sent&n=${sent.recipients.length}`);
 };
 

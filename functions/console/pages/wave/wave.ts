@@ -1,7 +1,8 @@
 /**
  * One wave (`nps wave status ID`): its schedule, live counts (sent, skipped by reason, failed, responses,
- * quarantined, score) refreshed through its JSON twin, the figures of its segment values, and cancelling it
- * (`nps wave cancel ID`) behind a confirmation page.
+ * quarantined, score) refreshed through its JSON twin, the figures of its segment values, cancelling it
+ * (`nps wave cancel ID`) behind a confirmation page, and cancelling its pending reminder. The live update
+ * also withdraws a cancel button once the wave or its reminder can no longer be cancelled.
  */
 
 import {
@@ -11,11 +12,12 @@ import {
   type SafeHtml,
   type Translate,
 } from '#functions/console/ui/index.ts';
+import { ConflictError } from '#shared/core/errors.ts';
 import type { Locale } from '#shared/core/locale.ts';
 import { parseDurationDays } from '#shared/core/time.ts';
 import { allows } from '#shared/team/roles.ts';
 import type { Wave } from '#shared/waves/model.ts';
-import { cancelWave, getWave } from '#shared/waves/repository.ts';
+import { cancelReminder, cancelWave, getWave, reminderPending } from '#shared/waves/repository.ts';
 import {
   shownStatus,
   type WaveSegments,
@@ -43,6 +45,9 @@ import {
 const cancellable = (wave: Pick<Wave, 'status'>): boolean =>
   wave.status === 'scheduled' || wave.status === 'sending';
 
+/** What the live update may withdraw (`data-live-offer`): false once the wave or its reminder is past it. */
+const offers = (wave: Wave) => ({ cancellable: cancellable(wave), reminder: reminderPending(wave) });
+
 const waveOf = (ctx: RouteContext): Promise<Wave> =>
   getWave(ctx.store.ddb, ctx.store.table, ctx.params.id ?? '');
 
@@ -63,7 +68,15 @@ ${everyDays ? fact(t('wave.every'), t('wave.everyDays', { days: formatNumber(loc
 ${wave.spreadDays ? fact(t('wave.spread'), spread(t, locale, wave.spreadDays)) : ''}
 ${fact(t('wave.product'), wave.product)}
 ${fact(t('wave.language'), LANGUAGE_NAMES[wave.locale])}
+${wave.remindAfterSeconds === undefined ? '' : fact(t('wave.reminder'), reminderState(t, locale, wave, zone))}
 </dl>`;
+};
+
+const reminderState = (t: Translate, locale: Locale, wave: Wave, zone: string): string => {
+  if (wave.reminderCancelledAt) return t('wave.reminder.cancelled');
+  if (wave.remindedAt) return t('wave.reminder.sent', { at: when(locale, wave.remindedAt, zone) });
+  if (wave.remindAt) return t('wave.reminder.due', { at: when(locale, wave.remindAt, zone) });
+  return t('wave.reminder.after', { hours: formatNumber(locale, (wave.remindAfterSeconds ?? 0) / 3600, 1) });
 };
 
 const countsTable = (t: Translate, locale: Locale, s: WaveStatus): SafeHtml => {
@@ -130,7 +143,10 @@ export interface WaveView {
   minResponses: number;
   /** Offer cancelling (an editor, and a wave not yet sent); the confirmation page checks again. */
   canCancel: boolean;
-  news?: 'created' | 'cancelled';
+  /** Offer cancelling its pending reminder (an editor, and a reminder not yet sent). */
+  canCancelReminder?: boolean;
+  csrf?: string;
+  news?: 'created' | 'cancelled' | 'reminderCancelled';
 }
 
 /** The wave page's markup. Pure: the shots render it with a sample wave. */
@@ -141,14 +157,19 @@ export const waveMain = (v: WaveView): SafeHtml => {
       ? notice(t('wave.created'))
       : v.news === 'cancelled'
         ? notice(t('wave.cancelledNotice'))
-        : '';
+        : v.news === 'reminderCancelled'
+          ? notice(t('wave.reminder.cancelledNotice'))
+          : '';
   const cancel = v.canCancel
-    ? html`<form method="get" action="${wavePath(wave.id)}/cancel"><button type="submit" class="secondary">${t('wave.cancel')}</button></form>`
+    ? html`<form method="get" action="${wavePath(wave.id)}/cancel" data-live-offer="cancellable"><button type="submit" class="secondary">${t('wave.cancel')}</button></form>`
+    : '';
+  const cancelReminderForm = v.canCancelReminder
+    ? html`<form method="post" action="${wavePath(wave.id)}/reminder/cancel" data-live-offer="reminder" data-confirm="${t('wave.reminder.cancel.question')}">${csrfField(v.csrf ?? '')}<button type="submit" class="secondary">${t('wave.reminder.cancel')}</button></form>`
     : '';
   return html`${news}<p><a href="/console/waves">${t('wave.back')}</a></p>
 <div data-live-src="/console/api/waves/${encodeURIComponent(wave.id)}">
 ${facts(v)}
-${cancel}
+${cancel}${cancelReminderForm}
 ${countsTable(t, locale, v.status)}
 </div>
 ${segmentsTable(t, locale, wave.kind, v.segments, v.minResponses)}`;
@@ -161,7 +182,8 @@ export const wavePage: Handler = async (ctx) => {
     waveStatus(ctx.store, wave),
     waveSegments(ctx.store, wave, { minResponses }),
   ]);
-  const news = ctx.query.has('created') ? 'created' : ctx.query.has('cancelled') ? 'cancelled' : undefined;
+  const news = (['created', 'cancelled', 'reminderCancelled'] as const).find((n) => ctx.query.has(n));
+  const editor = allows(ctx.user.role, 'editor');
   return page(
     wave.name,
     waveMain({
@@ -172,7 +194,9 @@ export const wavePage: Handler = async (ctx) => {
       status,
       segments,
       minResponses,
-      canCancel: cancellable(wave) && allows(ctx.user.role, 'editor'),
+      canCancel: cancellable(wave) && editor,
+      canCancelReminder: reminderPending(wave) && editor,
+      csrf: ctx.csrf,
       ...(news ? { news } : {}),
     }),
   );
@@ -180,8 +204,13 @@ export const wavePage: Handler = async (ctx) => {
 
 /** The wave's counts as text, for console.js to refresh its page in place. */
 export const waveLive: Handler = async (ctx) => {
-  const status = await waveStatus(ctx.store, await waveOf(ctx));
-  return json({ values: liveValues(ctx.locale, ctx.t, status, `${status.id}.`), done: isSettled(status) });
+  const wave = await waveOf(ctx);
+  const status = await waveStatus(ctx.store, wave);
+  return json({
+    values: liveValues(ctx.locale, ctx.t, status, `${status.id}.`),
+    done: isSettled(status),
+    offers: offers(wave),
+  });
 };
 
 /** The confirmation step: what cancelling does, and the one button that does it. */
@@ -210,4 +239,22 @@ export const cancelWaveAction: Handler = async (ctx) => {
   const wave = await cancelWave(ctx.store.ddb, ctx.store.table, ctx.params.id ?? '');
   await ctx.record('wave.cancelled', { wave: wave.id, name: wave.name });
   return redirect(`${wavePath(wave.id)}?cancelled`);
+};
+
+/** Cancels the wave's pending reminder (no confirmation page: the form asks in the browser). */
+export const cancelReminderAction: Handler = async (ctx) => {
+  let wave: Wave;
+  try {
+    wave = await cancelReminder(ctx.store, ctx.params.id ?? '', ctx.now);
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    const back = html`<p><a href="${wavePath(ctx.params.id ?? '')}">${ctx.t('wave.reminder.back')}</a></p>`;
+    return page(
+      ctx.t('wave.reminder.cancel'),
+      html`${notice(ctx.t('wave.reminder.notPending'), 'error')}${back}`,
+      409,
+    );
+  }
+  await ctx.record('wave.reminderCancelled', { wave: wave.id, name: wave.name });
+  return redirect(`${wavePath(wave.id)}?reminderCancelled`);
 };
