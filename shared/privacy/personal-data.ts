@@ -191,7 +191,8 @@ export interface PersonalFileEntry {
 
 export const PERSONAL_FILES: Readonly<Record<'audienceUpload', PersonalFileEntry>> = {
   audienceUpload: {
-    where: "the console's upload bucket, audience/<uploader id>/<uuid>.csv (`functions/console/http/uploads.ts`)",
+    where:
+      "the console's upload bucket, audience/<uploader id>/<uuid>.csv (`functions/console/http/uploads.ts`)",
     holds: ['every row of an audience file: addresses, names, owners, segment properties'],
     maxDays: 1,
     removedBy:
