@@ -7,13 +7,8 @@ import { activityPage } from './pages/activity/activity.ts';
 import { addAlertAction, alertsPage, removeAlertAction } from './pages/alerts/alerts.ts';
 import { confirmErasePage, contactsPage, eraseContactAction } from './pages/contacts/contacts.ts';
 import { dashboardPage } from './pages/dashboard/dashboard.ts';
-import {
-  checkWaveAction,
-  createWaveAction,
-  emailPreview,
-  newWavePage,
-  uploadTicket,
-} from './pages/new-wave/new-wave.ts';
+import { uploadTicket } from './pages/new-wave/audience-source.ts';
+import { checkWaveAction, createWaveAction, emailPreview, newWavePage } from './pages/new-wave/new-wave.ts';
 import {
   addReaderAction,
   digestPreviewFrame,
