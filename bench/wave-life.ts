@@ -103,6 +103,7 @@ export const runWaveLife = async (
               email: String(r.email),
               messageId: String(r.messageId ?? ''),
               at: new Date(),
+              kind: 'first',
             },
           ),
         ),

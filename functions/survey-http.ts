@@ -1,13 +1,14 @@
 /**
  * The public survey endpoint (a Function URL in AWS, the local HTTP server locally): score pages,
  * follow-up answers, dwell commits, one-click unsubscribe. Parses the request, calls one use case, renders.
- * Nothing a caller sends makes it answer 5xx: bad links and bodies are 4xx, a hammered link 429.
+ * Nothing a caller sends makes it answer 5xx: bad links and bodies are 4xx, a hammered link 429 (also once
+ * the request's time budget, well inside the function's timeout, is spent), DynamoDB out of reach 503.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
-import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import {
   type AnsweringDeps,
   commitScore,
@@ -25,6 +26,8 @@ import { InvalidLinkError, ValidationError } from '#shared/core/errors.ts';
 import { type Locale, resolveLocale } from '#shared/core/locale.ts';
 import { MAX_ANSWER_LENGTH } from '#shared/core/survey.ts';
 import { OPT_OUT_TOKEN, optOutReader, readerOfOptOut } from '#shared/reporting/readers.ts';
+import { isUnavailable } from '#shared/store/conditions.ts';
+import { withDeadline } from '#shared/store/deadline.ts';
 import {
   type AnswerField,
   DWELL_JS,
@@ -41,80 +44,22 @@ import {
   unsubscribedPage,
 } from '#templates/index.ts';
 import { awsClients, logger, signingKeys, tracer } from './commons/runtime.ts';
+import { asset, json, page, SECURITY_HEADERS, tooBusy, unavailable } from './commons/survey-replies.ts';
+import {
+  budgetOf,
+  formOf,
+  isPrefetch,
+  REQUEST_BUDGET_MS,
+  requestLocale,
+  UnsupportedBodyError,
+} from './commons/survey-requests.ts';
 
-const MAX_BODY_BYTES = 16 * 1024;
 /** How long /health waits for DynamoDB before calling it down. */
 const HEALTH_TIMEOUT_MS = 2_000;
 
-const SECURITY_HEADERS = {
-  'content-security-policy':
-    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'cache-control': 'no-store',
-  'strict-transport-security': 'max-age=63072000; includeSubDomains',
-};
-
-const page = (
-  statusCode: number,
-  body: string,
-  headers: Record<string, string> = {},
-): LambdaFunctionURLResult => ({
-  statusCode,
-  headers: { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', ...headers },
-  body,
-});
-
-const asset = (type: string, body: string): LambdaFunctionURLResult => ({
-  statusCode: 200,
-  headers: {
-    'content-type': type,
-    'cache-control': 'public, max-age=3600',
-    'x-content-type-options': 'nosniff',
-  },
-  body,
-});
-
-const json = (statusCode: number, body: object): LambdaFunctionURLResult => ({
-  statusCode,
-  headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-  body: JSON.stringify(body),
-});
-
-const requestLocale = (event: LambdaFunctionURLEvent): Locale =>
-  resolveLocale(...(event.headers['accept-language'] ?? '').split(',').map((l) => l.split(';')[0]?.trim()));
-
-const isPrefetch = (event: LambdaFunctionURLEvent): boolean =>
-  /prefetch|prerender/i.test(`${event.headers.purpose ?? ''} ${event.headers['sec-purpose'] ?? ''}`);
-
-/** The body's media type, lower case, without parameters (`charset`, `boundary`); '' when none was sent. */
-const mediaType = (event: LambdaFunctionURLEvent): string =>
-  (event.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-
-/** A body in a form the route does not read (→ 415): its fields would be dropped without a word. */
-class UnsupportedBodyError extends Error {
-  override name = 'UnsupportedBodyError';
-}
-
-/**
- * The posted form. The follow-up form and the dwell beacon post `application/x-www-form-urlencoded`; a body
- * in any other type is refused rather than read as empty. `alsoAccepted` widens that for RFC 8058 senders.
- */
-const formOf = (event: LambdaFunctionURLEvent, alsoAccepted: readonly string[] = []): URLSearchParams => {
-  const raw = event.body ?? '';
-  const type = mediaType(event);
-  const accepted = type === 'application/x-www-form-urlencoded' || alsoAccepted.includes(type);
-  if (!accepted && (type !== '' || raw !== ''))
-    throw new UnsupportedBodyError(`Cannot read a ${type || 'typeless'} body`);
-  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES)
-    throw new ValidationError('The form is too large', { field: 'body' });
-  return new URLSearchParams(type === 'application/x-www-form-urlencoded' ? text : '');
-};
-
-const deps = async (): Promise<AnsweringDeps> => ({
-  ddb: awsClients().ddb,
+/** Every DynamoDB call of the request, the client's retries included, ends by the request's deadline. */
+const deps = async (deadline: AbortSignal): Promise<AnsweringDeps> => ({
+  ddb: withDeadline(awsClients().ddb, deadline),
   table: tableName(),
   keys: await signingKeys(),
   policy: surveyPolicy(),
@@ -148,13 +93,14 @@ interface Reader {
 const notAllowed = (reader: Reader, allow: readonly string[]): LambdaFunctionURLResult =>
   page(405, errorPage({ locale: reader.locale, reason: 'invalid' }), { allow: allow.join(', ') });
 
-const tooBusy = (locale: Locale): LambdaFunctionURLResult =>
-  page(429, errorPage({ locale, reason: 'rateLimited' }), { 'retry-after': '60' });
-
-export const route = async (event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> => {
+export const route = async (
+  event: LambdaFunctionURLEvent,
+  context?: Pick<Context, 'getRemainingTimeInMillis'>,
+): Promise<LambdaFunctionURLResult> => {
   const method = event.requestContext.http.method.toUpperCase();
   const path = event.rawPath;
   const reader: Reader = { locale: requestLocale(event) };
+  const deadline = budgetOf(context);
   if (path === '/health' || path === '/assets/page.css' || path === '/assets/dwell.js') {
     if (method !== 'GET' && method !== 'HEAD') return notAllowed(reader, ['GET', 'HEAD']);
     if (path === '/health') return health();
@@ -172,11 +118,13 @@ export const route = async (event: LambdaFunctionURLEvent): Promise<LambdaFuncti
         score[1] as string,
         score[2] as string,
         Boolean(score[3]),
+        deadline,
       );
     const unsub = UNSUBSCRIBE.exec(path);
-    if (unsub) return await unsubscribeRoute(event, method, reader, unsub[1] as string);
+    if (unsub) return await unsubscribeRoute(event, method, reader, unsub[1] as string, deadline);
     const digestUnsub = DIGEST_UNSUBSCRIBE.exec(path);
-    if (digestUnsub) return await digestUnsubscribeRoute(event, method, reader, digestUnsub[1] as string);
+    if (digestUnsub)
+      return await digestUnsubscribeRoute(event, method, reader, digestUnsub[1] as string, deadline);
     return page(404, errorPage({ locale: reader.locale, reason: 'notFound' }));
   } catch (error) {
     if (error instanceof RateLimitedError) return tooBusy(error.locale);
@@ -198,6 +146,15 @@ export const route = async (event: LambdaFunctionURLEvent): Promise<LambdaFuncti
       const reason: ErrorReason = error.field === 'body' ? 'tooLarge' : 'invalid';
       return page(error.field === 'body' ? 413 : 400, errorPage({ locale: reader.locale, reason }));
     }
+    // Out of time (a hammered link's writes queued behind each other, a busy host): refused, never timed out.
+    if (deadline.aborted) {
+      logger.warn('A request ran out of its time budget', { budgetMs: REQUEST_BUDGET_MS });
+      return tooBusy(reader.locale);
+    }
+    if (isUnavailable(error)) {
+      logger.warn('DynamoDB is out of reach', { error: error as Error });
+      return unavailable(reader.locale);
+    }
     logger.error('Survey request failed', { error: error as Error });
     return page(500, errorPage({ locale: reader.locale, reason: 'unavailable' }));
   }
@@ -210,20 +167,21 @@ const scoreRoute = async (
   token: string,
   rawScore: string,
   dwell: boolean,
+  deadline: AbortSignal,
 ): Promise<LambdaFunctionURLResult> => {
   if (rawScore === 'trap') {
     if (dwell) return page(404, errorPage({ locale: reader.locale, reason: 'notFound' }));
     if (method !== 'GET' && method !== 'HEAD') return notAllowed(reader, ['GET', 'HEAD']);
     // Only an automated client opens the hidden link: what this link does next is quarantined. The answer
     // tells it nothing. A prefetch is the browser's guess, not the client's choice: it marks nothing.
-    if (!isPrefetch(event)) await markAutomated(await deps(), token);
+    if (!isPrefetch(event)) await markAutomated(await deps(deadline), token);
     return { statusCode: 204, headers: SECURITY_HEADERS };
   }
   const allowed = dwell ? ['POST'] : ['GET', 'HEAD', 'POST'];
   if (!allowed.includes(method)) return notAllowed(reader, allowed);
   // Refused before anything is read or counted: a body this route cannot read.
   const form = method === 'POST' ? formOf(event) : undefined;
-  const d = await deps();
+  const d = await deps(deadline);
   const context = await resolveScoreLink(d, token, rawScore);
   reader.locale = context.locale;
   if (dwell) {
@@ -272,7 +230,7 @@ const isAnswerField = (field: string | undefined): field is AnswerField =>
   field === 'reason' || field === 'improve' || field === 'referral';
 
 const scorePageOf = (
-  d: Awaited<ReturnType<typeof deps>>,
+  d: AnsweringDeps,
   context: Awaited<ReturnType<typeof resolveScoreLink>>,
   token: string,
   typed?: Typed,
@@ -315,10 +273,11 @@ const unsubscribeRoute = async (
   method: string,
   reader: Reader,
   token: string,
+  deadline: AbortSignal,
 ): Promise<LambdaFunctionURLResult> => {
   const refused = oneClickRefusal(event, method, reader);
   if (refused) return refused;
-  const d = await deps();
+  const d = await deps(deadline);
   const { recipient, product } = await resolveUnsubscribeLink(d, token);
   reader.locale = recipient.locale;
   if (method === 'POST') {
@@ -337,10 +296,11 @@ const digestUnsubscribeRoute = async (
   method: string,
   reader: Reader,
   token: string,
+  deadline: AbortSignal,
 ): Promise<LambdaFunctionURLResult> => {
   const refused = oneClickRefusal(event, method, reader);
   if (refused) return refused;
-  const d = await deps();
+  const d = await deps(deadline);
   if (method === 'POST') {
     const removed = await optOutReader(d, token);
     if (removed) logger.info('A digest reader unsubscribed');
@@ -353,7 +313,11 @@ const digestUnsubscribeRoute = async (
   );
 };
 
-export const handler = middy<LambdaFunctionURLEvent, LambdaFunctionURLResult>()
+export const handler = middy<LambdaFunctionURLEvent, LambdaFunctionURLResult>({
+  // The last word if the budget could not hold (the event loop itself stalled): 503, never a 502.
+  timeoutEarlyInMillis: 500,
+  timeoutEarlyResponse: () => unavailable(resolveLocale()),
+})
   .use(injectLambdaContext(logger))
   // The page is no trace's business: it is large and may name the recipient.
   .use(captureLambdaHandler(tracer, { captureResponse: false }))

@@ -1,19 +1,28 @@
 /**
  * `npm run crash-test`: nothing lost, nothing twice, under crashes (issue "Sending at internet scale"). Three
  * waves of 2,000 recipients go out through the real local stack (`infra/local/start.ts`: DynamoDB Local, the
- * local runtime) while this script kills the stack's whole process group (`kill -9`) at random points of the
- * three waves (when a random number of emails is out, spread over all 6,000) and
- * starts it again. The SES emulator runs in this script (`SES_EXTERNAL=1`), so its inbox outlives the kills
- * and counts what really went out: at the end every address must have exactly one email. Claims are leased
- * for 15 s here instead of ten minutes (`CLAIM_LEASE_SECONDS`), so the run takes minutes, not hours.
+ * local runtime), the first with a reminder a minute after it is sent, while this script kills the stack's
+ * whole process group (`kill -9`) at random points of the 8,000 emails (first emails and reminders, by how
+ * many are out) and starts it again. The SES emulator runs in this script (`SES_EXTERNAL=1`), so its inbox
+ * outlives the kills and counts what really went out: at the end every address must have exactly one first
+ * email, every recipient of the first wave exactly one reminder, and the table must record as sent exactly
+ * those (no "sent" without an email). Claims are leased for 15 s here instead of ten minutes
+ * (`CLAIM_LEASE_SECONDS`), so the run takes minutes, not hours. After each kill it measures the stall: the
+ * time from the kill to the next email out.
  *   npm run crash-test [-- --kills 6] [-- --json]
- * Minutes, not part of `npm test`; prints its figures and exits non-zero on any missing or duplicate email.
+ * Minutes, not part of `npm test`; prints its figures and exits non-zero on any missing, duplicate or
+ * recorded-but-not-sent email.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ROOT } from '#infra/local/environment.ts';
 import { startSesEmulator } from '#infra/local/services.ts';
+import { TABLE } from '#infra/system.ts';
+import { KIND_HEADER } from '#shared/sending/acceptance.ts';
+import { allWaveItems } from '#shared/store/wave-items.ts';
 import { npsJson, stackEnvironment } from '../test/support/local-process.ts';
 
 const WAVES = 3;
@@ -58,12 +67,31 @@ const killGroup = () => {
   if (stack?.pid) process.kill(-stack.pid, 'SIGKILL');
 };
 
-const inbox = async (): Promise<string[]> => {
+/** Every email the emulator took: its address, and whether it was a reminder (the kind header). */
+const inbox = async (): Promise<{ to: string; reminder: boolean }[]> => {
   const { emails } = (await (await fetch(`${sesUrl}/store`)).json()) as {
-    emails: { destination: { to: string[] } }[];
+    emails: { destination: { to: string[] }; headers?: { name: string; value: string }[] }[];
   };
-  return emails.map((e) => e.destination.to[0] ?? '');
+  return emails.map((e) => ({
+    to: e.destination.to[0] ?? '',
+    reminder: (e.headers ?? []).some((h) => h.name === KIND_HEADER && h.value === 'reminder'),
+  }));
 };
+
+/** How many emails went to each address. */
+const countsOf = (emails: readonly { to: string }[]): Map<string, number> => {
+  const counts = new Map<string, number>();
+  for (const { to } of emails) counts.set(to, (counts.get(to) ?? 0) + 1);
+  return counts;
+};
+
+/** Against the inbox: who got none, how many extra, and how many the table records as sent without one. */
+const audit = (expected: readonly string[], got: Map<string, number>, recordedSent: readonly string[]) => ({
+  missing: expected.filter((a) => !got.has(a)).length,
+  duplicates: [...got.values()].reduce((n, c) => n + Math.max(0, c - 1), 0),
+  recordedNotSent: recordedSent.filter((a) => !got.has(a)).length,
+  recordedSent: recordedSent.length,
+});
 
 const started = Date.now();
 const addresses: string[] = [];
@@ -82,6 +110,8 @@ try {
         '\n',
       ),
     );
+    // The first wave also reminds everyone (nobody answers) a minute after it is sent.
+    const remind = w === 0 ? ['--remind-after', '1m'] : [];
     waves.push(
       (
         await npsJson<{ id: string }>(
@@ -94,53 +124,86 @@ try {
           file,
           '--at',
           sendAt,
+          ...remind,
         )
       ).id,
     );
   }
-  // Kill at random points of the three waves (by how many emails are out), and start again each time.
-  const points = Array.from(
-    { length: KILLS },
-    () => 100 + Math.floor(Math.random() * (WAVES * PER_WAVE - 200)),
-  );
+  const reminded = addresses.slice(0, PER_WAVE);
+  const total = addresses.length + reminded.length;
+  // Kill at random points of all the emails (by how many are out), and start again each time.
+  const points = Array.from({ length: KILLS }, () => 100 + Math.floor(Math.random() * (total - 200)));
   points.sort((a, b) => a - b);
-  const kills: { atMs: number; inbox: number }[] = [];
+  const kills: { atMs: number; inbox: number; stallMs: number }[] = [];
   for (const point of points) {
     const until = Date.now() + 5 * 60_000;
     while ((await inbox()).length < point && Date.now() < until) await sleep(50 + Math.random() * 150);
     killGroup();
-    kills.push({ atMs: Date.now() - started, inbox: (await inbox()).length });
+    const killedAt = Date.now();
+    const out = (await inbox()).length;
     await sleep(300);
     await start();
+    // The stall: from the kill to the next email out (bounded: a wave that never resumes fails here).
+    while ((await inbox()).length <= out && out < total) {
+      if (Date.now() - killedAt > 5 * 60_000)
+        throw new Error(`no email for 5 minutes after the kill at ${out}`);
+      await sleep(100);
+    }
+    kills.push({ atMs: killedAt - started, inbox: out, stallMs: Date.now() - killedAt });
   }
-  // Then let it finish: every wave sent (stale claims settle or go out again after their 15 s lease).
+  // Then let it finish: every wave sent and the first one's reminders out (stale claims settle or go out
+  // again after their 15 s lease).
   const until = Date.now() + 15 * 60_000;
   for (;;) {
     const statuses = await Promise.all(
-      waves.map((id) => npsJson<{ status: string }>(env, 'wave', 'status', id)),
+      waves.map((id) => npsJson<{ status: string; reminded?: number }>(env, 'wave', 'status', id)),
     );
-    if (statuses.every((s) => s.status === 'sent')) break;
+    if (statuses.every((s) => s.status === 'sent') && statuses[0]?.reminded === PER_WAVE) break;
     if (Date.now() > until)
-      throw new Error(`waves not sent after 15 minutes: ${statuses.map((s) => s.status).join(', ')}`);
+      throw new Error(
+        `not done after 15 minutes: ${statuses.map((s) => s.status).join(', ')}, reminded ${statuses[0]?.reminded}`,
+      );
     await sleep(2_000);
   }
   await sleep(2_000);
-  const counts = new Map<string, number>();
-  for (const to of await inbox()) counts.set(to, (counts.get(to) ?? 0) + 1);
-  const missing = addresses.filter((a) => !counts.has(a)).length;
-  const duplicates = [...counts.values()].reduce((n, c) => n + Math.max(0, c - 1), 0);
+  const emails = await inbox();
+  // What the table records as sent, read from DynamoDB Local.
+  const ddb = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${env.DDB_PORT}`,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
+  );
+  const recipients = (
+    await Promise.all(waves.map((id) => allWaveItems({ ddb, table: TABLE.name }, id, { prefix: 'RCPT#' })))
+  ).flat();
+  ddb.destroy();
+  const first = audit(
+    addresses,
+    countsOf(emails.filter((e) => !e.reminder)),
+    recipients.filter((r) => r.status === 'sent').map((r) => String(r.email)),
+  );
+  const reminders = audit(
+    reminded,
+    countsOf(emails.filter((e) => e.reminder)),
+    recipients.filter((r) => r.reminder === 'sent').map((r) => String(r.email)),
+  );
   const result = {
     waves: WAVES,
     recipients: addresses.length,
+    reminded: reminded.length,
     kills: kills.length,
     killedAtInbox: kills.map((k) => k.inbox),
-    emails: [...counts.values()].reduce((n, c) => n + c, 0),
-    missing,
-    duplicates,
+    stallSeconds: kills.map((k) => Math.round(k.stallMs / 100) / 10),
+    emails: emails.length,
+    first,
+    reminders,
     seconds: Math.round((Date.now() - started) / 1000),
   };
   console.log(args.includes('--json') ? JSON.stringify(result) : JSON.stringify(result, null, 2));
-  if (missing > 0 || duplicates > 0) process.exitCode = 1;
+  const bad = [first, reminders].some((a) => a.missing + a.duplicates + a.recordedNotSent > 0);
+  if (bad) process.exitCode = 1;
 } finally {
   killGroup();
   emulator.close();

@@ -3,10 +3,11 @@
  * email's tags, to EventBridge, where the sesEvents function settles the recipient's claim. The emulator keeps
  * the emails it accepted but not their tags; it keeps their headers, and each survey email and reminder
  * carries its recipient's unsubscribe token (`kid.u.wave.contact.expiry.mac`), which names the same wave and
- * contact. Each accepted email is announced once per run of the local stack.
+ * contact, and its kind (first email or reminder) in a header. Each accepted email is announced once per run
+ * of the local stack.
  */
 import type { EventBridgeEvent } from 'aws-lambda';
-import { CONTACT_TAG, WAVE_TAG } from '../../shared/sending/acceptance.ts';
+import { CONTACT_TAG, KIND_HEADER, KIND_TAG, WAVE_TAG } from '../../shared/sending/acceptance.ts';
 import { type Handler, lambdaContext } from './lambda.ts';
 import { toEventBridgeEvent } from './ses-events.ts';
 
@@ -14,16 +15,20 @@ interface StoredEmail {
   messageId: string;
   destination: { to: string[] };
   headers?: { name: string; value: string }[];
+  /** When the emulator took it, in seconds since the epoch. */
   at: number;
 }
+
+const headerOf = (email: StoredEmail, name: string): string | undefined =>
+  email.headers?.find((h) => h.name.toLowerCase() === name.toLowerCase())?.value;
 
 const UNSUBSCRIBE =
   /\/u\/[A-Za-z0-9_-]+\.u\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+>?$/;
 
 /** The `Send` event SES would publish for a stored email, or undefined for one that names no recipient. */
 export const sendEventOf = (email: StoredEmail): EventBridgeEvent<string, unknown> | undefined => {
-  const header = email.headers?.find((h) => h.name.toLowerCase() === 'list-unsubscribe')?.value ?? '';
-  const named = UNSUBSCRIBE.exec(header);
+  const named = UNSUBSCRIBE.exec(headerOf(email, 'List-Unsubscribe') ?? '');
+  const kind = headerOf(email, KIND_HEADER);
   const to = email.destination.to[0];
   if (!named || !to) return undefined;
   return toEventBridgeEvent({
@@ -31,9 +36,9 @@ export const sendEventOf = (email: StoredEmail): EventBridgeEvent<string, unknow
       eventType: 'Send',
       mail: {
         messageId: email.messageId,
-        timestamp: new Date(email.at).toISOString(),
+        timestamp: new Date(email.at * 1000).toISOString(),
         destination: [to],
-        tags: { [WAVE_TAG]: [named[1]], [CONTACT_TAG]: [named[2]] },
+        tags: { [WAVE_TAG]: [named[1]], [CONTACT_TAG]: [named[2]], ...(kind ? { [KIND_TAG]: [kind] } : {}) },
       },
     },
   });

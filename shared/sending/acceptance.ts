@@ -4,7 +4,9 @@
  * outcome. So the recipients of a batch still held when its lease runs out (`lane-lock.ts`) that are still
  * pending had no sign of acceptance, and go out again: nobody is left unsurveyed by a crash, and nobody gets
  * two emails as long as SES's events arrive within the lease (seconds, against ten minutes).
- * Which recipient an email was for travels in its tags (`bulk-email.ts`): `nps-wave` and `nps-contact`.
+ * Which recipient an email was for travels in its tags (`bulk-email.ts`): `nps-wave` and `nps-contact`; and
+ * which email it was in `nps-kind` (`first` or `reminder`): a reminder is settled only by its own email's
+ * event, never by a replayed or late event of the first email (which would record a reminder nobody got).
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '#shared/store/conditions.ts';
@@ -17,6 +19,19 @@ import { sent } from './transitions.ts';
 
 export const WAVE_TAG = 'nps-wave';
 export const CONTACT_TAG = 'nps-contact';
+export const KIND_TAG = 'nps-kind';
+/**
+ * The kind again, as a header: the local SES emulator keeps an email's headers but not its tags, and the
+ * local mirror of the Send events (`infra/local/ses-mirror.ts`) reads it there.
+ */
+export const KIND_HEADER = 'X-NPS-Kind';
+
+/** Which of a recipient's emails: the survey itself, or its reminder. */
+export type EmailKind = 'first' | 'reminder';
+
+/** The kind a tag value names; an email sent before kinds were tagged was a first email. */
+export const kindOf = (value: string | undefined): EmailKind | undefined =>
+  value === undefined || value === 'first' ? 'first' : value === 'reminder' ? 'reminder' : undefined;
 
 export interface Acceptance {
   waveId: string;
@@ -25,6 +40,7 @@ export interface Acceptance {
   email: string;
   messageId: string;
   at: Date;
+  kind: EmailKind;
 }
 
 /** The email an SES event is about, from its tags (SES lists each tag's values); undefined when it is not ours. */
@@ -40,13 +56,14 @@ export const acceptanceOf = (detail: {
   const contactId = detail.mail?.tags?.[CONTACT_TAG]?.[0];
   const email = detail.mail?.destination?.[0];
   const at = new Date(detail.mail?.timestamp ?? '');
-  if (!waveId || !contactId || !email || Number.isNaN(at.getTime())) return undefined;
-  return { waveId, contactId, email, messageId: detail.mail?.messageId ?? '', at };
+  const kind = kindOf(detail.mail?.tags?.[KIND_TAG]?.[0]);
+  if (!waveId || !contactId || !email || !kind || Number.isNaN(at.getTime())) return undefined;
+  return { waveId, contactId, email, messageId: detail.mail?.messageId ?? '', at, kind };
 };
 
 /**
- * Settles the recipient the accepted email answers: the first email (`pending → sent`, with the contact's
- * surveyed mark, exactly as the sender records it), else the reminder (`claimed → sent`). Idempotent: an
+ * Settles the recipient the accepted email answers: a first email `pending → sent` (with the contact's
+ * surveyed mark, exactly as the sender records it), a reminder `claimed → sent`. Idempotent: an
  * outcome already recorded, by the sender or an earlier delivery of the event, is left as it is. It reads the
  * recipient first, so the common case — the sender recorded the outcome itself — writes nothing to the
  * wave's partition (a refused conditional write costs write capacity too).
@@ -68,14 +85,15 @@ export const recordAcceptance = async (
   ).Item;
   const current = ifFound(stored, recipientStateFromItem);
   const r = { waveId: a.waveId, contactId: a.contactId };
-  // Pending: in a batch whose sender has not written its outcomes (or died); claimed: claimed one by one.
-  if (current?.status === 'pending' || current?.status === 'claimed') {
+  if (a.kind === 'first') {
+    // Pending: in a batch whose sender has not written its outcomes (or died); claimed: claimed one by one.
+    if (current?.status !== 'pending' && current?.status !== 'claimed') return 'already';
     const [first] = await transitionAll(
       store,
       [sent(r, a.messageId, a.at, store.timeZone, current.status)],
       a.at,
     );
-    if (first) return 'sent';
+    return first ? 'sent' : 'already';
   }
   if (current?.reminder !== 'claimed') return 'already';
   try {

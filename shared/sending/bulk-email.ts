@@ -9,7 +9,7 @@ import type { Locale } from '#shared/core/locale.ts';
 import { mailbox } from '#shared/core/mailbox.ts';
 import type { Recipient, Wave } from '#shared/waves/model.ts';
 import { type EmailContent, surveyEmail, surveyTemplateData } from '#templates/index.ts';
-import { CONTACT_TAG, WAVE_TAG } from './acceptance.ts';
+import { CONTACT_TAG, type EmailKind, KIND_HEADER, KIND_TAG, WAVE_TAG } from './acceptance.ts';
 
 /** SES v2 accepts at most 50 destinations per SendBulkEmail call. */
 export const BULK_LIMIT = 50;
@@ -22,6 +22,7 @@ export const bulkEntries = (
   waveId: string,
   group: readonly Pick<Recipient, 'contactId' | 'email' | 'name'>[],
   now: Date,
+  kind: EmailKind = 'first',
 ): BulkEmailEntry[] => {
   const nowSeconds = Math.floor(now.getTime() / 1000);
   const responseExpiry = nowSeconds + deps.policy.linkValidityDays * 86_400;
@@ -40,10 +41,12 @@ export const bulkEntries = (
         },
       },
       ReplacementHeaders: [{ Name: 'List-Unsubscribe', Value: `<${deps.baseUrl}/u/${unsubscribeToken}>` }],
-      // Which recipient this is, in SES's events: a crashed sender's claims are settled from them (acceptance.ts).
+      // Which recipient and which of their emails this is, in SES's events: a crashed sender's claims are
+      // settled from them (acceptance.ts).
       ReplacementTags: [
         { Name: WAVE_TAG, Value: waveId },
         { Name: CONTACT_TAG, Value: r.contactId },
+        { Name: KIND_TAG, Value: kind },
       ],
     };
   });
@@ -78,6 +81,7 @@ export const bulkEmailInput = (
   group: readonly Pick<Recipient, 'contactId' | 'email' | 'name'>[],
   now: Date,
   sender: WaveSender = {},
+  kind: EmailKind = 'first',
 ): SendBulkEmailCommandInput => ({
   FromEmailAddress: mailbox(deps.email.fromAddress, sender.fromName ?? deps.email.fromName ?? sender.product),
   ...((sender.replyTo ?? deps.email.replyTo)
@@ -88,9 +92,12 @@ export const bulkEmailInput = (
     Template: {
       TemplateContent: { Subject: template.subject, Html: template.html, Text: template.text },
       TemplateData: JSON.stringify(surveyTemplateData({ token: '', unsubscribeToken: '', name: '' })),
-      Headers: [{ Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' }],
+      Headers: [
+        { Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' },
+        { Name: KIND_HEADER, Value: kind },
+      ],
     },
   },
   DefaultEmailTags: [{ Name: 'wave', Value: waveId }],
-  BulkEmailEntries: bulkEntries(deps, waveId, group, now),
+  BulkEmailEntries: bulkEntries(deps, waveId, group, now, kind),
 });

@@ -6,15 +6,26 @@
  *
  * The claim is conditional on the lock's version the sender read before it read the lane's recipients, so
  * its page is current: had another sender claimed a batch in between, the claim fails and the sender reads
- * the lane again. A batch still held after its lease belongs to a sender that died: its recipients SES accepted
- * were settled as sent by SES's Send events (acceptance.ts), and the others, still pending, go out again
+ * the lane again. While it holds a batch, a live sender beats on the lock every few seconds; a batch whose
+ * holder has not beaten for `HOLDER_GRACE_MS` (seconds, not the ten-minute lease) belongs to a sender that
+ * died, and another takes the lane over: the dead sender's recipients SES accepted were settled as sent by
+ * SES's Send events (acceptance.ts), which arrive within seconds, and the others, still pending, go out again
  * with the next claim.
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { whenConditionHolds } from '#shared/store/conditions.ts';
 import { laneLockKey } from '#shared/store/keys.ts';
 import type { TableStore } from '#shared/store/table.ts';
-import { isStaleClaim } from './transitions.ts';
+import { CLAIM_LEASE_MS } from './transitions.ts';
+
+/**
+ * How long a held batch may go without a sign of its holder (its claim or a beat) before the lane is taken
+ * over: long enough for SES's Send events of what a dead holder sent to arrive and settle it, short enough
+ * that a crash stalls a wave for seconds. Never longer than the claim lease.
+ */
+export const HOLDER_GRACE_MS = Math.min(20_000, CLAIM_LEASE_MS);
+/** How often a holder beats: several beats fit in the grace, so one slow write does not lose the lane. */
+export const HOLDER_BEAT_MS = HOLDER_GRACE_MS / 4;
 
 export interface LaneLock {
   /** Batches claimed in the lane so far (0: none yet). */
@@ -22,6 +33,8 @@ export interface LaneLock {
   /** The contacts of the batch held now, if one is. */
   members?: string[];
   claimedAt?: string;
+  /** The holder's last beat while it holds the batch. */
+  beatAt?: string;
 }
 
 export const readLaneLock = async (store: TableStore, waveId: string, lane: number): Promise<LaneLock> => {
@@ -33,12 +46,20 @@ export const readLaneLock = async (store: TableStore, waveId: string, lane: numb
     version: typeof item.version === 'number' ? item.version : 0,
     ...(Array.isArray(item.members) ? { members: item.members as string[] } : {}),
     ...(typeof item.claimedAt === 'string' ? { claimedAt: item.claimedAt } : {}),
+    ...(typeof item.beatAt === 'string' ? { beatAt: item.beatAt } : {}),
   };
 };
 
-/** A batch a live sender holds: the lane is that sender's until it releases it or its lease runs out. */
+/** When the holder last showed it is alive: its claim, or its last beat. */
+const lastSignOf = (lock: LaneLock): number =>
+  Math.max(Date.parse(lock.claimedAt ?? '') || 0, Date.parse(lock.beatAt ?? '') || 0);
+
+/**
+ * A batch a live sender holds: the lane is that sender's until it releases it, or until it has shown no
+ * sign of life for `HOLDER_GRACE_MS`.
+ */
 export const isHeld = (lock: LaneLock, now: Date): boolean =>
-  lock.members !== undefined && !isStaleClaim(lock, now);
+  lock.members !== undefined && now.getTime() - lastSignOf(lock) < HOLDER_GRACE_MS;
 
 /**
  * Claims a batch: one conditional write, on the version read before the recipients were. False when
@@ -58,7 +79,7 @@ export const claimBatch = (
       new UpdateCommand({
         TableName: store.table,
         Key: laneLockKey(waveId, lane),
-        UpdateExpression: 'SET members = :m, claimedAt = :now, claimedBy = :by ADD #v :one',
+        UpdateExpression: 'SET members = :m, claimedAt = :now, claimedBy = :by REMOVE beatAt ADD #v :one',
         ConditionExpression: seen === 0 ? 'attribute_not_exists(#v)' : '#v = :seen',
         ExpressionAttributeNames: { '#v': 'version' },
         ExpressionAttributeValues: {
@@ -85,11 +106,51 @@ export const releaseBatch = async (
       new UpdateCommand({
         TableName: store.table,
         Key: laneLockKey(waveId, lane),
-        UpdateExpression: 'SET releasedAt = :now REMOVE members, claimedAt, claimedBy',
+        UpdateExpression: 'SET releasedAt = :now REMOVE members, claimedAt, claimedBy, beatAt',
         ConditionExpression: '#v = :mine',
         ExpressionAttributeNames: { '#v': 'version' },
         ExpressionAttributeValues: { ':mine': version, ':now': now.toISOString() },
       }),
     ),
   );
+};
+
+/** The holder of batch `version` is alive. A no-op once the batch is released or taken over. */
+export const beatOnBatch = async (
+  store: TableStore,
+  waveId: string,
+  lane: number,
+  version: number,
+  now: Date,
+): Promise<void> => {
+  await whenConditionHolds(
+    store.ddb.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: laneLockKey(waveId, lane),
+        UpdateExpression: 'SET beatAt = :now',
+        ConditionExpression: '#v = :mine AND attribute_exists(members)',
+        ExpressionAttributeNames: { '#v': 'version' },
+        ExpressionAttributeValues: { ':mine': version, ':now': now.toISOString() },
+      }),
+    ),
+  );
+};
+
+/**
+ * Beats on batch `version` every `HOLDER_BEAT_MS` until the returned function is called: a holder whose
+ * SES call or outcome writes take long keeps its lane. A failed beat is only a missed one.
+ */
+export const keepBeating = (
+  store: TableStore,
+  waveId: string,
+  lane: number,
+  version: number,
+  now: () => Date,
+): (() => void) => {
+  const timer = setInterval(() => {
+    beatOnBatch(store, waveId, lane, version, now()).catch(() => undefined);
+  }, HOLDER_BEAT_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 };

@@ -3,8 +3,10 @@
  * recipient who was sent the survey and has not answered gets one reminder, in their language, with its own
  * subject ("A quick reminder: …"). Unsubscribes, suppressions and erasure are read again at send time. The
  * same guarantees as the first email: a reminder is claimed (one conditional write) right after the rate
- * limiter grants it and before the SES call, so nobody gets two; a claim whose sender died is closed as
- * `unknown`, never sent again. Reminders are counted per wave (`reminded`) by the aggregator.
+ * limiter grants it and before the SES call, so nobody gets two; a claim whose sender died is settled as sent
+ * by SES's Send event for that reminder (acceptance.ts, `nps-kind: reminder`), and one still claimed after
+ * its lease had no sign of acceptance: it is handed back and goes out again, so a crash loses nobody's
+ * reminder. Reminders are counted per wave (`reminded`) by the aggregator.
  * 1. Due waves from the reminder index. 2. Per page: close dead claims, leave out who answered or may not be
  * mailed. 3. Per language: take the rate, claim, send, mark. 4. Nobody left: the wave leaves the index.
  */
@@ -40,8 +42,8 @@ export interface ReminderTally {
   /** Left out: answered, unsubscribed, bounced, complained or erased since the first email. */
   skipped: number;
   failed: number;
-  /** Claims of senders that died, closed without a second email. */
-  unknown: number;
+  /** Claims of senders that died that no Send event settled within their lease: handed back, sent again. */
+  handedBack: number;
 }
 
 const PAGE_SIZE = 500;
@@ -110,6 +112,28 @@ const mark = async (
   }
 };
 
+/**
+ * Hands back a reminder claim whose sender died (SES never took it: its Send event would have settled it),
+ * as read: false when another sender handed it back or it was settled meanwhile.
+ */
+const handBackReminder = async (deps: SenderDeps, r: Recipient): Promise<boolean> => {
+  try {
+    await deps.ddb.send(
+      new UpdateCommand({
+        TableName: deps.table,
+        Key: recipientKey(r.waveId, r.contactId),
+        UpdateExpression: 'REMOVE reminder, reminderClaimedAt',
+        ConditionExpression: 'reminder = :claimed AND reminderClaimedAt = :at',
+        ExpressionAttributeValues: { ':claimed': 'claimed', ':at': r.reminderClaimedAt },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+};
+
 const reminderTemplate = (deps: SenderDeps, wave: Wave, locale: Locale): EmailContent => {
   const first = waveEmail(deps, wave, locale);
   return { ...first, subject: t(locale, 'survey.reminder.subject', { subject: first.subject }) };
@@ -133,11 +157,19 @@ const remindGroup = async (
   if (claimed.length === 0) return;
   const out = await deps.ses.send(
     new SendBulkEmailCommand(
-      bulkEmailInput(deps, wave.id, template, claimed, deps.now(), {
-        ...(wave.fromName ? { fromName: wave.fromName } : {}),
-        ...(wave.replyTo ? { replyTo: wave.replyTo } : {}),
-        product: wave.product,
-      }),
+      bulkEmailInput(
+        deps,
+        wave.id,
+        template,
+        claimed,
+        deps.now(),
+        {
+          ...(wave.fromName ? { fromName: wave.fromName } : {}),
+          ...(wave.replyTo ? { replyTo: wave.replyTo } : {}),
+          product: wave.product,
+        },
+        'reminder',
+      ),
     ),
   );
   const results = out.BulkEmailEntryResults ?? [];
@@ -179,7 +211,11 @@ const remindWave = async (deps: SenderDeps, wave: Wave, limiter: SharedRateLimit
     for (const r of recipients) {
       if (r.reminder !== 'claimed') fresh.push(r);
       else if (now.getTime() - Date.parse(r.reminderClaimedAt ?? '') >= CLAIM_LEASE_MS) {
-        if (await mark(deps, r, 'claimed', 'unknown')) tally.unknown++;
+        if (await handBackReminder(deps, r)) {
+          tally.handedBack++;
+          const { reminder: _r, reminderClaimedAt: _at, ...unclaimed } = r;
+          fresh.push(unclaimed as Recipient);
+        }
       } else open++;
     }
     const answered = new Set(
@@ -227,7 +263,7 @@ export const sendDueReminders = async (
   deps: SenderDeps,
   limiter: SharedRateLimiter,
 ): Promise<ReminderTally> => {
-  const tally: ReminderTally = { reminded: 0, skipped: 0, failed: 0, unknown: 0 };
+  const tally: ReminderTally = { reminded: 0, skipped: 0, failed: 0, handedBack: 0 };
   for (const wave of await dueReminderWaves(deps, deps.now())) {
     if (pastDeadline(deps)) break;
     // A cancelled reminder sends nothing: the wave only leaves the index.

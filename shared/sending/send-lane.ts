@@ -13,7 +13,7 @@ import type { EmailContent } from '#templates/index.ts';
 import { waveEmail } from './bulk-email.ts';
 import { pastDeadline, type SenderDeps, type WaveRun } from './context.ts';
 import { groupByLocale, screen } from './eligibility.ts';
-import { claimBatch, isHeld, type LaneLock, readLaneLock, releaseBatch } from './lane-lock.ts';
+import { claimBatch, isHeld, keepBeating, type LaneLock, readLaneLock, releaseBatch } from './lane-lock.ts';
 import { closeStaleClaims, openRecipients, transitionAll } from './recipient-states.ts';
 import { addTallies, type Tally } from './report.ts';
 import { sendGroup } from './send-group.ts';
@@ -89,18 +89,24 @@ const sendBatch = async (
     if (wave.spreadDays && sendable.length > 0) await returnSpreadQuota(deps, wave.id, sendable.length);
     return undefined;
   }
-  const skipped = await transitionAll(
-    deps,
-    blocked.map(({ r, reason }) => skip(r, reason)),
-  );
-  tallies.push({ skipped: skipped.filter(Boolean).length });
-  for (const [locale, group] of groupByLocale(sendable, wave.locale)) {
-    if (run.signal.stop) {
-      tallies.push({ open: group.length });
-      if (wave.spreadDays) await returnSpreadQuota(deps, wave.id, group.length);
-      continue;
+  // Alive while it holds the batch: a lane whose holder stops beating is taken over within seconds.
+  const stopBeating = keepBeating(deps, wave.id, lane, version + 1, deps.now);
+  try {
+    const skipped = await transitionAll(
+      deps,
+      blocked.map(({ r, reason }) => skip(r, reason)),
+    );
+    tallies.push({ skipped: skipped.filter(Boolean).length });
+    for (const [locale, group] of groupByLocale(sendable, wave.locale)) {
+      if (run.signal.stop) {
+        tallies.push({ open: group.length });
+        if (wave.spreadDays) await returnSpreadQuota(deps, wave.id, group.length);
+        continue;
+      }
+      tallies.push(await sendGroup(deps, run, templateFor(deps, run, locale), group, { granted: true }));
     }
-    tallies.push(await sendGroup(deps, run, templateFor(deps, run, locale), group, { granted: true }));
+  } finally {
+    stopBeating();
   }
   await releaseBatch(deps, wave.id, lane, version + 1, deps.now());
   return addTallies(...tallies);

@@ -12,7 +12,7 @@ import type { Wave } from '#shared/waves/model.ts';
 import { scheduleNextOccurrence } from '#shared/waves/recurrence.ts';
 import { BULK_LIMIT } from './bulk-email.ts';
 import { pastDeadline, type SenderDeps, type WaveRun } from './context.ts';
-import type { LaneLock } from './lane-lock.ts';
+import { HOLDER_GRACE_MS, type LaneLock } from './lane-lock.ts';
 import type { SharedRateLimiter } from './rate-limiter.ts';
 import { addTallies, emptyTally, type Tally } from './report.ts';
 import { sendLaneTurn } from './send-lane.ts';
@@ -22,8 +22,11 @@ import { finishWave, heartbeat } from './wave-state.ts';
 const LANES_IN_FLIGHT = 4;
 /** A lane another sender holds is looked at again after this long (and some jitter)… */
 const BUSY_RETRY_MS = 200;
-/** …until its holder has shown no progress for this long: it is presumed dead, and its lease will tell. */
-const BUSY_GIVE_UP_MS = 30_000;
+/**
+ * …until its holder has shown no progress for this long. A holder that stopped beating loses the lane after
+ * `HOLDER_GRACE_MS`, sooner: this only ends the wait on one whose beats go on without progress.
+ */
+const BUSY_GIVE_UP_MS = HOLDER_GRACE_MS + 10_000;
 /** How often a sending wave says it is alive (its `heartbeatAt`); a wave silent for long shows "resuming". */
 const HEARTBEAT_MS = 20_000;
 

@@ -13,6 +13,41 @@ export const errorName = (error: unknown): string | undefined =>
 export const isConditionFailed = (error: unknown): boolean =>
   errorName(error) === 'ConditionalCheckFailedException';
 
+/** Network failures that say the service is out of reach, not that the request was wrong. */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+
+/** Names DynamoDB gives "too much at once" and its own faults: retrying later may well work. */
+const OVERLOADED = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TimeoutError',
+]);
+
+/**
+ * DynamoDB is down, out of reach or overloaded (after the client's own retries): the caller may try again
+ * later (→ 503 with Retry-After), unlike a refusal of the request itself.
+ */
+export const isUnavailable = (error: unknown): boolean => {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, $fault } = error as { code?: unknown; $fault?: unknown };
+  return (
+    (typeof code === 'string' && UNREACHABLE.has(code)) ||
+    OVERLOADED.has(errorName(error) ?? '') ||
+    $fault === 'server'
+  );
+};
+
 /** A transaction that was cancelled, for whatever reason. */
 export const isTransactionCanceled = (error: unknown): boolean =>
   errorName(error) === 'TransactionCanceledException';

@@ -2,13 +2,16 @@
  * Reminders (`--remind-after`) against DynamoDB Local and the SES emulator, driven by the real sender with
  * its clock moved: once the time has come, one reminder to each recipient who has not answered, in their
  * language, never to one who answered or unsubscribed, once each however often the sender runs; a sender
- * that dies after SES accepted the reminders sends nobody a second one. The aggregator counts them.
+ * that dies after SES accepted the reminders sends nobody a second one (their Send events settle them), one
+ * that dies before loses nobody's, and only a reminder's own Send event records it as sent. The aggregator
+ * counts them.
  */
 import { Readable } from 'node:stream';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadHandler } from '#infra/local/lambda.ts';
+import { type Handler, loadHandler } from '#infra/local/lambda.ts';
+import { mirrorSends } from '#infra/local/ses-mirror.ts';
 import type { StreamPoller } from '#infra/local/streams.ts';
 import { readAudience } from '#shared/audience/audience.ts';
 import { contactIdOf, markUnsubscribed } from '#shared/contacts/contacts.ts';
@@ -25,6 +28,7 @@ import { audienceCsv, inbox, pollStream, senderDeps, useLocalStack } from '../su
 
 let stack: Awaited<ReturnType<typeof useLocalStack>>;
 let aggregator: StreamPoller;
+let sesEvents: Handler;
 const T0 = new Date('2026-11-23T09:00:00Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 const deps = (now: Date, overrides: Partial<SenderDeps> = {}) =>
@@ -44,7 +48,19 @@ const reminders = async (emails: readonly string[]) =>
 beforeAll(async () => {
   stack = await useLocalStack();
   aggregator = await pollStream(stack, 'aggregateResponses', await loadHandler('aggregateResponses'));
+  sesEvents = await loadHandler('sesEvents');
 });
+
+const recipientOf = async (waveId: string, email: string) =>
+  (
+    await stack.ddb.send(
+      new GetCommand({
+        TableName: stack.table,
+        Key: recipientKey(waveId, contactIdOf(email)),
+        ConsistentRead: true,
+      }),
+    )
+  ).Item;
 
 afterAll(async () => {
   await aggregator?.stop();
@@ -77,7 +93,7 @@ describe('reminders', () => {
     expect(await reminders(emails)).toEqual([]);
 
     const report = await sendDueWaves(deps(at(70)));
-    expect(report.reminders).toEqual({ reminded: 3, skipped: 2, failed: 0, unknown: 0 });
+    expect(report.reminders).toEqual({ reminded: 3, skipped: 2, failed: 0, handedBack: 0 });
     const sent = await reminders(emails);
     expect(sent.map((m) => m.destination.to[0]).sort()).toEqual([emails[2], emails[3], emails[4]].sort());
     // audienceCsv: odd rows are Dutch.
@@ -117,23 +133,45 @@ describe('reminders', () => {
     // wave's shards hold first) went out; the run died before the other.
     const first = (await reminders(emails)).map((m) => m.destination.to[0] as string);
     expect([1, 2]).toContain(first.length);
-    // Within the lease the claims are left alone and the others are reminded; after it the claims of the
-    // first call are closed as unknown, never sent again.
+    // SES's Send events for those reminders settle their claims.
+    await mirrorSends(stack.sesUrl, sesEvents, new Set());
+    for (const email of first) expect((await recipientOf(wave.id, email))?.reminder).toBe('sent');
+    // The others are reminded by the next run; after the lease nothing is handed back or sent again.
     expect((await sendDueWaves(deps(at(71)))).reminders).toMatchObject({
       reminded: 3 - first.length,
-      unknown: 0,
+      handedBack: 0,
     });
     const after = await sendDueWaves(deps(new Date(at(70).getTime() + CLAIM_LEASE_MS + 60_000)));
-    expect(after.reminders).toMatchObject({ reminded: 0, unknown: first.length });
+    expect(after.reminders).toBeUndefined(); // nobody left: the wave left the reminder index
     const mail = await reminders(emails);
     expect(mail.map((m) => m.destination.to[0]).sort()).toEqual([...emails].sort());
-    const recipient = await stack.ddb.send(
-      new GetCommand({
-        TableName: stack.table,
-        Key: recipientKey(wave.id, contactIdOf(first[0] as string)),
-      }),
-    );
-    expect(recipient.Item?.reminder).toBe('unknown');
+  });
+
+  it('records a reminder as sent only from its own email’s Send event, and sends it after a crash before SES', async () => {
+    const { csv, emails } = audienceCsv(2, 'remind-lost');
+    const wave = await newWave(csv);
+    await sendDueWaves(deps(at(0)));
+    // The reminders are claimed, then the sender dies before its call reaches SES: nothing went out.
+    const dead = {
+      send: async (command: { constructor: { name: string } }) => {
+        if (command.constructor.name === 'SendBulkEmailCommand') throw new Error('the sender died');
+        return stack.ses.send(command as never);
+      },
+    } as unknown as SESv2Client;
+    await expect(sendDueWaves(deps(at(70), { ses: dead }))).rejects.toThrow('the sender died');
+    expect(await reminders(emails)).toEqual([]);
+    // Every email's Send event again (a restart replays the inbox): the first emails' say nothing of reminders.
+    await mirrorSends(stack.sesUrl, sesEvents, new Set());
+    const states = await Promise.all(emails.map(async (e) => (await recipientOf(wave.id, e))?.reminder));
+    expect(states).toContain('claimed');
+    expect(states).not.toContain('sent');
+    // After the lease, the claims no Send event settled go out: one reminder each, recorded as sent.
+    const later = await sendDueWaves(deps(new Date(at(70).getTime() + CLAIM_LEASE_MS + 60_000)));
+    expect(later.reminders).toMatchObject({ handedBack: states.filter((r) => r === 'claimed').length });
+    await sendDueWaves(deps(new Date(at(70).getTime() + CLAIM_LEASE_MS + 120_000)));
+    const mail = await reminders(emails);
+    expect(mail.map((m) => m.destination.to[0]).sort()).toEqual([...emails].sort());
+    for (const email of emails) expect((await recipientOf(wave.id, email))?.reminder).toBe('sent');
   });
 
   it('sends no reminder once it is cancelled, before the wave is sent or after, and cancels it only once', async () => {

@@ -51,6 +51,7 @@ describe('an SES Send event for a recipient already settled', () => {
         contactId,
         email,
         messageId: 'another-message-id',
+        kind: 'first',
         at: new Date(Date.parse(before?.sentAt as string) + 3 * 86_400_000),
       },
     );

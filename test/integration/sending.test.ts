@@ -52,6 +52,7 @@ describe('sending a due wave', () => {
       expect(claims.contactId).toBe(contactIdOf(email.destination.to[0] as string));
       const headers = Object.fromEntries((email.headers ?? []).map((h) => [h.name, h.value]));
       expect(headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+      expect(headers['X-NPS-Kind']).toBe('first');
       expect(headers['List-Unsubscribe']).toMatch(/^<https:\/\/survey\.example\.com\/u\/[A-Za-z0-9._-]+>$/);
       expect(linksOf(email).some((l) => /\/u\/[A-Za-z0-9._-]+$/.test(l))).toBe(true);
       expect(email.body.text).toContain('/r/');
@@ -110,11 +111,20 @@ describe('sending a due wave', () => {
     expect(addresses).toHaveLength(emails.length);
   };
 
-  it('settles a crashed sender’s claims from SES’s Send events, and re-sends nobody', async () => {
+  it('settles a crashed sender’s claims from SES’s Send events, sent now, and re-sends nobody', async () => {
     const { wave, emails } = await crashedWave(true);
+    const sentAt = async () =>
+      (await allWaveItems(stack, wave.id, { prefix: 'RCPT#', consistent: true }))
+        .filter((r) => r.status === 'sent')
+        .map((r) => Date.parse(String(r.sentAt)));
+    const recorded = (await sentAt()).length;
     // SES's Send events (the configuration set's, mirrored from the emulator as the local stack does).
     const announced = await mirrorSends(stack.sesUrl, sesEvents, new Set());
     expect(announced).toBeGreaterThan(0);
+    // Those settled by an event were sent when the emulator took them: now, not in 1970.
+    const settled = await sentAt();
+    expect(settled.length).toBeGreaterThan(recorded);
+    for (const at of settled) expect(Math.abs(Date.now() - at)).toBeLessThan(60_000);
     // The next run, after the crashed sender's lease ran out.
     await sendDueWaves(deps({ now: () => new Date(Date.now() + 11 * 60_000) }));
     await exactlyOnce(emails);

@@ -77,7 +77,7 @@ describe('a bulk call', () => {
   const template = { subject: 'How likely…', html: '<p>{{name}}</p>', text: '{{plainName}}' };
   const input = bulkEmailInput(deps, 'W1', template, group, NOW);
 
-  it('shares one template and says that List-Unsubscribe accepts a one-click POST (RFC 8058)', () => {
+  it('shares one template, says that List-Unsubscribe accepts a one-click POST (RFC 8058) and which email it is', () => {
     expect(input.DefaultContent?.Template?.TemplateContent).toEqual({
       Subject: 'How likely…',
       Html: '<p>{{name}}</p>',
@@ -85,6 +85,7 @@ describe('a bulk call', () => {
     });
     expect(input.DefaultContent?.Template?.Headers).toEqual([
       { Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' },
+      { Name: 'X-NPS-Kind', Value: 'first' },
     ]);
   });
 
