@@ -18,18 +18,14 @@ import {
   resolveScoreLink,
   resolveUnsubscribeLink,
   unsubscribe,
-  withChosenScore,
 } from '#shared/answering/answering.ts';
-import { type Answers, parseAnswers, ResponseBusyError, typedAnswers } from '#shared/answering/responses.ts';
+import { submitAnswers } from '#shared/answering/submit.ts';
 import { digestTimeZone, surveyPolicy, tableName } from '#shared/core/config.ts';
-import { InvalidLinkError, ValidationError } from '#shared/core/errors.ts';
 import { type Locale, resolveLocale } from '#shared/core/locale.ts';
 import { MAX_ANSWER_LENGTH } from '#shared/core/survey.ts';
 import { OPT_OUT_TOKEN, optOutReader, readerOfOptOut } from '#shared/reporting/readers.ts';
-import { isUnavailable } from '#shared/store/conditions.ts';
 import { withDeadline } from '#shared/store/deadline.ts';
 import {
-  type AnswerField,
   DWELL_JS,
   digestUnsubscribeConfirmPage,
   digestUnsubscribedPage,
@@ -43,16 +39,10 @@ import {
   unsubscribeConfirmPage,
   unsubscribedPage,
 } from '#templates/index.ts';
+import { type ProblemCode, problemOf } from './commons/problems.ts';
 import { awsClients, logger, signingKeys, tracer } from './commons/runtime.ts';
 import { asset, json, page, SECURITY_HEADERS, tooBusy, unavailable } from './commons/survey-replies.ts';
-import {
-  budgetOf,
-  formOf,
-  isPrefetch,
-  REQUEST_BUDGET_MS,
-  requestLocale,
-  UnsupportedBodyError,
-} from './commons/survey-requests.ts';
+import { budgetOf, formOf, isPrefetch, REQUEST_BUDGET_MS, requestLocale } from './commons/survey-requests.ts';
 
 /** How long /health waits for DynamoDB before calling it down. */
 const HEALTH_TIMEOUT_MS = 2_000;
@@ -127,37 +117,36 @@ export const route = async (
       return await digestUnsubscribeRoute(event, method, reader, digestUnsub[1] as string, deadline);
     return page(404, errorPage({ locale: reader.locale, reason: 'notFound' }));
   } catch (error) {
-    if (error instanceof RateLimitedError) return tooBusy(error.locale);
-    // Every try to write the response lost to another request on the same link: a hammered link, not a fault.
-    if (error instanceof ResponseBusyError) return tooBusy(reader.locale);
-    if (error instanceof InvalidLinkError) {
-      logger.info('Rejected a link', { reason: error.reason, message: error.message });
-      return page(
-        error.reason === 'expired' ? 410 : 400,
-        errorPage({ locale: reader.locale, reason: error.reason }),
-      );
-    }
-    if (error instanceof UnsupportedBodyError) {
-      return page(415, errorPage({ locale: reader.locale, reason: 'invalid' }), {
-        accept: 'application/x-www-form-urlencoded',
-      });
-    }
-    if (error instanceof ValidationError) {
-      const reason: ErrorReason = error.field === 'body' ? 'tooLarge' : 'invalid';
-      return page(error.field === 'body' ? 413 : 400, errorPage({ locale: reader.locale, reason }));
-    }
     // Out of time (a hammered link's writes queued behind each other, a busy host): refused, never timed out.
     if (deadline.aborted) {
       logger.warn('A request ran out of its time budget', { budgetMs: REQUEST_BUDGET_MS });
       return tooBusy(reader.locale);
     }
-    if (isUnavailable(error)) {
-      logger.warn('DynamoDB is out of reach', { error: error as Error });
-      return unavailable(reader.locale);
-    }
-    logger.error('Survey request failed', { error: error as Error });
-    return page(500, errorPage({ locale: reader.locale, reason: 'unavailable' }));
+    return problemPage(error, error instanceof RateLimitedError ? error.locale : reader.locale);
   }
+};
+
+/** The page each problem of the one map (functions/commons/problems.ts) shows, in the reader's language. */
+const REASONS: Readonly<Record<ProblemCode, ErrorReason>> = {
+  invalid: 'invalid',
+  tooLarge: 'tooLarge',
+  unsupported: 'invalid',
+  invalidLink: 'invalid',
+  expired: 'expired',
+  notFound: 'notFound',
+  conflict: 'invalid',
+  busy: 'rateLimited',
+  unavailable: 'unavailable',
+  internal: 'unavailable',
+};
+
+const problemPage = (error: unknown, locale: Locale): LambdaFunctionURLResult => {
+  const p = problemOf(error);
+  if (p.code === 'invalidLink' || p.code === 'expired')
+    logger.info('Rejected a link', { message: error instanceof Error ? error.message : '' });
+  else if (p.code === 'unavailable') logger.warn('DynamoDB is out of reach', { error: error as Error });
+  else if (p.status >= 500) logger.error('Survey request failed', { error: error as Error });
+  return page(p.status, errorPage({ locale, reason: REASONS[p.code] }), p.headers);
 };
 
 const scoreRoute = async (
@@ -189,25 +178,17 @@ const scoreRoute = async (
     return { statusCode: 204, headers: SECURITY_HEADERS };
   }
   if (form) {
-    // The form may change the score the email's link gave (a mis-tap).
-    const chosen = withChosenScore(context, form.get('score'));
-    let answers: Answers;
-    try {
-      answers = parseAnswers(form);
-    } catch (error) {
-      // An answer too long: the form again, with what they typed, and why, in their language.
-      if (!(error instanceof ValidationError) || !isAnswerField(error.field)) throw error;
-      const typed = typedAnswers(form);
-      const message = t(context.locale, 'page.answer.tooLong', {
-        length: (typed[error.field] ?? '').trim().length,
+    const outcome = await submitAnswers(d, context, form);
+    const chosen = outcome.context;
+    if (outcome.kind === 'tooLong') {
+      // The form again, with what they typed, and why, in their language.
+      const message = t(chosen.locale, 'page.answer.tooLong', {
+        length: (outcome.typed[outcome.field] ?? '').trim().length,
         max: MAX_ANSWER_LENGTH,
       });
-      return page(
-        400,
-        scorePageOf(d, chosen, token, { values: typed, problem: { field: error.field, message } }),
-      );
+      const typed = { values: outcome.typed, problem: { field: outcome.field, message } };
+      return page(400, scorePageOf(d, chosen, token, typed));
     }
-    await commitScore(d, chosen, 'submit', answers);
     return page(
       200,
       donePage({
@@ -225,9 +206,6 @@ const scoreRoute = async (
     return { statusCode: 200, headers: { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' } };
   return page(200, scorePageOf(d, context, token));
 };
-
-const isAnswerField = (field: string | undefined): field is AnswerField =>
-  field === 'reason' || field === 'improve' || field === 'referral';
 
 const scorePageOf = (
   d: AnsweringDeps,

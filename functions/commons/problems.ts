@@ -15,6 +15,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '#shared/core/errors.ts';
+import { isUnavailable } from '#shared/store/conditions.ts';
 
 export type ProblemCode =
   | 'invalid'
@@ -70,7 +71,7 @@ export const problemOf = (error: unknown): Problem => {
     return problem(429, 'busy', false, { 'retry-after': String(error.retryAfterSeconds) });
   if (error instanceof RateLimitedError || error instanceof ResponseBusyError)
     return problem(429, 'busy', false, { 'retry-after': String(RETRY_AFTER_SECONDS) });
-  if (error instanceof UnavailableError)
+  if (error instanceof UnavailableError || isUnavailable(error))
     return problem(503, 'unavailable', false, { 'retry-after': String(RETRY_AFTER_SECONDS) });
   return problem(500, 'internal', false);
 };

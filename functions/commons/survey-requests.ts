@@ -3,7 +3,7 @@
  * body (only in the types the routes read), and its time budget, which every DynamoDB call of it shares.
  */
 import type { Context, LambdaFunctionURLEvent } from 'aws-lambda';
-import { ValidationError } from '#shared/core/errors.ts';
+import { UnsupportedMediaTypeError, ValidationError } from '#shared/core/errors.ts';
 import { type Locale, resolveLocale } from '#templates/index.ts';
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -36,8 +36,11 @@ const mediaType = (event: LambdaFunctionURLEvent): string =>
   (event.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 
 /** A body in a form the route does not read (→ 415): its fields would be dropped without a word. */
-export class UnsupportedBodyError extends Error {
+export class UnsupportedBodyError extends UnsupportedMediaTypeError {
   override name = 'UnsupportedBodyError';
+  constructor(message: string) {
+    super(message, 'application/x-www-form-urlencoded');
+  }
 }
 
 /**
