@@ -3,8 +3,7 @@
  * `nps aggregates verify` (every current item +1) both count through `contribute`, so they count the same
  * things.
  */
-import { responseFromItem } from '#shared/answering/response-item.ts';
-import type { ResponseItem } from '#shared/answering/responses.ts';
+import { type ResponseCounts, responseCountsFromItem } from '#shared/answering/response-item.ts';
 import { type Category, categoryOf } from '#shared/core/survey.ts';
 import type { Item } from '#shared/store/item.ts';
 import {
@@ -20,7 +19,7 @@ import {
   waveScope,
   waveSegmentScope,
 } from '#shared/store/keys.ts';
-import { type Recipient, recipientFromItem } from '#shared/store/recipient.ts';
+import { type RecipientCounts, recipientCountsFromItem } from '#shared/store/recipient.ts';
 
 /** counter key (pk|sk) → attribute → delta */
 export type Deltas = Map<string, Map<string, number>>;
@@ -56,9 +55,7 @@ export const VALUE_COUNTERS: Readonly<Record<Category, string>> = {
 export const VALUED_COUNTER = 'valued';
 
 /** The scopes an item counts in: everything of its kind, its wave, its locale, each segment value, alone and within the wave. */
-export const scopesOf = (
-  item: Pick<ResponseItem, 'waveId'> & Partial<Pick<ResponseItem, 'locale' | 'props'>>,
-): string[] => {
+export const scopesOf = (item: Pick<ResponseCounts, 'waveId' | 'locale' | 'props'>): string[] => {
   const scopes = [ALL_SCOPE, waveScope(item.waveId)];
   if (typeof item.locale === 'string') scopes.push(localeScope(item.locale));
   const props = item.props ?? {};
@@ -69,7 +66,12 @@ export const scopesOf = (
   return scopes;
 };
 
-const contributeResponse = (deltas: Deltas, segments: Set<string>, response: ResponseItem, sign: 1 | -1) => {
+const contributeResponse = (
+  deltas: Deltas,
+  segments: Set<string>,
+  response: ResponseCounts,
+  sign: 1 | -1,
+) => {
   const { kind, status, day, score } = response;
   const periods = day ? [ALL_TIME, dayPeriod(day)] : [ALL_TIME];
   for (const scope of scopesOf(response)) {
@@ -94,7 +96,7 @@ const contributeResponse = (deltas: Deltas, segments: Set<string>, response: Res
   }
 };
 
-const contributeRecipient = (deltas: Deltas, recipient: Recipient, sign: 1 | -1) => {
+const contributeRecipient = (deltas: Deltas, recipient: RecipientCounts, sign: 1 | -1) => {
   const { kind, status } = recipient;
   const wavePk = aggregateKey(kind, waveScope(recipient.waveId), ALL_TIME).pk;
   if (status === 'skipped' || status === 'failed') {
@@ -119,12 +121,14 @@ const contributeRecipient = (deltas: Deltas, recipient: Recipient, sign: 1 | -1)
 
 /**
  * Adds what one image of an item counts to `deltas`, with sign: +1 for the new image, −1 for the old. The
- * image is read once through its entity (a response or a recipient; any other item counts nothing). The
+ * image is read once through its entity's counting reader (a response or a recipient; any other item
+ * counts nothing), which checks what counting needs and nothing of a person's data. The
  * segment values a response counts in are added to `segments` (the catalogue `nps report --segment` reads).
  */
 export const contribute = (deltas: Deltas, segments: Set<string>, image: Item | undefined, sign: 1 | -1) => {
   const sk = image?.sk;
   if (!image || typeof sk !== 'string') return;
-  if (sk.startsWith(RESPONSE_PREFIX)) contributeResponse(deltas, segments, responseFromItem(image), sign);
-  else if (sk.startsWith(RECIPIENT_PREFIX)) contributeRecipient(deltas, recipientFromItem(image), sign);
+  if (sk.startsWith(RESPONSE_PREFIX))
+    contributeResponse(deltas, segments, responseCountsFromItem(image), sign);
+  else if (sk.startsWith(RECIPIENT_PREFIX)) contributeRecipient(deltas, recipientCountsFromItem(image), sign);
 };

@@ -36,6 +36,26 @@ const clickOf = (c: ItemReader): Click => ({ score: c.number('score'), at: c.str
  * the clicks and history of an anonymised one (read as empty). The item's other attributes (its index keys,
  * an import's fingerprint) are kept as they are, so a read-modify-write never drops them.
  */
+/** What the aggregator counts of a response: its wave, kind, scopes and score, never the answers. */
+export type ResponseCounts = Pick<ResponseItem, 'waveId' | 'kind' | 'status'> &
+  Partial<Pick<ResponseItem, 'locale' | 'props' | 'value' | 'score' | 'via' | 'day'>>;
+
+/** A stream image of a response, read for counting only (the fields the counters need, checked). */
+export const responseCountsFromItem = (item: Item): ResponseCounts => {
+  const r = itemReader('response', item);
+  return defined({
+    waveId: r.string('waveId'),
+    kind: r.oneOf('kind', SURVEY_KINDS),
+    locale: storedLocale(r),
+    props: r.stringMap('props', {}),
+    value: r.optionalNumber('value'),
+    status: r.oneOf('status', RESPONSE_STATUSES),
+    score: r.optionalNumber('score'),
+    via: r.optionalOneOf('via', COMMIT_VIAS),
+    day: r.optionalString('day'),
+  });
+};
+
 export const responseFromItem = (item: Item): ResponseItem => {
   const r = itemReader('response', item);
   const anonymised = r.optionalString('anonymisedAt') !== undefined;

@@ -95,6 +95,28 @@ export const recipientFromItem = (item: Item): Recipient => {
   };
 };
 
+/** What the aggregator counts of a recipient: its wave, kind and send state, never its personal data. */
+export type RecipientCounts = Pick<
+  Recipient,
+  'waveId' | 'kind' | 'status' | 'reason' | 'sentDay' | 'reminder'
+>;
+
+/**
+ * A stream image of a recipient, read for counting only: the fields the counters need are checked, and an
+ * image that lacks a field counting does not read (an address, a name) still counts.
+ */
+export const recipientCountsFromItem = (item: Item): RecipientCounts => {
+  const r = itemReader('recipient', item);
+  return defined({
+    waveId: r.string('waveId'),
+    kind: r.oneOf('kind', SURVEY_KINDS),
+    status: r.oneOf('status', RECIPIENT_STATUSES),
+    reason: r.optionalString('reason'),
+    sentDay: r.optionalString('sentDay'),
+    reminder: r.optionalString('reminder'),
+  });
+};
+
 /** A recipient's send and reminder state, from a read that projected only those. */
 export const recipientStateFromItem = (item: Item): Pick<Recipient, 'status' | 'reminder'> => {
   const r = itemReader('recipient', item);
