@@ -19,6 +19,7 @@ import {
   resolveUnsubscribeLink,
   unsubscribe,
 } from '#shared/answering/answering.ts';
+import { UnreadableResponseError } from '#shared/answering/link-items.ts';
 import { submitAnswers } from '#shared/answering/submit.ts';
 import { digestTimeZone, surveyPolicy, tableName } from '#shared/core/config.ts';
 import { type Locale, resolveLocale } from '#shared/core/locale.ts';
@@ -122,7 +123,9 @@ export const route = async (
       logger.warn('A request ran out of its time budget', { budgetMs: REQUEST_BUDGET_MS });
       return tooBusy(reader.locale);
     }
-    return problemPage(error, error instanceof RateLimitedError ? error.locale : reader.locale);
+    // Once the recipient is known, even our own failure is told in their language.
+    const ofRecipient = error instanceof RateLimitedError || error instanceof UnreadableResponseError;
+    return problemPage(error, ofRecipient ? error.locale : reader.locale);
   }
 };
 

@@ -289,10 +289,7 @@ export const UPLOADS = {
   localBucket: 'nps-uploads',
 } as const;
 
-/**
- * The deployed stack: one per stage (`cdk deploy -c nps:stage=prod`), and the outputs the CLI reads to work
- * against it (`nps --stage prod …`).
- */
+/** The deployed stack, one per stage (`-c nps:stage=prod`), and the outputs the CLI reads (`--stage prod`). */
 export const STACK = {
   baseName: 'NpsSurveys',
   outputs: {

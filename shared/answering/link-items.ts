@@ -1,8 +1,9 @@
 /** The items a survey link reads: its recipient, its response and what the pages show of its wave. */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError } from '#shared/core/errors.ts';
+import type { Locale } from '#shared/core/locale.ts';
 import { batchGetAll } from '#shared/store/dynamo.ts';
-import { ifFound } from '#shared/store/item.ts';
+import { ifFound, MalformedItemError } from '#shared/store/item.ts';
 import { recipientKey, responseKey, waveKey } from '#shared/store/keys.ts';
 import { recipientFromItem } from '#shared/store/recipient.ts';
 import type { TableStore } from '#shared/store/table.ts';
@@ -23,6 +24,16 @@ export const getRecipient = async (
 };
 
 /** What the survey pages show of a link's wave: what it asks about, and whether answers reach a person. */
+/** A stored response of a known recipient that cannot be read: our fault, told in the recipient's language. */
+export class UnreadableResponseError extends Error {
+  override name = 'UnreadableResponseError';
+  readonly locale: Locale;
+  constructor(locale: Locale, cause: unknown) {
+    super('The stored response of this link cannot be read', { cause });
+    this.locale = locale;
+  }
+}
+
 export interface WaveFacts {
   product?: string;
   /** The wave names a fallback alert address (`--alert-to`). */
@@ -52,11 +63,18 @@ export const getRecipientAndResponse = async (
     items.find((i) => i.sk === rKey.sk),
     recipientFromItem,
   );
-  const response =
-    ifFound(
-      items.find((i) => i.sk === sKey.sk),
-      responseFromItem,
-    ) ?? null;
+  let response: ResponseItem | null;
+  try {
+    response =
+      ifFound(
+        items.find((i) => i.sk === sKey.sk),
+        responseFromItem,
+      ) ?? null;
+  } catch (error) {
+    if (recipient && error instanceof MalformedItemError)
+      throw new UnreadableResponseError(recipient.locale, error);
+    throw error;
+  }
   return { recipient, response, wave: waveFactsOf(items.find((i) => i.sk === wKey.sk)) };
 };
 

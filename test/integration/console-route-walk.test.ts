@@ -40,6 +40,7 @@ const MINIMUM_ROLE: Readonly<Record<string, Role>> = {
   'GET /console/waves/:id': 'viewer',
   'GET /console/waves/:id/cancel': 'editor',
   'POST /console/waves/:id/cancel': 'editor',
+  'POST /console/waves/:id/reminder/cancel': 'editor',
   'GET /console/api/waves': 'viewer',
   'GET /console/api/waves/:id': 'viewer',
   'GET /console/responses': 'viewer',
