@@ -3,7 +3,13 @@
  * release frees only the batch it claimed; a batch held past its lease is no longer held.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { claimBatch, isHeld, readLaneLock, releaseBatch } from '#shared/sending/lane-lock.ts';
+import {
+  claimBatch,
+  HOLDER_GRACE_MS,
+  isHeld,
+  readLaneLock,
+  releaseBatch,
+} from '#shared/sending/lane-lock.ts';
 import { CLAIM_LEASE_MS } from '#shared/sending/transitions.ts';
 import type { TableStore } from '#shared/store/table.ts';
 import { useLocalStack } from '../support/stack.ts';
@@ -42,10 +48,11 @@ describe('a lane lock', () => {
     expect((await readLaneLock(store, 'w2', 0)).version).toBe(2);
   });
 
-  it('is held until its lease runs out, then not', async () => {
+  it('is held until its holder has shown no sign of life for the grace (never past the lease), then not', async () => {
+    expect(HOLDER_GRACE_MS).toBeLessThanOrEqual(CLAIM_LEASE_MS);
     expect(await claimBatch(store, 'w3', 0, 0, ['c1'], T0, 'sender-a')).toBe(true);
     const lock = await readLaneLock(store, 'w3', 0);
-    expect(isHeld(lock, later(CLAIM_LEASE_MS - 1))).toBe(true);
-    expect(isHeld(lock, later(CLAIM_LEASE_MS))).toBe(false);
+    expect(isHeld(lock, later(HOLDER_GRACE_MS - 1))).toBe(true);
+    expect(isHeld(lock, later(HOLDER_GRACE_MS))).toBe(false);
   });
 });

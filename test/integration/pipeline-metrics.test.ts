@@ -32,6 +32,9 @@ const namespaceOf = (doc: Record<string, unknown> | undefined): unknown =>
   (doc?._aws as { CloudWatchMetrics?: { Namespace: string }[] } | undefined)?.CloudWatchMetrics?.[0]
     ?.Namespace;
 
+/** When this file began writing: no record of its stream can be older. */
+const fileStartedAt = Date.now();
+
 beforeAll(async () => {
   stack = await useLocalStack();
   process.env.BURST_WINDOW_SECONDS = '30';
@@ -117,9 +120,10 @@ describe('metrics', () => {
     expect(lags.length).toBeGreaterThan(0);
     for (const lag of lags) {
       expect(lag.consumer).toBe('aggregator');
-      // The records were written during this test: within a minute, and never negative.
+      // The records were written by this file: never older than the file itself (however busy the host),
+      // and never negative.
       expect(lag.StreamLag).toBeGreaterThanOrEqual(0);
-      expect(lag.StreamLag).toBeLessThan(60_000);
+      expect(lag.StreamLag).toBeLessThanOrEqual(Date.now() - fileStartedAt);
     }
   });
 });
