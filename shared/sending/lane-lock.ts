@@ -93,6 +93,29 @@ export const claimBatch = (
     ),
   );
 
+/** One conditional update of the lock of batch `version`; a no-op once another sender holds the lane. */
+const updateOwnBatch = (
+  store: TableStore,
+  waveId: string,
+  lane: number,
+  version: number,
+  now: Date,
+  update: string,
+  condition = '#v = :mine',
+): Promise<unknown> =>
+  whenConditionHolds(
+    store.ddb.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: laneLockKey(waveId, lane),
+        UpdateExpression: update,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { '#v': 'version' },
+        ExpressionAttributeValues: { ':mine': version, ':now': now.toISOString() },
+      }),
+    ),
+  );
+
 /** Releases the batch claimed as `version`: its outcomes are written. A no-op if it was taken over meanwhile. */
 export const releaseBatch = async (
   store: TableStore,
@@ -101,17 +124,13 @@ export const releaseBatch = async (
   version: number,
   now: Date,
 ): Promise<void> => {
-  await whenConditionHolds(
-    store.ddb.send(
-      new UpdateCommand({
-        TableName: store.table,
-        Key: laneLockKey(waveId, lane),
-        UpdateExpression: 'SET releasedAt = :now REMOVE members, claimedAt, claimedBy, beatAt',
-        ConditionExpression: '#v = :mine',
-        ExpressionAttributeNames: { '#v': 'version' },
-        ExpressionAttributeValues: { ':mine': version, ':now': now.toISOString() },
-      }),
-    ),
+  await updateOwnBatch(
+    store,
+    waveId,
+    lane,
+    version,
+    now,
+    'SET releasedAt = :now REMOVE members, claimedAt, claimedBy, beatAt',
   );
 };
 
@@ -123,17 +142,14 @@ export const beatOnBatch = async (
   version: number,
   now: Date,
 ): Promise<void> => {
-  await whenConditionHolds(
-    store.ddb.send(
-      new UpdateCommand({
-        TableName: store.table,
-        Key: laneLockKey(waveId, lane),
-        UpdateExpression: 'SET beatAt = :now',
-        ConditionExpression: '#v = :mine AND attribute_exists(members)',
-        ExpressionAttributeNames: { '#v': 'version' },
-        ExpressionAttributeValues: { ':mine': version, ':now': now.toISOString() },
-      }),
-    ),
+  await updateOwnBatch(
+    store,
+    waveId,
+    lane,
+    version,
+    now,
+    'SET beatAt = :now',
+    '#v = :mine AND attribute_exists(members)',
   );
 };
 
