@@ -4,8 +4,6 @@
  * caller, then words it in its own page or JSON. Anything not in the map is a fault of ours: 500, and
  * nothing of it is shown (`expose: false`).
  */
-import { RateLimitedError } from '#shared/answering/answering.ts';
-import { ResponseBusyError } from '#shared/answering/responses.ts';
 import {
   ConflictError,
   InvalidLinkError,
@@ -69,8 +67,6 @@ export const problemOf = (error: unknown): Problem => {
   if (error instanceof ConflictError) return problem(409, 'conflict', true);
   if (error instanceof TooManyRequestsError)
     return problem(429, 'busy', false, { 'retry-after': String(error.retryAfterSeconds) });
-  if (error instanceof RateLimitedError || error instanceof ResponseBusyError)
-    return problem(429, 'busy', false, { 'retry-after': String(RETRY_AFTER_SECONDS) });
   if (error instanceof UnavailableError || isUnavailable(error))
     return problem(503, 'unavailable', false, { 'retry-after': String(RETRY_AFTER_SECONDS) });
   return problem(500, 'internal', false);

@@ -8,7 +8,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { markUnsubscribed } from '#shared/contacts/contacts.ts';
 import type { SurveyPolicy } from '#shared/core/config.ts';
-import { InvalidLinkError } from '#shared/core/errors.ts';
+import { InvalidLinkError, TooManyRequestsError } from '#shared/core/errors.ts';
 import { type LinkClaims, type SigningKeys, verifyLink } from '#shared/core/links.ts';
 import type { Locale } from '#shared/core/locale.ts';
 import { type Category, categoryOf, isScore, type SurveyKind } from '#shared/core/survey.ts';
@@ -37,11 +37,11 @@ export interface AnsweringDeps {
 }
 
 /** The link made more requests this minute than the policy allows (→ 429). */
-export class RateLimitedError extends Error {
+export class RateLimitedError extends TooManyRequestsError {
   override name = 'RateLimitedError';
   readonly locale: Locale;
   constructor(locale: Locale) {
-    super('Too many requests for this link');
+    super('Too many requests for this link', 60);
     this.locale = locale;
   }
 }

@@ -7,7 +7,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { plainParagraphs } from '#shared/audience/plain-text.ts';
 import type { SurveyPolicy } from '#shared/core/config.ts';
-import { ValidationError } from '#shared/core/errors.ts';
+import { TooManyRequestsError, ValidationError } from '#shared/core/errors.ts';
 import { type Category, categoryOf, MAX_ANSWER_LENGTH, type SurveyKind } from '#shared/core/survey.ts';
 import { errorName, isConditionFailed } from '#shared/store/conditions.ts';
 import { ifFound } from '#shared/store/item.ts';
@@ -212,8 +212,11 @@ export const parseAnswers = (form: URLSearchParams): Answers => {
 };
 
 /** A link's response kept changing under this request: every try lost to another writer (→ 429, try again). */
-export class ResponseBusyError extends Error {
+export class ResponseBusyError extends TooManyRequestsError {
   override name = 'ResponseBusyError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 60, options);
+  }
 }
 
 /**

@@ -44,8 +44,8 @@ export class UnsupportedMediaTypeError extends Error {
 export class TooManyRequestsError extends Error {
   override name = 'TooManyRequestsError';
   readonly retryAfterSeconds: number;
-  constructor(message: string, retryAfterSeconds: number) {
-    super(message);
+  constructor(message: string, retryAfterSeconds: number, options?: { cause?: unknown }) {
+    super(message, options);
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }
